@@ -1,0 +1,40 @@
+namespace ModelRefs.Core.Diagnostics;
+
+/// <summary>
+/// Every restore diagnostic (MR0001–MR0999), declared once. Each id has a page under
+/// docs/diagnostics/ and the help link below points at it.
+/// </summary>
+public static class RestoreDiagnostics
+{
+    public const string HelpLinkBase = "https://github.com/modelrefs/modelrefs/blob/main/docs/diagnostics/";
+
+    public static readonly RestoreDiagnostic InvalidHandle = new("MR0001", "Model handle is not valid");
+    public static readonly RestoreDiagnostic LocalFileNotFound = new("MR0002", "Local model file not found");
+    public static readonly RestoreDiagnostic DownloadFailed = new("MR0003", "Model download failed");
+    public static readonly RestoreDiagnostic HashMismatch = new("MR0004", "Model content does not match its SHA-256");
+    public static readonly RestoreDiagnostic NpmPackageNotFound = new("MR0005", "npm package, version or file not found");
+    public static readonly RestoreDiagnostic NpmIntegrityMismatch = new("MR0006", "npm tarball does not match its dist.integrity");
+    public static readonly RestoreDiagnostic InvalidOnnx = new("MR0007", "Model file is not a valid ONNX model");
+    public static readonly RestoreDiagnostic DuplicateModelName = new("MR0008", "Two models have the same generated type name");
+    public static readonly RestoreDiagnostic InvalidMetadata = new("MR0009", "ModelReference metadata is not valid");
+    public static readonly RestoreDiagnostic OfflineNotCached = new("MR0010", "Model is not in the cache and restore is offline");
+    public static readonly RestoreDiagnostic InternalError = new("MR0999", "Unexpected error while restoring a model");
+}
+
+/// <summary>A restore diagnostic's identity: stable id, title and help link.</summary>
+public sealed record RestoreDiagnostic(string Id, string Title)
+{
+    public string HelpLink => RestoreDiagnostics.HelpLinkBase + Id + ".md";
+}
+
+/// <summary>
+/// The one exception type restore code throws for expected failures. The message says which model,
+/// what went wrong and what to do; the task adds the project file and the item's line.
+/// </summary>
+public sealed class ModelRefsException : Exception
+{
+    public ModelRefsException(RestoreDiagnostic diagnostic, string message, Exception? inner = null)
+        : base(message, inner) => Diagnostic = diagnostic;
+
+    public RestoreDiagnostic Diagnostic { get; }
+}
