@@ -1,0 +1,65 @@
+namespace ModelRefs.Runtime;
+
+/// <summary>What a model is and where it came from: source, hashes, licence and signature.</summary>
+public sealed class ModelInfo
+{
+    /// <summary>Describes a model.</summary>
+    /// <param name="name">The model's name (the generated class's name).</param>
+    /// <param name="handle">The handle as written in the <c>ModelReference</c>, e.g. <c>npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v5.onnx</c>.</param>
+    /// <param name="resolved">The immutable resolution (final URL, commit, version) where there is one.</param>
+    /// <param name="sha256">SHA-256 (hex) of the fetched artifact.</param>
+    /// <param name="onnxSha256">SHA-256 (hex) of the ONNX file that runs.</param>
+    /// <param name="license">SPDX licence expression, where known.</param>
+    /// <param name="description">The model's own description.</param>
+    /// <param name="producer">The producer recorded in the ONNX file (e.g. <c>pytorch 2.1</c>).</param>
+    /// <param name="inputs">The inputs, in the model's order.</param>
+    /// <param name="outputs">The outputs, in the model's order.</param>
+    public ModelInfo(string name, string handle, string? resolved, string sha256, string onnxSha256,
+                     string? license, string? description, string? producer,
+                     TensorSignature[] inputs, TensorSignature[] outputs)
+    {
+        Name = name ?? throw new ArgumentNullException(nameof(name));
+        Handle = handle ?? throw new ArgumentNullException(nameof(handle));
+        Resolved = resolved;
+        Sha256 = sha256 ?? throw new ArgumentNullException(nameof(sha256));
+        OnnxSha256 = onnxSha256 ?? throw new ArgumentNullException(nameof(onnxSha256));
+        License = license;
+        Description = description;
+        Producer = producer;
+        Inputs = Array.AsReadOnly((TensorSignature[])(inputs ?? throw new ArgumentNullException(nameof(inputs))).Clone());
+        Outputs = Array.AsReadOnly((TensorSignature[])(outputs ?? throw new ArgumentNullException(nameof(outputs))).Clone());
+    }
+
+    /// <summary>The model's name (the generated class's name).</summary>
+    public string Name { get; }
+
+    /// <summary>The handle as written in the <c>ModelReference</c>.</summary>
+    public string Handle { get; }
+
+    /// <summary>The immutable resolution (final URL, commit, version) where there is one.</summary>
+    public string? Resolved { get; }
+
+    /// <summary>SHA-256 (hex) of the fetched artifact.</summary>
+    public string Sha256 { get; }
+
+    /// <summary>SHA-256 (hex) of the ONNX file that runs.</summary>
+    public string OnnxSha256 { get; }
+
+    /// <summary>SPDX licence expression, where known.</summary>
+    public string? License { get; }
+
+    /// <summary>The model's own description.</summary>
+    public string? Description { get; }
+
+    /// <summary>The producer recorded in the ONNX file.</summary>
+    public string? Producer { get; }
+
+    /// <summary>The inputs, in the model's order; <see cref="ModelSession"/> addresses them by index.</summary>
+    public IReadOnlyList<TensorSignature> Inputs { get; }
+
+    /// <summary>The outputs, in the model's order; <see cref="ModelSession"/> addresses them by index.</summary>
+    public IReadOnlyList<TensorSignature> Outputs { get; }
+
+    /// <summary>The name and handle.</summary>
+    public override string ToString() => $"{Name} ({Handle})";
+}
