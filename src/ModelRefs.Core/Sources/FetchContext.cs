@@ -1,0 +1,42 @@
+using ModelRefs.Core.Caching;
+using ModelRefs.Core.Diagnostics;
+using ModelRefs.Core.Handles;
+using ModelRefs.Core.Sources.Npm;
+
+namespace ModelRefs.Core.Sources;
+
+/// <summary>What a fetch needs besides the handle. One per model item.</summary>
+public sealed class FetchContext
+{
+    public FetchContext(ModelCache cache, HttpClient http)
+    {
+        Cache = cache ?? throw new ArgumentNullException(nameof(cache));
+        Http = http ?? throw new ArgumentNullException(nameof(http));
+    }
+
+    public ModelCache Cache { get; }
+
+    /// <summary>Injected so that hosts share one client and tests can point it anywhere.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>npm registry base URL; see <see cref="NpmRegistry.Resolve(string)"/>.</summary>
+    public string NpmRegistry { get; init; } = Npm.NpmRegistry.DefaultUrl;
+
+    /// <summary>The item's expected SHA-256 (hex), from its metadata or the lock; null when not pinned.</summary>
+    public string? Sha256 { get; init; }
+
+    /// <summary>No network at all: every model must come from the cache.</summary>
+    public bool Offline { get; init; }
+
+    /// <summary>Progress messages (never credentials).</summary>
+    public Action<string> Log { get; init; } = static _ => { };
+
+    /// <summary><see cref="Sha256"/> lower-cased; MR0009 when it is set but not 64 hex digits.</summary>
+    internal string? ExpectedSha256(ModelHandle handle)
+    {
+        if (string.IsNullOrWhiteSpace(Sha256))
+            return null;
+        return Sha256Hex.Normalize(Sha256) ?? throw new ModelRefsException(RestoreDiagnostics.InvalidMetadata,
+            $"Model '{handle.Text}': Sha256 '{Sha256}' is not a SHA-256. Write 64 hexadecimal digits, or remove it to take the value from models.lock.json.");
+    }
+}

@@ -1,0 +1,64 @@
+using ModelRefs.Core.Caching;
+using ModelRefs.Core.Diagnostics;
+using ModelRefs.Core.Handles;
+
+namespace ModelRefs.Core.Sources.Https;
+
+/// <summary>A plain download, streamed into the cache and verified against its pinned SHA-256.</summary>
+public sealed class HttpsModelSource : IModelSource
+{
+    public bool CanFetch(ModelHandle handle) => handle is HttpsModelHandle;
+
+    internal static string RefKey(HttpsModelHandle handle) => "https|" + handle.Uri.AbsoluteUri;
+
+    public async Task<FetchedArtifact> FetchAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken = default)
+    {
+        var https = (HttpsModelHandle)handle;
+        var expected = context.ExpectedSha256(handle);
+        var cache = context.Cache;
+        var known = cache.TryGetRef(RefKey(https));
+
+        // A pinned hash names the content: if the cache has it, the URL need not be asked again.
+        if (expected is not null && cache.TryGetBlob(expected) is { } pinned)
+        {
+            context.Log($"{handle.Text}: SHA-256 {expected} is in the cache, no download");
+            var resolved = known?.Sha256 == expected && known.Resolved is not null ? known.Resolved : https.Uri.AbsoluteUri;
+            return new FetchedArtifact(pinned, expected, resolved);
+        }
+
+        if (context.Offline)
+        {
+            // Unpinned and offline: the last download of this URL is the best answer there is.
+            if (expected is null && known is not null && cache.TryGetBlob(known.Sha256) is { } last)
+            {
+                context.Log($"{handle.Text}: offline, using the cached download (SHA-256 {known.Sha256})");
+                return new FetchedArtifact(last, known.Sha256, known.Resolved ?? https.Uri.AbsoluteUri);
+            }
+            throw new ModelRefsException(RestoreDiagnostics.OfflineNotCached,
+                $"Model '{handle.Text}': restore is offline (ModelRefsOffline) and " +
+                (expected is null ? "this URL was never downloaded into the cache" : $"the cache has no content with SHA-256 {expected}") +
+                $" ({cache.Root}). Restore once with the network (without ModelRefsOffline) to fill the cache.");
+        }
+
+        context.Log($"{handle.Text}: downloading");
+        using var response = await Downloads.GetAsync(handle, context.Http, https.Uri, accept: null, statusError: null, cancellationToken).ConfigureAwait(false);
+        var finalUrl = response.RequestMessage?.RequestUri ?? https.Uri;
+        CachedBlob blob;
+        try
+        {
+            blob = await Downloads.SaveAsync(handle, response, cache, new BlobAddOptions { ExpectedSha256 = expected }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ContentHashMismatchException e)
+        {
+            throw new ModelRefsException(RestoreDiagnostics.HashMismatch,
+                $"Model '{handle.Text}': the download from {Downloads.Redact(finalUrl)} has SHA-256 {e.ActualSha256}, expected {e.ExpectedSha256}; " +
+                "nothing was cached. The file on the server changed or was tampered with. If the new content is intended, " +
+                "update the Sha256 metadata or the models.lock.json entry (restore without locked mode rewrites the lock).", e);
+        }
+
+        var resolvedUrl = Downloads.Redact(finalUrl);
+        cache.SetRef(new CacheRef(RefKey(https), blob.Sha256, resolvedUrl));
+        context.Log($"{handle.Text}: downloaded {blob.Length} bytes, SHA-256 {blob.Sha256}");
+        return new FetchedArtifact(blob.Path, blob.Sha256, resolvedUrl);
+    }
+}

@@ -1,0 +1,43 @@
+using ModelRefs.Core.Caching;
+using ModelRefs.Core.Diagnostics;
+using ModelRefs.Core.Handles;
+
+namespace ModelRefs.Core.Sources.Local;
+
+/// <summary>A file on disk: hashed where it is, never copied into the cache.</summary>
+public sealed class LocalModelSource : IModelSource
+{
+    public bool CanFetch(ModelHandle handle) => handle is LocalModelHandle;
+
+    public async Task<FetchedArtifact> FetchAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken = default)
+    {
+        var local = (LocalModelHandle)handle;
+        var expected = context.ExpectedSha256(handle);
+        if (!File.Exists(local.FullPath))
+        {
+            var what = Directory.Exists(local.FullPath) ? "is a folder, not a file" : "does not exist";
+            throw new ModelRefsException(RestoreDiagnostics.LocalFileNotFound,
+                $"Model '{handle.Text}': {local.FullPath} {what}. Local paths are relative to the project folder; " +
+                "fix the Include or put the model file there.");
+        }
+
+        string actual;
+        try
+        {
+            actual = await Sha256Hex.HashFileAsync(local.FullPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelRefsException(RestoreDiagnostics.LocalFileNotFound,
+                $"Model '{handle.Text}': {local.FullPath} cannot be read ({e.Message}). Check its permissions.", e);
+        }
+
+        if (expected is not null && expected != actual)
+            throw new ModelRefsException(RestoreDiagnostics.HashMismatch,
+                $"Model '{handle.Text}': {local.FullPath} has SHA-256 {actual}, expected {expected}. " +
+                "If the file changed on purpose, update its Sha256 metadata or the models.lock.json entry (restore without locked mode rewrites the lock); otherwise restore the original file.");
+
+        context.Log($"{handle.Text}: local file, SHA-256 {actual}");
+        return new FetchedArtifact(local.FullPath, actual, handle.Text);
+    }
+}

