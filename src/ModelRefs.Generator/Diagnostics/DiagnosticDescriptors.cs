@@ -1,0 +1,59 @@
+using System;
+using Microsoft.CodeAnalysis;
+
+namespace ModelRefs.Generator.Diagnostics
+{
+    /// <summary>
+    /// Every diagnostic the generator reports (MR2001–MR2999). Each has a page under
+    /// <c>docs/diagnostics/</c> and a help link to it; list new rules in AnalyzerReleases.Unshipped.md.
+    /// </summary>
+    internal static class DiagnosticDescriptors
+    {
+        private const string Category = "ModelRefs.Generator";
+        private const string HelpLinkBase = "https://github.com/modelrefs/modelrefs/blob/main/docs/diagnostics/";
+
+        /// <summary>A tensor's element type or value kind has no C# mapping; the model's class is not generated.</summary>
+        public static readonly DiagnosticDescriptor UnsupportedType = new DiagnosticDescriptor(
+            id: "MR2001",
+            title: "Unsupported tensor element type or value kind",
+            messageFormat: "Model '{0}': {1} '{2}' has {3}, which ModelRefs cannot map to C#; the class '{0}' is not generated",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Generated classes support dense tensors of float, double, float16, bfloat16, int8/16/32/64, uint8/16/32/64, bool and string. A model with any other input or output gets no generated class.",
+            helpLinkUri: HelpLinkBase + "MR2001.md");
+
+        /// <summary>Two models (or a model and another model's generated types) want the same type name.</summary>
+        public static readonly DiagnosticDescriptor NameClash = new DiagnosticDescriptor(
+            id: "MR2002",
+            title: "Generated type name clash",
+            messageFormat: "Model '{0}': {1}; no class is generated from this manifest",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "Each model generates the types <Name>, <Name>Input, <Name>Output and <Name>OutputSpans in its namespace. They must not clash with another model's types or with the generated class's own members.",
+            helpLinkUri: HelpLinkBase + "MR2002.md");
+
+        /// <summary>The manifest cannot be read.</summary>
+        public static readonly DiagnosticDescriptor MalformedManifest = new DiagnosticDescriptor(
+            id: "MR2003",
+            title: "Malformed model manifest",
+            messageFormat: "Model manifest '{0}' is malformed: {1}",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "A *.modelref.json file passed to the compiler is not valid JSON or lacks what the generator needs. The restore task writes these files; rebuild to rewrite them.",
+            helpLinkUri: HelpLinkBase + "MR2003.md");
+
+        public static DiagnosticDescriptor ById(string id)
+        {
+            switch (id)
+            {
+                case "MR2001": return UnsupportedType;
+                case "MR2002": return NameClash;
+                case "MR2003": return MalformedManifest;
+                default: throw new ArgumentOutOfRangeException(nameof(id), id, "Unknown ModelRefs generator diagnostic.");
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+
+namespace ModelRefs.Generator.Model
+{
+    /// <summary>
+    /// An immutable array with value equality, so that pipeline outputs holding lists compare by
+    /// content and the incremental generator can cache them.
+    /// </summary>
+    internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
+        where T : IEquatable<T>
+    {
+        public static readonly EquatableArray<T> Empty = new EquatableArray<T>(Array.Empty<T>());
+
+        private readonly T[]? _items;
+
+        public EquatableArray(T[] items)
+        {
+            _items = items;
+        }
+
+        public EquatableArray(IEnumerable<T> items)
+        {
+            _items = new List<T>(items).ToArray();
+        }
+
+        public int Count => _items?.Length ?? 0;
+
+        public T this[int index] => (_items ?? Array.Empty<T>())[index];
+
+        public bool Equals(EquatableArray<T> other)
+        {
+            T[] a = _items ?? Array.Empty<T>();
+            T[] b = other._items ?? Array.Empty<T>();
+            if (a.Length != b.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (!EqualityComparer<T>.Default.Equals(a[i], b[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public override bool Equals(object? obj) => obj is EquatableArray<T> other && Equals(other);
+
+        public override int GetHashCode()
+        {
+            unchecked
+            {
+                int hash = 17;
+                foreach (T item in _items ?? Array.Empty<T>())
+                {
+                    hash = (hash * 31) + (item is null ? 0 : item.GetHashCode());
+                }
+
+                return hash;
+            }
+        }
+
+        public static bool operator ==(EquatableArray<T> left, EquatableArray<T> right) => left.Equals(right);
+
+        public static bool operator !=(EquatableArray<T> left, EquatableArray<T> right) => !left.Equals(right);
+
+        public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)(_items ?? Array.Empty<T>())).GetEnumerator();
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    internal static class EquatableArray
+    {
+        public static EquatableArray<T> ToEquatableArray<T>(this IEnumerable<T> items)
+            where T : IEquatable<T>
+            => new EquatableArray<T>(items);
+    }
+}

@@ -1,0 +1,57 @@
+namespace ModelRefs.Generator.Model
+{
+    /// <summary>A key/value pair of the model's ONNX metadata.</summary>
+    internal sealed record MetadataEntry(string Key, string Value);
+
+    /// <summary>An operator set the model imports.</summary>
+    internal sealed record OpsetSpec(string Domain, long Version);
+
+    /// <summary>
+    /// Everything the emitter needs to know about one model, read from one <c>*.modelref.json</c>.
+    /// Strings are as the manifest has them; <see cref="TypeName"/> and <see cref="Namespace"/> are
+    /// already valid C#.
+    /// </summary>
+    internal sealed record ModelSpec(
+        string FilePath,
+        string DeclaredName,
+        string TypeName,
+        string Namespace,
+        string Handle,
+        string? Resolved,
+        string Sha256,
+        string OnnxSha256,
+        string? License,
+        string? LicenseSource,
+        string? ModelFile,
+        string? EmbeddedResource,
+        string? Description,
+        string? Producer,
+        long? IrVersion,
+        EquatableArray<OpsetSpec> Opsets,
+        EquatableArray<MetadataEntry> Metadata,
+        EquatableArray<TensorSpec> Inputs,
+        EquatableArray<TensorSpec> Outputs,
+        FileLocation NameLocation)
+    {
+        /// <summary>The fully qualified type name with <c>global::</c>, e.g. <c>global::VoiceActivity.Models.SileroVad</c>.</summary>
+        public string GlobalTypeName(string suffix = "")
+            => Namespace.Length == 0 ? "global::" + TypeName + suffix : "global::" + Namespace + "." + TypeName + suffix;
+    }
+
+    /// <summary>The result of reading one manifest: the model (null when it cannot be generated) and what to report.</summary>
+    internal sealed record ParsedManifest(string FilePath, ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+
+    /// <summary>The generated type names a model claims in its namespace, for clash detection across manifests.</summary>
+    internal sealed record TypeClaim(string FilePath, string Namespace, string TypeName, FileLocation Location);
+
+    /// <summary>Models that lose a name clash, keyed by manifest path, with the diagnostic to report.</summary>
+    internal sealed record NameClashes(EquatableArray<ClashInfo> Clashes);
+
+    internal sealed record ClashInfo(string FilePath, DiagnosticInfo Diagnostic);
+
+    /// <summary>A model ready for the emitter, or only diagnostics when it is skipped.</summary>
+    internal sealed record ModelToEmit(string FilePath, ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+
+    /// <summary>What the generator adds for one manifest: a source file (or none) and diagnostics.</summary>
+    internal sealed record GeneratedModel(string FilePath, string? HintName, string? Source, EquatableArray<DiagnosticInfo> Diagnostics);
+}

@@ -1,0 +1,111 @@
+using System.Collections.Generic;
+using ModelRefs.Generator.Model;
+
+namespace ModelRefs.Generator.Naming
+{
+    /// <summary>
+    /// The C# names of one model's generated members, decided together so that nothing collides.
+    /// Order matters only within the model: inputs and outputs are named in manifest (graph) order
+    /// and the first claimant keeps the unsuffixed name.
+    /// </summary>
+    internal sealed class MemberNames
+    {
+        /// <summary>Members every class and struct inherits; a property of the same name would hide them (CS0108).</summary>
+        private static readonly string[] ObjectMembers =
+        {
+            "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize", "ReferenceEquals",
+        };
+
+        private MemberNames(
+            string[] inputProperties,
+            string[] inputParameters,
+            string[] inputShapeParameters,
+            string[] outputProperties,
+            string[] outputShapeProperties,
+            string[] outputParameters,
+            string[] outputShapeParameters)
+        {
+            OutputParameters = outputParameters;
+            OutputShapeParameters = outputShapeParameters;
+            InputProperties = inputProperties;
+            InputParameters = inputParameters;
+            InputShapeParameters = inputShapeParameters;
+            OutputProperties = outputProperties;
+            OutputShapeProperties = outputShapeProperties;
+        }
+
+        /// <summary>PascalCase property of <c>&lt;Name&gt;Input</c>, per input.</summary>
+        public IReadOnlyList<string> InputProperties { get; }
+
+        /// <summary>camelCase parameter of the span <c>Run</c> and the input constructor, per input.</summary>
+        public IReadOnlyList<string> InputParameters { get; }
+
+        /// <summary>The <c>…Shape</c> parameter of the span <c>Run</c>, per input (used only where the input takes one).</summary>
+        public IReadOnlyList<string> InputShapeParameters { get; }
+
+        /// <summary>PascalCase property of <c>&lt;Name&gt;Output</c> and <c>&lt;Name&gt;OutputSpans</c>, per output.</summary>
+        public IReadOnlyList<string> OutputProperties { get; }
+
+        /// <summary>The <c>…Shape</c> property of <c>&lt;Name&gt;OutputSpans</c>, per output.</summary>
+        public IReadOnlyList<string> OutputShapeProperties { get; }
+
+        /// <summary>camelCase constructor parameter of the output types, per output.</summary>
+        public IReadOnlyList<string> OutputParameters { get; }
+
+        /// <summary>camelCase constructor parameter of <c>&lt;Name&gt;OutputSpans</c> for each output's shape.</summary>
+        public IReadOnlyList<string> OutputShapeParameters { get; }
+
+        public static MemberNames For(ModelSpec model)
+        {
+            string typeName = model.TypeName;
+
+            var inputReserved = new List<string>(ObjectMembers) { typeName + "Input" };
+            var inputNames = new UniqueNames(inputReserved);
+            string[] inputProperties = new string[model.Inputs.Count];
+            for (int i = 0; i < inputProperties.Length; i++)
+            {
+                inputProperties[i] = inputNames.Take(IdentifierNames.ToPascalCase(model.Inputs[i].Name, "Input"));
+            }
+
+            // Parameters: the inputs' own names first, then their shapes, so a shape never takes an input's name.
+            var parameterNames = new UniqueNames();
+            string[] inputParameters = new string[inputProperties.Length];
+            for (int i = 0; i < inputParameters.Length; i++)
+            {
+                inputParameters[i] = parameterNames.Take(IdentifierNames.ToCamelCase(inputProperties[i]));
+            }
+
+            string[] inputShapeParameters = new string[inputProperties.Length];
+            for (int i = 0; i < inputShapeParameters.Length; i++)
+            {
+                string bare = inputParameters[i].TrimStart('@');
+                inputShapeParameters[i] = parameterNames.Take(bare + "Shape");
+            }
+
+            var outputReserved = new List<string>(ObjectMembers) { typeName + "Output", typeName + "OutputSpans" };
+            var outputNames = new UniqueNames(outputReserved);
+            string[] outputProperties = new string[model.Outputs.Count];
+            for (int i = 0; i < outputProperties.Length; i++)
+            {
+                outputProperties[i] = outputNames.Take(IdentifierNames.ToPascalCase(model.Outputs[i].Name, "Output"));
+            }
+
+            string[] outputShapeProperties = new string[outputProperties.Length];
+            for (int i = 0; i < outputShapeProperties.Length; i++)
+            {
+                outputShapeProperties[i] = outputNames.Take(outputProperties[i] + "Shape");
+            }
+
+            // Constructor parameters of the output types: camelCase of the members, distinct because the members differ ignoring case.
+            string[] outputParameters = new string[outputProperties.Length];
+            string[] outputShapeParameters = new string[outputProperties.Length];
+            for (int i = 0; i < outputProperties.Length; i++)
+            {
+                outputParameters[i] = IdentifierNames.ToCamelCase(outputProperties[i]);
+                outputShapeParameters[i] = IdentifierNames.ToCamelCase(outputShapeProperties[i]);
+            }
+
+            return new MemberNames(inputProperties, inputParameters, inputShapeParameters, outputProperties, outputShapeProperties, outputParameters, outputShapeParameters);
+        }
+    }
+}

@@ -1,0 +1,379 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using ModelRefs.Generator.Diagnostics;
+using ModelRefs.Generator.Model;
+using ModelRefs.Generator.Naming;
+
+namespace ModelRefs.Generator.Parsing
+{
+    /// <summary>
+    /// Reads one <c>*.modelref.json</c> (docs/design/manifest.md) into a <see cref="ModelSpec"/>.
+    /// Never throws: anything wrong becomes MR2003 (malformed), MR2001 (unsupported tensor) or
+    /// MR2002 (the model's name clashes with the generated class's own members), and then no model.
+    /// </summary>
+    internal sealed class ManifestParser
+    {
+        /// <summary>The newest manifest schema this generator understands.</summary>
+        public const int SupportedSchema = 1;
+
+        /// <summary>Members of the generated class; a model of the same name would break it (CS0542).</summary>
+        private static readonly string[] GeneratedMemberNames = { "Info", "ModelFile", "Run", "Dispose" };
+
+        private readonly string _path;
+        private readonly string _text;
+        private readonly List<int> _lineStarts = new List<int>();
+
+        private ManifestParser(string path, string text)
+        {
+            _path = path;
+            _text = text;
+            _lineStarts.Add(0);
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    continue;
+                }
+
+                if (c == '\n' || c == '\r')
+                {
+                    _lineStarts.Add(i + 1);
+                }
+            }
+        }
+
+        public static ParsedManifest Parse(string path, string? text)
+        {
+            if (text is null)
+            {
+                return Fail(path, DiagnosticInfo.Create(DiagnosticDescriptors.MalformedManifest, FileLocation.WholeFile(path), path, "the file could not be read"));
+            }
+
+            try
+            {
+                return new ManifestParser(path, text).ParseCore();
+            }
+            catch (ManifestException ex)
+            {
+                return Fail(path, ex.Diagnostic);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A bug in this parser must not crash the compiler; report it against the file.
+                return Fail(path, DiagnosticInfo.Create(DiagnosticDescriptors.MalformedManifest, FileLocation.WholeFile(path), path, "internal error while reading it: " + ex.GetType().Name + ": " + ex.Message));
+            }
+        }
+
+        private static ParsedManifest Fail(string path, DiagnosticInfo diagnostic)
+            => new ParsedManifest(path, null, new EquatableArray<DiagnosticInfo>(new[] { diagnostic }));
+
+        private ParsedManifest ParseCore()
+        {
+            JsonNode root;
+            try
+            {
+                root = JsonReader.Parse(_text);
+            }
+            catch (JsonReaderException ex)
+            {
+                int pos = Math.Min(ex.Position, _text.Length);
+                throw Malformed(Span(pos, pos < _text.Length ? pos + 1 : pos), "invalid JSON at line " + (LineOf(pos) + 1).ToString(CultureInfo.InvariantCulture) + ": " + ex.Message);
+            }
+
+            if (root.Kind != JsonKind.Object)
+            {
+                throw Malformed(Span(root), "the top level must be a JSON object, not " + root.Describe());
+            }
+
+            JsonNode? schema = root["schema"];
+            if (schema is not null && schema.Kind != JsonKind.Null)
+            {
+                long version = ReadInteger(schema, "schema");
+                if (version > SupportedSchema)
+                {
+                    throw Malformed(Span(schema), "schema version " + version.ToString(CultureInfo.InvariantCulture) + " is newer than this generator understands (" + SupportedSchema.ToString(CultureInfo.InvariantCulture) + "); update the ModelRefs package");
+                }
+
+                if (version < 1)
+                {
+                    throw Malformed(Span(schema), "schema version " + version.ToString(CultureInfo.InvariantCulture) + " is not valid");
+                }
+            }
+
+            JsonNode? nameNode = root["name"];
+            string declaredName = RequiredString(root, "name");
+            if (declaredName.Trim().Length == 0)
+            {
+                throw Malformed(Span(nameNode!), "'name' is empty");
+            }
+
+            string typeName = IdentifierNames.ToTypeName(declaredName);
+            FileLocation nameLocation = Span(nameNode!);
+
+            var diagnostics = new List<DiagnosticInfo>();
+            EquatableArray<TensorSpec> inputs = ReadTensors(root, "inputs");
+            EquatableArray<TensorSpec> outputs = ReadTensors(root, "outputs");
+            CheckSupported(typeName, inputs, "input", diagnostics);
+            CheckSupported(typeName, outputs, "output", diagnostics);
+
+            foreach (string member in GeneratedMemberNames)
+            {
+                if (typeName == member)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.NameClash,
+                        nameLocation,
+                        typeName,
+                        "the type name '" + typeName + "' is also the name of a member of the generated class; choose another Name on the ModelReference"));
+                }
+            }
+
+            if (diagnostics.Count > 0)
+            {
+                return new ParsedManifest(_path, null, new EquatableArray<DiagnosticInfo>(diagnostics));
+            }
+
+            var model = new ModelSpec(
+                FilePath: _path,
+                DeclaredName: declaredName,
+                TypeName: typeName,
+                Namespace: IdentifierNames.ToNamespace(OptionalString(root, "namespace")),
+                Handle: OptionalString(root, "handle") ?? string.Empty,
+                Resolved: OptionalString(root, "resolved"),
+                Sha256: OptionalString(root, "sha256") ?? string.Empty,
+                OnnxSha256: OptionalString(root, "onnxSha256") ?? OptionalString(root, "sha256") ?? string.Empty,
+                License: OptionalString(root, "license"),
+                LicenseSource: OptionalString(root, "licenseSource"),
+                ModelFile: OptionalString(root, "modelFile"),
+                EmbeddedResource: NullIfEmpty(OptionalString(root, "embeddedResource")),
+                Description: OptionalString(root, "description"),
+                Producer: OptionalString(root, "producer"),
+                IrVersion: OptionalInteger(root, "irVersion"),
+                Opsets: ReadOpsets(root),
+                Metadata: ReadMetadata(root),
+                Inputs: inputs,
+                Outputs: outputs,
+                NameLocation: nameLocation);
+
+            return new ParsedManifest(_path, model, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        private void CheckSupported(string typeName, EquatableArray<TensorSpec> tensors, string role, List<DiagnosticInfo> diagnostics)
+        {
+            foreach (TensorSpec tensor in tensors)
+            {
+                string? problem = null;
+                if (tensor.Kind != "tensor")
+                {
+                    problem = "value kind '" + tensor.Kind + "'";
+                }
+                else if (!ElementTypes.TryGet(tensor.ElementType, out _))
+                {
+                    problem = "element type '" + tensor.ElementType + "'";
+                }
+
+                if (problem is not null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, tensor.Location, typeName, role, tensor.Name, problem));
+                }
+            }
+        }
+
+        private EquatableArray<TensorSpec> ReadTensors(JsonNode root, string key)
+        {
+            JsonNode? array = root[key];
+            if (array is null || array.Kind == JsonKind.Null)
+            {
+                throw Malformed(Span(root.Start, root.Start + 1), "'" + key + "' is missing");
+            }
+
+            if (array.Kind != JsonKind.Array)
+            {
+                throw Malformed(Span(array), "'" + key + "' must be an array, not " + array.Describe());
+            }
+
+            var result = new List<TensorSpec>();
+            for (int i = 0; i < array.Items!.Count; i++)
+            {
+                JsonNode item = array.Items[i];
+                string where = key + "[" + i.ToString(CultureInfo.InvariantCulture) + "]";
+                if (item.Kind != JsonKind.Object)
+                {
+                    throw Malformed(Span(item), "'" + where + "' must be an object, not " + item.Describe());
+                }
+
+                string name = RequiredString(item, "name", where);
+                string kind = OptionalString(item, "kind", where) ?? "tensor";
+                string elementType = OptionalString(item, "elementType", where) ?? "undefined";
+                JsonNode? shapeNode = item["shape"];
+                bool hasShape = shapeNode is not null && shapeNode.Kind != JsonKind.Null;
+                var dims = new List<DimensionSpec>();
+                if (hasShape)
+                {
+                    if (shapeNode!.Kind != JsonKind.Array)
+                    {
+                        throw Malformed(Span(shapeNode), "'" + where + ".shape' must be an array or null, not " + shapeNode.Describe());
+                    }
+
+                    for (int d = 0; d < shapeNode.Items!.Count; d++)
+                    {
+                        JsonNode dim = shapeNode.Items[d];
+                        string dimWhere = where + ".shape[" + d.ToString(CultureInfo.InvariantCulture) + "]";
+                        if (dim.Kind != JsonKind.Object)
+                        {
+                            throw Malformed(Span(dim), "'" + dimWhere + "' must be an object, not " + dim.Describe());
+                        }
+
+                        JsonNode? valueNode = dim["value"];
+                        long? value = valueNode is null || valueNode.Kind == JsonKind.Null ? null : ReadInteger(valueNode, dimWhere + ".value");
+                        string? param = NullIfEmpty(OptionalString(dim, "param", dimWhere));
+                        dims.Add(new DimensionSpec(value, value.HasValue ? null : param));
+                    }
+                }
+
+                result.Add(new TensorSpec(
+                    name,
+                    kind.ToLowerInvariant(),
+                    elementType.ToLowerInvariant(),
+                    hasShape,
+                    new EquatableArray<DimensionSpec>(dims),
+                    NullIfEmpty(OptionalString(item, "doc", where)),
+                    Span(item)));
+            }
+
+            return new EquatableArray<TensorSpec>(result);
+        }
+
+        private EquatableArray<OpsetSpec> ReadOpsets(JsonNode root)
+        {
+            var result = new List<OpsetSpec>();
+            foreach (JsonNode item in OptionalArray(root, "opsets"))
+            {
+                if (item.Kind != JsonKind.Object)
+                {
+                    throw Malformed(Span(item), "'opsets' entries must be objects");
+                }
+
+                JsonNode? version = item["version"];
+                result.Add(new OpsetSpec(
+                    OptionalString(item, "domain", "opsets") ?? string.Empty,
+                    version is null || version.Kind == JsonKind.Null ? 0 : ReadInteger(version, "opsets.version")));
+            }
+
+            return new EquatableArray<OpsetSpec>(result);
+        }
+
+        private EquatableArray<MetadataEntry> ReadMetadata(JsonNode root)
+        {
+            var result = new List<MetadataEntry>();
+            foreach (JsonNode item in OptionalArray(root, "metadata"))
+            {
+                if (item.Kind != JsonKind.Object)
+                {
+                    throw Malformed(Span(item), "'metadata' entries must be objects");
+                }
+
+                result.Add(new MetadataEntry(
+                    OptionalString(item, "key", "metadata") ?? string.Empty,
+                    OptionalString(item, "value", "metadata") ?? string.Empty));
+            }
+
+            return new EquatableArray<MetadataEntry>(result);
+        }
+
+        private List<JsonNode> OptionalArray(JsonNode obj, string key)
+        {
+            JsonNode? node = obj[key];
+            if (node is null || node.Kind == JsonKind.Null)
+            {
+                return new List<JsonNode>();
+            }
+
+            if (node.Kind != JsonKind.Array)
+            {
+                throw Malformed(Span(node), "'" + key + "' must be an array, not " + node.Describe());
+            }
+
+            return node.Items!;
+        }
+
+        private string RequiredString(JsonNode obj, string key, string? where = null)
+        {
+            string? value = OptionalString(obj, key, where);
+            if (value is null)
+            {
+                throw Malformed(Span(obj.Start, obj.Start + 1), "'" + Qualify(key, where) + "' is missing");
+            }
+
+            return value;
+        }
+
+        private string? OptionalString(JsonNode obj, string key, string? where = null)
+        {
+            JsonNode? node = obj[key];
+            if (node is null || node.Kind == JsonKind.Null)
+            {
+                return null;
+            }
+
+            if (node.Kind != JsonKind.String)
+            {
+                throw Malformed(Span(node), "'" + Qualify(key, where) + "' must be a string, not " + node.Describe());
+            }
+
+            return node.Text;
+        }
+
+        private long? OptionalInteger(JsonNode obj, string key)
+        {
+            JsonNode? node = obj[key];
+            return node is null || node.Kind == JsonKind.Null ? null : ReadInteger(node, key);
+        }
+
+        private long ReadInteger(JsonNode node, string what)
+        {
+            if (node.Kind != JsonKind.Number
+                || !long.TryParse(node.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
+            {
+                throw Malformed(Span(node), "'" + what + "' must be an integer, not " + (node.Kind == JsonKind.Number ? node.Text : node.Describe()));
+            }
+
+            return value;
+        }
+
+        private static string Qualify(string key, string? where) => where is null ? key : where + "." + key;
+
+        private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+
+        private ManifestException Malformed(FileLocation location, string message)
+            => new ManifestException(DiagnosticInfo.Create(DiagnosticDescriptors.MalformedManifest, location, _path, message));
+
+        private FileLocation Span(JsonNode node) => Span(node.Start, node.End);
+
+        private FileLocation Span(int start, int end)
+        {
+            int startLine = LineOf(start);
+            int endLine = LineOf(end);
+            return new FileLocation(_path, start, end - start, startLine, start - _lineStarts[startLine], endLine, end - _lineStarts[endLine]);
+        }
+
+        private int LineOf(int position)
+        {
+            int index = _lineStarts.BinarySearch(position);
+            return index >= 0 ? index : ~index - 1;
+        }
+
+        private sealed class ManifestException : Exception
+        {
+            public ManifestException(DiagnosticInfo diagnostic)
+                : base(diagnostic.Id)
+            {
+                Diagnostic = diagnostic;
+            }
+
+            public DiagnosticInfo Diagnostic { get; }
+        }
+    }
+}
