@@ -123,7 +123,7 @@ internal static class SessionFactory
                     throw new ArgumentOutOfRangeException(nameof(options), options.ExecutionProvider, "Unknown execution provider.");
             }
         }
-        catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException or NotSupportedException)
         {
             throw new InvalidOperationException(
                 $"Model '{info.Name}' asked for the {options.ExecutionProvider} execution provider, which is not available in " +
