@@ -1,0 +1,38 @@
+using ModelRefs.Core.Caching;
+using ModelRefs.Core.Handles;
+using ModelRefs.Core.Sources;
+using ModelRefs.TestSupport;
+
+namespace ModelRefs.Core.Tests.Sources;
+
+/// <summary>A fresh cache folder, a shared HttpClient and a log, per test.</summary>
+internal sealed class SourceTestContext : IDisposable
+{
+    private static readonly HttpClient SharedHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public TempDirectory Temp { get; } = new();
+    public ModelCache Cache { get; }
+    public List<string> Log { get; } = [];
+
+    public SourceTestContext() => Cache = new ModelCache(Temp.Combine("cache"));
+
+    public FetchContext Context(string? sha256 = null, bool offline = false, string? npmRegistry = null, HttpClient? http = null) =>
+        new(Cache, http ?? SharedHttp)
+        {
+            Sha256 = sha256,
+            Offline = offline,
+            NpmRegistry = npmRegistry ?? "http://127.0.0.1:9/",
+            Log = message => { lock (Log) Log.Add(message); },
+        };
+
+    public Task<FetchedArtifact> FetchAsync(string include, FetchContext context) =>
+        ModelSources.Default.FetchAsync(ModelHandle.Parse(include, Temp.Path), context);
+
+    /// <summary>Every file in the cache except ref files: blobs and anything half-written.</summary>
+    public string[] CacheFiles() =>
+        Directory.Exists(Cache.Root)
+            ? Directory.GetFiles(Cache.Root, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".json", StringComparison.Ordinal)).ToArray()
+            : [];
+
+    public void Dispose() => Temp.Dispose();
+}
