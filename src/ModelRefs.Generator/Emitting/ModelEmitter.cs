@@ -335,7 +335,7 @@ namespace ModelRefs.Generator.Emitting
                     {
                         string s = _names.InputShapeParameters[i];
                         parameters.Add(ReadOnlySpan + "<long> " + s);
-                        Doc("param name=\"" + s.TrimStart('@') + "\"", "The shape of <paramref name=\"" + docName + "\"/>" + (t.HasShape ? ", " + ShapeText(t) : string.Empty) + ".", "param");
+                        Doc("param name=\"" + s.TrimStart('@') + "\"", "The shape of <paramref name=\"" + docName + "\"/>" + (t.HasShape ? "; the model expects " + ShapeText(t) : string.Empty) + ".", "param");
                     }
                 }
             }

@@ -1,0 +1,109 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using ModelRefs.Generator.Tests.Infrastructure;
+
+namespace ModelRefs.Generator.Tests;
+
+/// <summary>Generated code compiles, with no warnings (docs included), against ModelRefs.Runtime.</summary>
+public class CompileTests
+{
+    private const string SileroUsage = """
+        using System;
+        using ModelRefs.Runtime;
+        using VoiceActivity.Models;
+
+        internal static class Usage
+        {
+            public static float Allocating(float[] samples)
+            {
+                using var vad = new SileroVad(new ModelOptions { IntraOpThreads = 1 });
+                var output = vad.Run(new SileroVadInput
+                {
+                    Input = new TensorData<float>(samples, 1, samples.Length),
+                    State = new TensorData<float>(new float[2 * 128], 2, 1, 128),
+                    Sr = TensorData<long>.Scalar(16000),
+                });
+                TensorData<float> state = output.StateN;
+                return output.Output.Data[0] + state.Data.Length;
+            }
+
+            public static float Spans(SileroVad vad, ReadOnlySpan<float> samples, float[] state)
+            {
+                SileroVadOutputSpans o = vad.Run(samples, stackalloc long[] { 1, samples.Length }, state, stackalloc long[] { 2, 1, 128 }, 16000L);
+                o.StateN.CopyTo(state);
+                return o.Output[0] + o.OutputShape[0];
+            }
+
+            public static string Describe()
+            {
+                ModelInfo info = SileroVad.Info;
+                using var fromPath = new SileroVad("other.onnx");
+                using var plain = new SileroVad();
+                return info.Inputs[0].ToString() + SileroVad.ModelFile + new SileroVadInput(null!, null!, TensorData<long>.Scalar(8000)).Sr.Data[0];
+            }
+        }
+        """;
+
+    [Fact]
+    public void Silero_wrapper_and_usage_compile_without_warnings()
+    {
+        AssertCompilesClean(SileroUsage, "SileroVad.modelref.json");
+    }
+
+    [Fact]
+    public void All_baseline_manifests_compile_together_without_warnings()
+    {
+        AssertCompilesClean("internal static class Empty { }", "SileroVad.modelref.json", "AllTypes.modelref.json", "AwfulNames.modelref.json");
+    }
+
+    [Fact]
+    public void Awful_names_are_usable_from_code()
+    {
+        const string usage = """
+            using ModelRefs.Runtime;
+            using Weird.@class.Models;
+
+            internal static class Usage
+            {
+                public static object Use(Awful model, TensorData<float> t)
+                {
+                    var input = new AwfulInput { OnnxFlatten0 = t, X1 = t, Input53 = t, Input1 = t, ABC0 = t, X = t, X2 = t, Class = t, Out = t, Params = t,
+                                                 Run = t, Info = t, Dispose = t, ModelFile = t, Awful = t, AwfulInput2 = t, Équipe = t, 输入 = t, X1_2 = t, X12 = t, XShape = t, ToString2 = t };
+                    AwfulOutput output = model.Run(input);
+                    return output.Output53.Data.Length + output.Output.Data.Length + output.OutputShape.Data.Length + output.AwfulOutput2.Data.Length + output.Equals2.Shape.Length;
+                }
+            }
+            """;
+        AssertCompilesClean(usage, "AwfulNames.modelref.json");
+    }
+
+    [Fact]
+    public void Model_in_the_global_namespace_compiles()
+    {
+        string manifest = TestFiles.ReadManifest("SileroVad.modelref.json").Replace("\"namespace\": \"VoiceActivity.Models\",", "\"namespace\": null,");
+        Compilation compilation = GeneratorHarness.CreateCompilation("internal static class U { public static object M() => new SileroVadInput(); }");
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(new[] { GeneratorHarness.Manifest("/obj/SileroVad.modelref.json", manifest) });
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out var generatorDiagnostics);
+        Assert.Empty(generatorDiagnostics);
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, GeneratorHarness.Describe(problems));
+    }
+
+    internal static void AssertCompilesClean(string usage, params string[] manifests)
+    {
+        Compilation compilation = GeneratorHarness.CreateCompilation(usage);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(
+            manifests.Select(m => GeneratorHarness.Manifest("/obj/" + m, TestFiles.ReadManifest(m))));
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out var generatorDiagnostics);
+        Assert.True(generatorDiagnostics.IsEmpty, GeneratorHarness.Describe(generatorDiagnostics));
+        Assert.Equal(manifests.Length, driver.GetRunResult().GeneratedTrees.Length);
+
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, GeneratorHarness.Describe(problems));
+
+        // And it emits: the compilation is complete, not just free of declaration errors.
+        using var stream = new MemoryStream();
+        var emit = output.Emit(stream);
+        Assert.True(emit.Success, GeneratorHarness.Describe(emit.Diagnostics));
+    }
+}

@@ -1,0 +1,87 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace ModelRefs.Generator.Tests.Infrastructure;
+
+/// <summary>Runs <see cref="ModelRefsGenerator"/> in memory, the way the compiler does.</summary>
+internal static class GeneratorHarness
+{
+    public static readonly CSharpParseOptions ParseOptions =
+        new(LanguageVersion.CSharp12, DocumentationMode.Diagnose);
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyReferences = new(LoadReferences);
+
+    /// <summary>The platform, ModelRefs.Runtime and Microsoft.ML.OnnxRuntime, as a user's project sees them.</summary>
+    public static ImmutableArray<MetadataReference> References => LazyReferences.Value;
+
+    public static CSharpCompilation CreateCompilation(params string[] sources)
+        => CSharpCompilation.Create(
+            "ModelRefs.Consumer",
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: "Source" + i + ".cs")),
+            References,
+            new CSharpCompilationOptions(
+                OutputKind.DynamicallyLinkedLibrary,
+                nullableContextOptions: NullableContextOptions.Enable,
+                warningLevel: 9999,
+                allowUnsafe: false));
+
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> manifests)
+        => CSharpGeneratorDriver.Create(
+            new[] { new ModelRefsGenerator().AsSourceGenerator() },
+            additionalTexts: manifests,
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    public static AdditionalText Manifest(string path, string? text) => new InMemoryAdditionalText(path, text);
+
+    /// <summary>Runs the generator over <paramref name="manifests"/> and a trivial compilation.</summary>
+    public static GeneratorRunResult Run(params AdditionalText[] manifests)
+    {
+        GeneratorDriver driver = CreateDriver(manifests).RunGenerators(CreateCompilation("internal static class Empty { }"));
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        Assert.Null(result.Exception);
+        return result;
+    }
+
+    /// <summary>The one source generated for a manifest.</summary>
+    public static string GenerateSingle(string path, string text)
+    {
+        GeneratorRunResult result = Run(Manifest(path, text));
+        Assert.Empty(result.Diagnostics);
+        return Assert.Single(result.GeneratedSources).SourceText.ToString();
+    }
+
+    /// <summary>Errors and warnings of a compilation, as text, for assertion messages.</summary>
+    public static string Describe(IEnumerable<Diagnostic> diagnostics)
+        => string.Join(Environment.NewLine, diagnostics.Select(d => d.ToString()));
+
+    private static ImmutableArray<MetadataReference> LoadReferences()
+    {
+        var paths = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        string tpa = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
+        foreach (string path in tpa.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            paths[Path.GetFileName(path)] = path;
+        }
+
+        foreach (string path in new[]
+                 {
+                     typeof(ModelRefs.Runtime.ModelSession).Assembly.Location,
+                     typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.Location,
+                 })
+        {
+            paths[Path.GetFileName(path)] = path;
+        }
+
+        // Only managed assemblies the user's project would reference: the platform, the runtime and ORT.
+        return paths.Values
+            .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+            .Where(p => !Path.GetFileName(p).StartsWith("xunit", StringComparison.OrdinalIgnoreCase)
+                        && !Path.GetFileName(p).StartsWith("Microsoft.CodeAnalysis", StringComparison.OrdinalIgnoreCase)
+                        && !Path.GetFileName(p).StartsWith("ModelRefs.Generator", StringComparison.OrdinalIgnoreCase))
+            .OrderBy(p => p, StringComparer.Ordinal)
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .ToImmutableArray();
+    }
+}
