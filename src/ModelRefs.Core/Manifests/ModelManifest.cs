@@ -1,0 +1,36 @@
+namespace ModelRefs.Core.Manifests;
+
+/// <summary>
+/// What restore tells the compiler about one model (docs/design/manifest.md). The generator and
+/// the analyzer read nothing else, so everything they need is here.
+/// </summary>
+public sealed record ModelManifest
+{
+    public const int SchemaVersion = 1;
+
+    public required string Name { get; init; }
+    public required string Namespace { get; init; }
+    public required string Handle { get; init; }
+    public string? Resolved { get; init; }
+    public required string Sha256 { get; init; }
+    public required string OnnxSha256 { get; init; }
+    public string? License { get; init; }
+    public string? LicenseSource { get; init; }
+    public required string ModelFile { get; init; }
+    public string? EmbeddedResource { get; init; }
+    public string? ProjectFile { get; init; }
+    public int ItemLine { get; init; }
+    public string? Description { get; init; }
+    public string? Producer { get; init; }
+    public long IrVersion { get; init; }
+    public IReadOnlyList<(string Domain, long Version)> Opsets { get; init; } = [];
+    public IReadOnlyList<(string Key, string Value)> Metadata { get; init; } = [];
+    public IReadOnlyList<ManifestValue> Inputs { get; init; } = [];
+    public IReadOnlyList<ManifestValue> Outputs { get; init; } = [];
+}
+
+/// <summary>An input or output: kind, element type (ONNX spelling) and shape (null: rank unknown).</summary>
+public sealed record ManifestValue(string Name, string Kind, string ElementType, IReadOnlyList<ManifestDimension>? Shape, string? Doc);
+
+/// <summary>A dimension: fixed (Value), symbolic (Param), or unknown (both null).</summary>
+public sealed record ManifestDimension(long? Value, string? Param);

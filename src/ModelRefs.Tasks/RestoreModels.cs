@@ -1,0 +1,106 @@
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using ModelRefs.Core.Diagnostics;
+using ModelRefs.Core.Restore;
+
+namespace ModelRefs.Tasks;
+
+/// <summary>
+/// MSBuild shell over <see cref="ModelRestorer"/>: turns items into requests, logs every problem
+/// with the project file and the item's line, and returns manifests and model files. All real work
+/// lives in ModelRefs.Core so that other hosts can restore without MSBuild.
+/// </summary>
+public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancel = new();
+
+    [Required] public ITaskItem[] ModelReferences { get; set; } = [];
+    [Required] public string ProjectFile { get; set; } = "";
+    [Required] public string IntermediatePath { get; set; } = "";
+    [Required] public string DefaultNamespace { get; set; } = "";
+    public string OutputFolder { get; set; } = "models";
+    public string? NpmRegistry { get; set; }
+    public bool Offline { get; set; }
+    public string? CacheRoot { get; set; }
+
+    /// <summary>One <c>*.modelref.json</c> per restored model, for AdditionalFiles.</summary>
+    [Output] public ITaskItem[] Manifests { get; private set; } = [];
+
+    /// <summary>The ONNX files, with TargetPath, Embed and ResourceName metadata.</summary>
+    [Output] public ITaskItem[] ModelFiles { get; private set; } = [];
+
+    public void Cancel() => _cancel.Cancel();
+
+    public override bool Execute()
+    {
+        try
+        {
+            var items = ModelReferences.Select(ToModelReference).ToList();
+            var request = new RestoreRequest
+            {
+                ProjectFile = ProjectFile,
+                IntermediatePath = Path.GetFullPath(IntermediatePath, Path.GetDirectoryName(ProjectFile)!),
+                DefaultNamespace = DefaultNamespace,
+                OutputFolder = string.IsNullOrWhiteSpace(OutputFolder) ? "models" : OutputFolder,
+                NpmRegistry = string.IsNullOrWhiteSpace(NpmRegistry) ? null : NpmRegistry,
+                Offline = Offline,
+                CacheRoot = string.IsNullOrWhiteSpace(CacheRoot) ? null : CacheRoot,
+            };
+            Log.LogMessage(MessageImportance.Low, "ModelRefs: restoring {0} model(s) for {1}", items.Count, ProjectFile);
+
+            var restorer = new ModelRestorer(SharedHttp.Client, message => Log.LogMessage(MessageImportance.Normal, message));
+            var result = restorer.RestoreAsync(items, request, _cancel.Token).GetAwaiter().GetResult();
+
+            foreach (var problem in result.Problems)
+                LogProblem(problem);
+
+            Manifests = result.Models.Select(m => (ITaskItem)new TaskItem(m.ManifestPath)).ToArray();
+            ModelFiles = result.Models.Select(ToModelFileItem).ToArray();
+            return !Log.HasLoggedErrors;
+        }
+        catch (OperationCanceledException)
+        {
+            Log.LogWarning("ModelRefs: restore was cancelled.");
+            return false;
+        }
+        catch (Exception ex)
+        {
+            // Never crash the build with a stack trace alone: say what failed and where to report it.
+            var d = RestoreDiagnostics.InternalError;
+            Log.LogError(null, d.Id, null, d.HelpLink, ProjectFile, 0, 0, 0, 0,
+                "ModelRefs: unexpected error while restoring models: {0}", ex.ToString());
+            return false;
+        }
+    }
+
+    private ModelReference ToModelReference(ITaskItem item)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string name in item.MetadataNames)
+            metadata[name] = item.GetMetadata(name);
+        return new ModelReference(item.ItemSpec, metadata)
+        {
+            Line = ProjectFileLines.FindItemLine(ProjectFile, "ModelReference", item.ItemSpec),
+        };
+    }
+
+    private static ITaskItem ToModelFileItem(RestoredModel model)
+    {
+        var item = new TaskItem(model.OnnxPath);
+        item.SetMetadata("TargetPath", model.TargetPath);
+        item.SetMetadata("ModelName", model.Name);
+        item.SetMetadata("Embed", model.ResourceName != null ? "true" : "false");
+        item.SetMetadata("ResourceName", model.ResourceName ?? "");
+        return item;
+    }
+
+    private void LogProblem(RestoreProblem problem)
+    {
+        var line = problem.Item?.Line ?? 0;
+        var d = problem.Diagnostic;
+        if (problem.IsError)
+            Log.LogError(null, d.Id, null, d.HelpLink, ProjectFile, line, 0, 0, 0, "{0}", problem.Message);
+        else
+            Log.LogWarning(null, d.Id, null, d.HelpLink, ProjectFile, line, 0, 0, 0, "{0}", problem.Message);
+    }
+}
