@@ -46,6 +46,21 @@ public enum OnnxValueKind
     SparseTensor,
 }
 
+/// <summary>Manifest spellings of <see cref="OnnxValueKind"/>.</summary>
+public static class OnnxValueKinds
+{
+    /// <summary><c>tensor</c>, <c>sequence</c>, <c>map</c>, <c>optional</c>, <c>sparse_tensor</c> or <c>unknown</c> (docs/design/manifest.md).</summary>
+    public static string ToManifestName(this OnnxValueKind kind) => kind switch
+    {
+        OnnxValueKind.Tensor => "tensor",
+        OnnxValueKind.Sequence => "sequence",
+        OnnxValueKind.Map => "map",
+        OnnxValueKind.Optional => "optional",
+        OnnxValueKind.SparseTensor => "sparse_tensor",
+        _ => "unknown",
+    };
+}
+
 /// <summary>
 /// A graph input or output. For <see cref="OnnxValueKind.Sequence"/> and <see cref="OnnxValueKind.Optional"/>,
 /// <see cref="ElementType"/> and <see cref="Shape"/> describe the innermost tensor (<c>seq(tensor(float))</c>
@@ -78,7 +93,7 @@ public sealed record OnnxValueInfo(
 
     public override int GetHashCode() => HashCode.Combine(Name, Kind, ElementType, Shape?.Count ?? -1, DocString);
 
-    public override string ToString() => $"{Name}: {Kind.ToString().ToLowerInvariant()}({ElementType.ToManifestName()}) {ShapeText}";
+    public override string ToString() => $"{Name}: {Kind.ToManifestName()}({ElementType.ToManifestName()}) {ShapeText}";
 }
 
 /// <summary>One dimension: fixed (<see cref="Value"/>), symbolic (<see cref="Param"/>), or unknown (both null).</summary>

@@ -69,3 +69,15 @@ public class OnnxElementTypesTests
     [Fact]
     public void Strings_HaveNoRawSize() => Assert.Throws<ArgumentException>(() => OnnxElementType.String.GetRawDataLength(1));
 }
+
+public class OnnxValueKindsTests
+{
+    [Theory]
+    [InlineData(OnnxValueKind.Tensor, "tensor")]
+    [InlineData(OnnxValueKind.Sequence, "sequence")]
+    [InlineData(OnnxValueKind.Map, "map")]
+    [InlineData(OnnxValueKind.Optional, "optional")]
+    [InlineData(OnnxValueKind.SparseTensor, "sparse_tensor")]
+    [InlineData(OnnxValueKind.Unknown, "unknown")]
+    public void ManifestNames(OnnxValueKind kind, string name) => Assert.Equal(name, kind.ToManifestName());
+}

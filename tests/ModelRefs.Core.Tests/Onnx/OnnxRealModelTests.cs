@@ -88,6 +88,31 @@ public class OnnxRealModelTests
     }
 
     [Fact]
+    public void CorruptedRealModel_GivesAResultOrAFormatException()
+    {
+        // Silero v5 keeps its weights in Constant nodes inside If subgraphs: this reaches node, attribute and subgraph parsing.
+        var original = File.ReadAllBytes(NpmPackages.GetFile(NpmPackages.SileroVad, NpmPackages.SileroVadV5Path));
+        var random = new Random(12345);
+        var stopwatch = Stopwatch.StartNew();
+        for (var i = 0; i < 300; i++)
+        {
+            var bytes = (byte[])original.Clone();
+            for (var f = random.Next(1, 8); f > 0; f--)
+                bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+            var length = random.Next(2) == 0 ? bytes.Length : random.Next(bytes.Length);
+            try
+            {
+                OnnxSignatureReader.Read(new MemoryStream(bytes, 0, length, writable: false), "silero.onnx");
+            }
+            catch (OnnxFormatException e)
+            {
+                Assert.StartsWith("'silero.onnx' is not a valid ONNX model: ", e.Message);
+            }
+        }
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(20), $"300 corrupted reads took {stopwatch.Elapsed}");
+    }
+
+    [Fact]
     public void SileroVadV5_ReadsFast_AndReadsLittleOfTheFile()
     {
         var path = NpmPackages.GetFile(NpmPackages.SileroVad, NpmPackages.SileroVadV5Path);
