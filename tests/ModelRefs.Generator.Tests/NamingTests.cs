@@ -1,0 +1,137 @@
+using ModelRefs.Generator.Model;
+using ModelRefs.Generator.Naming;
+using ModelRefs.Generator.Parsing;
+
+namespace ModelRefs.Generator.Tests;
+
+/// <summary>ONNX and manifest names → C# identifiers.</summary>
+public class NamingTests
+{
+    [Theory]
+    [InlineData("onnx::Flatten_0", "OnnxFlatten0")]
+    [InlineData("x.1", "X1")]
+    [InlineData("x.1.2", "X1_2")]
+    [InlineData("x.12", "X12")]
+    [InlineData("53", "Input53")]
+    [InlineData("input 1", "Input1")]
+    [InlineData("a-b/c:0", "ABC0")]
+    [InlineData("input_ids", "InputIds")]
+    [InlineData("stateN", "StateN")]
+    [InlineData("class", "Class")]
+    [InlineData("Équipe", "Équipe")]
+    [InlineData("éte", "Éte")]
+    [InlineData("输入", "输入")]
+    [InlineData("", "Input")]
+    [InlineData("::", "Input")]
+    [InlineData("_private", "Private")]
+    [InlineData("zero\u200Bwidth", "ZeroWidth")]
+    public void Pascal_case(string onnx, string expected)
+    {
+        Assert.Equal(expected, IdentifierNames.ToPascalCase(onnx, "Input"));
+    }
+
+    [Theory]
+    [InlineData("Input", "input")]
+    [InlineData("X1", "x1")]
+    [InlineData("ABC0", "abc0")]
+    [InlineData("IOBinding", "ioBinding")]
+    [InlineData("Class", "@class")]
+    [InlineData("Out", "@out")]
+    [InlineData("Params", "@params")]
+    [InlineData("This", "@this")]
+    [InlineData("Value", "value")]
+    [InlineData("Équipe", "équipe")]
+    [InlineData("输入", "输入")]
+    public void Camel_case_escapes_keywords(string pascal, string expected)
+    {
+        Assert.Equal(expected, IdentifierNames.ToCamelCase(pascal));
+    }
+
+    [Theory]
+    [InlineData("SileroVad", "SileroVad")]
+    [InlineData("silero_vad", "silero_vad")]
+    [InlineData("silero-vad", "SileroVad")]
+    [InlineData("class", "Class")]
+    [InlineData("3d-unet", "Model3dUnet")]
+    [InlineData("@x", "X")]
+    public void Type_names_keep_valid_user_names(string declared, string expected)
+    {
+        Assert.Equal(expected, IdentifierNames.ToTypeName(declared));
+    }
+
+    [Theory]
+    [InlineData("VoiceActivity.Models", "VoiceActivity.Models")]
+    [InlineData("My.class.Models", "My.@class.Models")]
+    [InlineData("My-App.Models", "MyApp.Models")]
+    [InlineData("a..b.", "a.b")]
+    [InlineData("", "")]
+    [InlineData(null, "")]
+    public void Namespaces(string? declared, string expected)
+    {
+        Assert.Equal(expected, IdentifierNames.ToNamespace(declared));
+    }
+
+    [Fact]
+    public void Names_differing_only_in_case_get_deterministic_suffixes()
+    {
+        MemberNames names = NamesFor("M", ["X", "x", "x_2", "X2"], []);
+        Assert.Equal(["X", "X2", "X2_2", "X2_3"], names.InputProperties);
+        Assert.Equal(["x", "x2", "x2_2", "x2_3"], names.InputParameters);
+    }
+
+    [Fact]
+    public void Shape_parameters_never_collide_with_inputs()
+    {
+        MemberNames names = NamesFor("M", ["x", "xShape", "xShape2"], []);
+        Assert.Equal(["x", "xShape", "xShape2"], names.InputParameters);
+        Assert.Equal(["xShape3", "xShapeShape", "xShape2Shape"], names.InputShapeParameters);
+        Assert.Equal(names.InputParameters.Count + names.InputShapeParameters.Count,
+            names.InputParameters.Concat(names.InputShapeParameters).Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public void Output_shape_members_never_collide_with_outputs()
+    {
+        MemberNames names = NamesFor("M", [], ["output", "outputShape"]);
+        Assert.Equal(["Output", "OutputShape"], names.OutputProperties);
+        Assert.Equal(["OutputShape2", "OutputShapeShape"], names.OutputShapeProperties);
+    }
+
+    [Fact]
+    public void Members_avoid_the_enclosing_type_and_object_members()
+    {
+        MemberNames names = NamesFor("Vad", ["VadInput", "ToString", "Equals", "Run", "Info", "Dispose", "ModelFile", "Vad"], ["VadOutput", "VadOutputSpans", "GetHashCode", "GetType"]);
+        Assert.Equal(["VadInput2", "ToString2", "Equals2", "Run", "Info", "Dispose", "ModelFile", "Vad"], names.InputProperties);
+        Assert.Equal(["VadOutput2", "VadOutputSpans2", "GetHashCode2", "GetType2"], names.OutputProperties);
+    }
+
+    [Fact]
+    public void Keywords_become_verbatim_parameters()
+    {
+        MemberNames names = NamesFor("M", ["class", "out", "params"], []);
+        Assert.Equal(["Class", "Out", "Params"], names.InputProperties);
+        Assert.Equal(["@class", "@out", "@params"], names.InputParameters);
+        Assert.Equal(["classShape", "outShape", "paramsShape"], names.InputShapeParameters);
+    }
+
+    [Fact]
+    public void Names_are_stable_whatever_else_is_in_the_compilation()
+    {
+        // Naming is a function of the one model: the same manifest always gives the same names.
+        MemberNames a = NamesFor("M", ["x.1", "x:1", "53"], ["y"]);
+        MemberNames b = NamesFor("M", ["x.1", "x:1", "53"], ["y"]);
+        Assert.Equal(a.InputProperties, b.InputProperties);
+        Assert.Equal(["X1", "X1_2", "Input53"], a.InputProperties);
+    }
+
+    private static MemberNames NamesFor(string typeName, string[] inputs, string[] outputs)
+    {
+        static string Tensors(string[] names) => string.Join(",", names.Select(n => "{\"name\":" + Json(n) + ",\"elementType\":\"float\",\"shape\":[{\"param\":\"n\"}]}"));
+        string json = "{\"schema\":1,\"name\":" + Json(typeName) + ",\"namespace\":\"N\",\"handle\":\"h\",\"inputs\":[" + Tensors(inputs) + "],\"outputs\":[" + Tensors(outputs) + "]}";
+        ParsedManifest parsed = ManifestParser.Parse("/m.modelref.json", json);
+        Assert.Empty(parsed.Diagnostics);
+        return MemberNames.For(parsed.Model!);
+    }
+
+    private static string Json(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}
