@@ -112,6 +112,21 @@ public class OnnxModelBuilderRoundTripTests
         Assert.Equal("speech probability, ünïcödé", sig.Outputs[0].DocString);
     }
 
+    [Fact]
+    public void StringsLongerThanTheReadersBuffer_RoundTrip()
+    {
+        var doc = string.Concat(Enumerable.Range(0, 5000).Select(i => $"line {i} – ünïcödé\n"));
+        var value = new string('v', 70_000);
+        using var dir = new ModelRefs.TestSupport.TempDirectory();
+        var path = dir.Combine("m.onnx");
+        new OnnxModelBuilder().DocString(doc).Metadata("big", value).Metadata("k", "after").Input("x", OnnxElementType.Float).Save(path);
+
+        var sig = OnnxSignatureReader.Read(path);
+
+        Assert.Equal(doc, sig.DocString);
+        Assert.Equal([new OnnxMetadataProperty("big", value), new OnnxMetadataProperty("k", "after")], sig.Metadata);
+    }
+
     [Theory]
     [InlineData(OnnxValueKind.Sequence)]
     [InlineData(OnnxValueKind.Optional)]
