@@ -89,6 +89,41 @@ public class CompileTests
         Assert.True(problems.Count == 0, GeneratorHarness.Describe(problems));
     }
 
+    [Fact]
+    public void String_scalars_and_unknown_ranks_compile()
+    {
+        const string manifest = """
+            { "schema": 1, "name": "Tokenizer", "namespace": "T", "handle": "h", "sha256": "", "onnxSha256": "", "modelFile": "t.onnx",
+              "inputs": [
+                { "name": "text", "kind": "tensor", "elementType": "string", "shape": [ ] },
+                { "name": "texts", "kind": "tensor", "elementType": "string", "shape": [ { "param": "n" } ] },
+                { "name": "anything", "kind": "tensor", "elementType": "float16", "shape": null },
+                { "name": "fixed", "kind": "tensor", "elementType": "bool", "shape": [ { "value": 2 }, { "value": 3 } ] }
+              ],
+              "outputs": [
+                { "name": "label", "kind": "tensor", "elementType": "string", "shape": [ ] },
+                { "name": "ids", "kind": "tensor", "elementType": "int32", "shape": null }
+              ] }
+            """;
+        const string usage = """
+            internal static class Usage
+            {
+                public static int Use(T.Tokenizer t)
+                {
+                    T.TokenizerOutputSpans s = t.Run("hello", new[] { "a", "b" }, new long[] { 2 }, new System.Half[1], new long[] { 1 }, new bool[6]);
+                    string[] label = s.Label;
+                    return label.Length + s.Ids.Length + s.IdsShape.Length;
+                }
+            }
+            """;
+        Compilation compilation = GeneratorHarness.CreateCompilation(usage);
+        GeneratorHarness.CreateDriver([GeneratorHarness.Manifest("/obj/T.modelref.json", manifest)])
+            .RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out var generatorDiagnostics);
+        Assert.Empty(generatorDiagnostics);
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, GeneratorHarness.Describe(problems));
+    }
+
     internal static void AssertCompilesClean(string usage, params string[] manifests)
     {
         Compilation compilation = GeneratorHarness.CreateCompilation(usage);
