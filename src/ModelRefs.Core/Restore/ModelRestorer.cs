@@ -146,15 +146,7 @@ public sealed partial class ModelRestorer
 
     private static ManifestValue ToManifestValue(OnnxValueInfo value) => new(
         value.Name,
-        value.Kind switch
-        {
-            OnnxValueKind.Tensor => "tensor",
-            OnnxValueKind.Sequence => "sequence",
-            OnnxValueKind.Map => "map",
-            OnnxValueKind.Optional => "optional",
-            OnnxValueKind.SparseTensor => "sparse_tensor",
-            _ => "unknown",
-        },
+        value.Kind.ToManifestName(),
         value.ElementType.ToManifestName(),
         value.Shape?.Select(d => new ManifestDimension(d.Value, d.Param)).ToArray(),
         string.IsNullOrEmpty(value.DocString) ? null : value.DocString);

@@ -1,0 +1,65 @@
+using ModelRefs.TestSupport;
+using ModelRefs.TestSupport.Http;
+
+namespace ModelRefs.EndToEnd.Tests;
+
+/// <summary>
+/// A fresh project references the packed ModelRefs package and the real Silero VAD model through
+/// <c>npm:</c>, served by a loopback npm registry from the real package tarball.
+/// </summary>
+[Collection(PackedPackagesCollection.Name)]
+public sealed class NpmModelTests(PackedPackages packages)
+{
+    private const string SileroItem = """<ModelReference Include="npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v5.onnx" Name="SileroVad" />""";
+
+    [Fact]
+    public void NpmModel_BuildsRunsDetectsSpeech_RebuildsWithoutNetwork_AndPublishesTheModel()
+    {
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.AddPackage(NpmPackages.SileroVad);
+        using var app = new ConsumerProject(packages);
+        app.WriteProject(SileroItem, $"<ModelRefsNpmRegistry>{registry.Url}</ModelRefsNpmRegistry>");
+        app.WriteFile("Program.cs", SileroProgram.Source);
+
+        var build = app.Build();
+        Assert.True(build.ExitCode == 0, build.Output);
+        Assert.True(registry.RequestCount >= 2, "the registry was not asked for the package: " + registry.RequestCount);
+        Assert.True(File.Exists(Path.Combine(app.OutputDirectory, "models", "SileroVad.onnx")));
+
+        var run = app.Run(RepoPaths.SpeechWav);
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Equal(NpmPackages.SileroVadV5Sha256, SileroProgram.Value(run.Output, "sha256"));
+        Assert.Equal("ISC", SileroProgram.Value(run.Output, "license"));
+        Assert.True(SileroProgram.Number(run.Output, "speech-mean") > 0.6, run.Output);
+        Assert.True(SileroProgram.Number(run.Output, "silence-max") < 0.2, run.Output);
+
+        // Nothing changed: the second build must not touch the registry.
+        registry.ClearRequests();
+        var rebuild = app.Build();
+        Assert.True(rebuild.ExitCode == 0, rebuild.Output);
+        Assert.Equal(0, registry.RequestCount);
+
+        using var publishDir = new TempDirectory();
+        var publish = app.Publish(publishDir.Path);
+        Assert.True(publish.ExitCode == 0, publish.Output);
+        Assert.True(File.Exists(Path.Combine(publishDir.Path, "models", "SileroVad.onnx")), "model missing from publish output");
+    }
+
+    [Fact]
+    public void EmbeddedModel_RunsFromTheAssembly_WithNoFileDeployed()
+    {
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.AddPackage(NpmPackages.SileroVad);
+        using var app = new ConsumerProject(packages);
+        app.WriteProject(SileroItem.Replace("/>", "Embed=\"true\" />"), $"<ModelRefsNpmRegistry>{registry.Url}</ModelRefsNpmRegistry>");
+        app.WriteFile("Program.cs", SileroProgram.Source);
+
+        var build = app.Build();
+        Assert.True(build.ExitCode == 0, build.Output);
+        Assert.False(Directory.Exists(Path.Combine(app.OutputDirectory, "models")), "an embedded model must not be deployed as a file");
+
+        var run = app.Run(RepoPaths.SpeechWav);
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.True(SileroProgram.Number(run.Output, "speech-mean") > 0.6, run.Output);
+    }
+}
