@@ -19,8 +19,9 @@ namespace ModelRefs.Generator.Parsing
     /// <summary>
     /// A small strict JSON (RFC 8259) reader for manifests. The compiler must not depend on
     /// System.Text.Json, and manifests are small, so this builds a tree in one pass. It rejects
-    /// trailing commas, comments, lone surrogates in escapes are kept as is, and it limits nesting
-    /// depth so hostile input cannot overflow the stack.
+    /// trailing commas, comments, single quotes and raw control characters in strings; <c>\u</c>
+    /// escapes are decoded as UTF-16 code units (a lone surrogate is kept as is); and it limits
+    /// nesting depth so hostile input cannot overflow the stack.
     /// </summary>
     internal sealed class JsonReader
     {
