@@ -207,6 +207,23 @@ public class SileroVadSessionTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task ShareSession_InstancesRunOnDifferentThreadsAtOnce()
+    {
+        using var alone = SileroVad.Open();
+        var expectedSine = Stream(alone, i => SileroVad.Sine(440, i), 20);
+        var expectedNoise = Stream(alone, i => SileroVad.Noise(i), 20);
+
+        var options = new ModelOptions { ShareSession = true };
+        using var a = SileroVad.Open(options);
+        using var b = SileroVad.Open(options);
+        Assert.Same(a.InferenceSession, b.InferenceSession);
+        var sine = Task.Run(() => Stream(a, i => SileroVad.Sine(440, i), 20));
+        var noise = Task.Run(() => Stream(b, i => SileroVad.Noise(i), 20));
+        Assert.Equal(expectedSine, await sine);
+        Assert.Equal(expectedNoise, await noise);
+    }
+
+    [Fact]
     public void Dispose_IsIdempotentAndLaterUseThrows()
     {
         var session = SileroVad.Open();
