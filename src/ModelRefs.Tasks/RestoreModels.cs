@@ -21,7 +21,15 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
     public string OutputFolder { get; set; } = "models";
     public string? NpmRegistry { get; set; }
     public bool Offline { get; set; }
+    public bool LockedMode { get; set; }
+    public string? LockFilePath { get; set; }
     public string? CacheRoot { get; set; }
+
+    /// <summary>
+    /// Where to list what this restore produced, for the targets to read when MSBuild skips this
+    /// task as up to date (see ModelRefs.targets). Deleted first, so a failed restore runs again.
+    /// </summary>
+    public string? ResultsFile { get; set; }
 
     /// <summary>One <c>*.modelref.json</c> per restored model, for AdditionalFiles.</summary>
     [Output] public ITaskItem[] Manifests { get; private set; } = [];
@@ -44,9 +52,14 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
                 OutputFolder = string.IsNullOrWhiteSpace(OutputFolder) ? "models" : OutputFolder,
                 NpmRegistry = string.IsNullOrWhiteSpace(NpmRegistry) ? null : NpmRegistry,
                 Offline = Offline,
+                LockedMode = LockedMode,
+                LockFilePath = string.IsNullOrWhiteSpace(LockFilePath) ? null : Path.GetFullPath(LockFilePath, Path.GetDirectoryName(ProjectFile)!),
                 CacheRoot = string.IsNullOrWhiteSpace(CacheRoot) ? null : CacheRoot,
             };
             Log.LogMessage(MessageImportance.Low, "ModelRefs: restoring {0} model(s) for {1}", items.Count, ProjectFile);
+
+            if (!string.IsNullOrWhiteSpace(ResultsFile) && File.Exists(ResultsFile))
+                File.Delete(ResultsFile);
 
             var restorer = new ModelRestorer(SharedHttp.Client, message => Log.LogMessage(MessageImportance.Normal, message));
             var result = restorer.RestoreAsync(items, request, _cancel.Token).GetAwaiter().GetResult();
@@ -56,6 +69,10 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
 
             Manifests = result.Models.Select(m => (ITaskItem)new TaskItem(m.ManifestPath)).ToArray();
             ModelFiles = result.Models.Select(ToModelFileItem).ToArray();
+            if (result.LockFileWritten)
+                Log.LogMessage(MessageImportance.High, "ModelRefs: wrote {0}", request.ResolvedLockFilePath);
+            if (!Log.HasLoggedErrors && !string.IsNullOrWhiteSpace(ResultsFile))
+                RestoreResultsFile.Write(ResultsFile, result, request);
             return !Log.HasLoggedErrors;
         }
         catch (OperationCanceledException)

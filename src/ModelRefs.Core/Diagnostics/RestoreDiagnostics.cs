@@ -18,6 +18,8 @@ public static class RestoreDiagnostics
     public static readonly RestoreDiagnostic DuplicateModelName = new("MR0008", "Two models have the same generated type name");
     public static readonly RestoreDiagnostic InvalidMetadata = new("MR0009", "ModelReference metadata is not valid");
     public static readonly RestoreDiagnostic OfflineNotCached = new("MR0010", "Model is not in the cache and restore is offline");
+    public static readonly RestoreDiagnostic LockOutOfDate = new("MR0011", "models.lock.json would change in locked mode");
+    public static readonly RestoreDiagnostic InvalidLockFile = new("MR0012", "models.lock.json cannot be read");
     public static readonly RestoreDiagnostic InternalError = new("MR0999", "Unexpected error while restoring a model");
 }
 

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Handles;
+using ModelRefs.Core.Locking;
 using ModelRefs.Core.Manifests;
 using ModelRefs.Core.Onnx;
 using ModelRefs.Core.Sources;
@@ -33,16 +34,50 @@ public sealed partial class ModelRestorer
     {
         var cache = new ModelCache(request.CacheRoot);
         var npmRegistry = request.NpmRegistry ?? NpmRegistry.Resolve(request.ProjectDirectory);
-        var models = new List<RestoredModel>();
+        var lockPath = request.ResolvedLockFilePath;
+        var noOpPath = Path.Combine(request.IntermediatePath, NoOpState.FileName);
+        var inputsHash = NoOpState.ComputeInputsHash(items, request, npmRegistry, cache.Root, lockPath);
+
+        if (NoOpState.TryLoad(noOpPath) is { } previous && previous.InputsHash == inputsHash && previous.FilesUnchanged()
+            && previous.Models.All(m => m.ItemIndex < items.Count))
+        {
+            _log("ModelRefs: models are up to date (no-op restore).");
+            var upToDate = previous.Models
+                .Select(m => new RestoredModel(items[m.ItemIndex], m.Name, m.OnnxPath, m.TargetPath, m.ResourceName, m.ManifestPath))
+                .ToList();
+            return new RestoreResult(upToDate, []) { WasNoOp = true };
+        }
+        if (File.Exists(noOpPath))
+            File.Delete(noOpPath); // from here on, the obj/ state is not known to be good
+
         var problems = new List<RestoreProblem>();
+        LockFile? lockFile;
+        try
+        {
+            lockFile = LockFileFormat.Read(lockPath);
+        }
+        catch (ModelRefsException ex)
+        {
+            return new RestoreResult([], [new RestoreProblem(ex.Diagnostic, ex.Message, null)]);
+        }
+        if (request.LockedMode && lockFile == null && items.Count > 0)
+        {
+            return new RestoreResult([], [new RestoreProblem(RestoreDiagnostics.LockOutOfDate,
+                $"Locked mode (ModelRefsLockedMode=true) needs {lockPath}, and there is none. Restore once without locked mode to create it, review it and commit it.", null)]);
+        }
+
+        var models = new List<RestoredModel>();
+        var modelIndexes = new List<int>();
+        var entries = new SortedDictionary<string, LockedModel>(StringComparer.Ordinal);
         var names = new Dictionary<string, ModelReference>(StringComparer.OrdinalIgnoreCase);
 
-        foreach (var item in items)
+        for (var index = 0; index < items.Count; index++)
         {
+            var item = items[index];
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                var model = await RestoreOneAsync(item, request, cache, npmRegistry, cancellationToken).ConfigureAwait(false);
+                var (model, entry, handle) = await RestoreOneAsync(item, request, cache, npmRegistry, lockFile, cancellationToken).ConfigureAwait(false);
                 if (names.TryGetValue(model.Name, out var first))
                 {
                     problems.Add(new RestoreProblem(RestoreDiagnostics.DuplicateModelName,
@@ -51,6 +86,8 @@ public sealed partial class ModelRestorer
                 }
                 names[model.Name] = item;
                 models.Add(model);
+                modelIndexes.Add(index);
+                entries[handle] = entry;
             }
             catch (ModelRefsException ex)
             {
@@ -67,14 +104,58 @@ public sealed partial class ModelRestorer
             }
         }
 
-        RemoveStaleManifests(request.IntermediatePath, models);
-        return new RestoreResult(models, problems);
+        var offlineMisses = problems.Where(p => p.Diagnostic == RestoreDiagnostics.OfflineNotCached).ToList();
+        if (offlineMisses.Count > 0)
+            problems.Add(new RestoreProblem(RestoreDiagnostics.OfflineNotCached,
+                $"Offline restore (ModelRefsOffline=true) is missing {offlineMisses.Count} model(s) from the cache {cache.Root}: " +
+                string.Join(", ", offlineMisses.Select(p => p.Item!.Include)) +
+                ". Build once with network access (dotnet build -p:ModelRefsOffline=false) to fetch them, or copy that cache folder from a machine that has them.", null));
+
+        var lockWritten = false;
+        if (lockFile != null)
+        {
+            var failed = problems.Select(p => p.Item?.Include).ToHashSet(StringComparer.Ordinal);
+            foreach (var (handle, _) in lockFile.Models.Where(m => !entries.ContainsKey(m.Key)))
+            {
+                // A failed item keeps its entry; only a removed item loses it.
+                if (items.Any(i => TryNormalize(i, request) == handle))
+                    continue;
+                if (request.LockedMode)
+                    problems.Add(new RestoreProblem(RestoreDiagnostics.LockOutOfDate,
+                        $"Model '{handle}' is in {lockPath} but no ModelReference names it any more; locked mode (ModelRefsLockedMode=true) does not remove it. Restore without locked mode to update the lock, and commit it.", null));
+            }
+        }
+
+        if (problems.All(p => !p.IsError))
+        {
+            if (!request.LockedMode && (lockFile != null || entries.Count > 0))
+                lockWritten = LockFileFormat.WriteIfChanged(lockPath, new LockFile(entries));
+            RemoveStaleManifests(request.IntermediatePath, models);
+            var files = models.SelectMany(m => new[] { m.OnnxPath, m.ManifestPath }).Select(NoOpState.Describe).ToList();
+            if (File.Exists(lockPath))
+                files.Add(NoOpState.Describe(lockPath));
+            var saved = new NoOpState(NoOpState.ComputeInputsHash(items, request, npmRegistry, cache.Root, lockPath),
+                models.Select((m, i) => new NoOpModel(modelIndexes[i], m.Name, m.OnnxPath, m.TargetPath, m.ResourceName, m.ManifestPath)).ToList(),
+                files);
+            saved.Save(noOpPath);
+        }
+        return new RestoreResult(models, problems) { LockFileWritten = lockWritten };
     }
 
-    private async Task<RestoredModel> RestoreOneAsync(ModelReference item, RestoreRequest request, ModelCache cache,
-        string npmRegistry, CancellationToken cancellationToken)
+    private static string? TryNormalize(ModelReference item, RestoreRequest request)
+    {
+        try { return ModelHandle.Parse(item.Include, request.ProjectDirectory).Text; }
+        catch (ModelRefsException) { return null; }
+    }
+
+    private async Task<(RestoredModel Model, LockedModel Entry, string Handle)> RestoreOneAsync(ModelReference item, RestoreRequest request,
+        ModelCache cache, string npmRegistry, LockFile? lockFile, CancellationToken cancellationToken)
     {
         var handle = ModelHandle.Parse(item.Include, request.ProjectDirectory);
+        var pinned = lockFile?.Find(handle.Text);
+        if (request.LockedMode && pinned == null)
+            throw new ModelRefsException(RestoreDiagnostics.LockOutOfDate,
+                $"Model '{handle.Text}' is not in {request.ResolvedLockFilePath}, and locked mode (ModelRefsLockedMode=true) does not add it. Restore without locked mode to add it, review the lock and commit it.");
         var name = item.Name ?? handle.DefaultName;
         if (!IsIdentifier(name))
             throw new ModelRefsException(RestoreDiagnostics.InvalidMetadata,
@@ -88,7 +169,8 @@ public sealed partial class ModelRestorer
         var context = new FetchContext(cache, _http)
         {
             NpmRegistry = npmRegistry,
-            Sha256 = item.Sha256,
+            // The lock pins what a restore may accept, unless the item pins something else itself.
+            Sha256 = item.Sha256 ?? pinned?.Sha256,
             Offline = request.Offline,
             Log = _log,
         };
@@ -141,7 +223,11 @@ public sealed partial class ModelRestorer
         if (ManifestWriter.WriteIfChanged(manifestPath, manifest))
             _log($"ModelRefs: {handle.Text} → {name} ({artifact.Sha256[..12]}…)");
 
-        return new RestoredModel(item, name, artifact.Path, targetPath, resourceName, manifestPath);
+        var entry = new LockedModel(artifact.Resolved, artifact.Sha256, new FileInfo(artifact.Path).Length, artifact.Sha256, license, licenseSource, Converter: null);
+        if (request.LockedMode && pinned != null && pinned.DescribeChange(entry) is { } change)
+            throw new ModelRefsException(RestoreDiagnostics.LockOutOfDate,
+                $"Model '{handle.Text}' no longer matches {request.ResolvedLockFilePath}: {change}. Locked mode (ModelRefsLockedMode=true) does not rewrite the lock; restore without it, review the change and commit the lock.");
+        return (new RestoredModel(item, name, artifact.Path, targetPath, resourceName, manifestPath), entry, handle.Text);
     }
 
     private static ManifestValue ToManifestValue(OnnxValueInfo value) => new(

@@ -19,6 +19,14 @@ public sealed record RestoreRequest
 
     public bool Offline { get; init; }
 
+    /// <summary>Fail instead of changing the lock file (<c>ModelRefsLockedMode</c>).</summary>
+    public bool LockedMode { get; init; }
+
+    /// <summary>Where the lock file is; null: models.lock.json beside the project file.</summary>
+    public string? LockFilePath { get; init; }
+
+    public string ResolvedLockFilePath => LockFilePath ?? Path.Combine(ProjectDirectory, Locking.LockFile.FileName);
+
     /// <summary>Root of the global cache; null: MODELREFS_HOME or ~/.modelrefs.</summary>
     public string? CacheRoot { get; init; }
 

@@ -16,5 +16,11 @@ public sealed record RestoreProblem(RestoreDiagnostic Diagnostic, string Message
 
 public sealed record RestoreResult(IReadOnlyList<RestoredModel> Models, IReadOnlyList<RestoreProblem> Problems)
 {
+    /// <summary>True when the restore was up to date and answered from the no-op record in obj/.</summary>
+    public bool WasNoOp { get; init; }
+
+    /// <summary>True when this restore wrote models.lock.json.</summary>
+    public bool LockFileWritten { get; init; }
+
     public bool Succeeded => Problems.All(p => !p.IsError);
 }

@@ -1,0 +1,54 @@
+namespace ModelRefs.Core.Locking;
+
+/// <summary>
+/// <c>models.lock.json</c>: what every model of a project resolved to, so that restores are
+/// reproducible and reviewable. Keyed by handle; see <see cref="LockFileFormat"/> for the bytes.
+/// </summary>
+public sealed record LockFile(IReadOnlyDictionary<string, LockedModel> Models)
+{
+    public const int CurrentVersion = 1;
+    public const string FileName = "models.lock.json";
+
+    public static LockFile Empty { get; } = new(new Dictionary<string, LockedModel>(StringComparer.Ordinal));
+
+    public LockedModel? Find(string handle) => Models.TryGetValue(handle, out var model) ? model : null;
+}
+
+/// <summary>
+/// One model's immutable resolution.
+/// </summary>
+/// <param name="Resolved">Exact version, commit or final URL (e.g. an npm tarball URL + <c>#path</c>).</param>
+/// <param name="Sha256">SHA-256 of the fetched artifact.</param>
+/// <param name="Size">Its size in bytes.</param>
+/// <param name="OnnxSha256">SHA-256 of the ONNX file that runs (the artifact itself when no converter ran).</param>
+/// <param name="License">SPDX expression, or null when unknown.</param>
+/// <param name="LicenseSource">Where the licence was read (npm, metadata, …).</param>
+/// <param name="Converter">Converter identity and version when one ran, else null.</param>
+public sealed record LockedModel(
+    string Resolved,
+    string Sha256,
+    long Size,
+    string OnnxSha256,
+    string? License,
+    string? LicenseSource,
+    string? Converter)
+{
+    /// <summary>Why <paramref name="now"/> differs from this entry, in words for an error message; null when equal.</summary>
+    public string? DescribeChange(LockedModel now)
+    {
+        var changes = new List<string>();
+        if (!string.Equals(Sha256, now.Sha256, StringComparison.Ordinal))
+            changes.Add($"its SHA-256 would change from {Sha256} to {now.Sha256}");
+        else if (Size != now.Size)
+            changes.Add($"its size would change from {Size} to {now.Size} bytes");
+        if (!string.Equals(OnnxSha256, now.OnnxSha256, StringComparison.Ordinal) && !string.Equals(Sha256, OnnxSha256, StringComparison.Ordinal))
+            changes.Add($"its ONNX SHA-256 would change from {OnnxSha256} to {now.OnnxSha256}");
+        if (!string.Equals(Resolved, now.Resolved, StringComparison.Ordinal))
+            changes.Add($"it would resolve to {now.Resolved} instead of {Resolved}");
+        if (!string.Equals(License, now.License, StringComparison.Ordinal) || !string.Equals(LicenseSource, now.LicenseSource, StringComparison.Ordinal))
+            changes.Add($"its licence would change from {License ?? "unknown"} ({LicenseSource ?? "no source"}) to {now.License ?? "unknown"} ({now.LicenseSource ?? "no source"})");
+        if (!string.Equals(Converter, now.Converter, StringComparison.Ordinal))
+            changes.Add($"its converter would change from {Converter ?? "none"} to {now.Converter ?? "none"}");
+        return changes.Count == 0 ? null : string.Join("; ", changes);
+    }
+}

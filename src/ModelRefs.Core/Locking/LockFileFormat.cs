@@ -1,0 +1,108 @@
+using System.Text;
+using System.Text.Json;
+using ModelRefs.Core.Diagnostics;
+
+namespace ModelRefs.Core.Locking;
+
+/// <summary>
+/// Reads and writes <c>models.lock.json</c>. The bytes are a pure function of the content: entries
+/// sorted by handle (ordinal), keys in a fixed order, two-space indents, LF line ends and a final
+/// newline, so that an unchanged restore leaves the file byte-identical and diffs stay small.
+/// </summary>
+public static class LockFileFormat
+{
+    public static byte[] Serialize(LockFile lockFile)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("version", LockFile.CurrentVersion);
+            w.WriteStartObject("models");
+            foreach (var (handle, model) in lockFile.Models.OrderBy(m => m.Key, StringComparer.Ordinal))
+            {
+                w.WriteStartObject(handle);
+                w.WriteString("resolved", model.Resolved);
+                w.WriteString("sha256", model.Sha256);
+                w.WriteNumber("size", model.Size);
+                w.WriteString("onnxSha256", model.OnnxSha256);
+                WriteNullable(w, "license", model.License);
+                WriteNullable(w, "licenseSource", model.LicenseSource);
+                WriteNullable(w, "converter", model.Converter);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        // Utf8JsonWriter writes the platform's new line; the file must not depend on the OS.
+        var text = Encoding.UTF8.GetString(buffer.ToArray()).Replace("\r\n", "\n") + "\n";
+        return Encoding.UTF8.GetBytes(text);
+    }
+
+    /// <summary>Reads a lock file; null when there is none. A file that cannot be read as a lock is an error (MR0012), never ignored.</summary>
+    public static LockFile? Read(string path)
+    {
+        if (!File.Exists(path))
+            return null;
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            var root = document.RootElement;
+            var version = root.GetProperty("version").GetInt32();
+            if (version != LockFile.CurrentVersion)
+                throw Invalid(path, $"it has version {version}, and this version of ModelRefs reads version {LockFile.CurrentVersion}. Update ModelRefs, or delete the file to create it anew.");
+            var models = new Dictionary<string, LockedModel>(StringComparer.Ordinal);
+            foreach (var entry in root.GetProperty("models").EnumerateObject())
+            {
+                var m = entry.Value;
+                models[entry.Name] = new LockedModel(
+                    m.GetProperty("resolved").GetString() ?? "",
+                    m.GetProperty("sha256").GetString() ?? "",
+                    m.GetProperty("size").GetInt64(),
+                    m.GetProperty("onnxSha256").GetString() ?? "",
+                    OptionalString(m, "license"),
+                    OptionalString(m, "licenseSource"),
+                    OptionalString(m, "converter"));
+            }
+            return new LockFile(models);
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw Invalid(path, $"{ex.Message} Fix the file (it is meant to be committed and reviewed), or delete it to create it anew from the project's ModelReference items.", ex);
+        }
+    }
+
+    /// <summary>Writes the lock when its bytes differ; atomically, so a reader never sees half a file. Returns true when written.</summary>
+    public static bool WriteIfChanged(string path, LockFile lockFile)
+    {
+        var bytes = Serialize(lockFile);
+        if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))
+            return false;
+        var temp = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        try
+        {
+            File.WriteAllBytes(temp, bytes);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+                File.Delete(temp);
+        }
+        return true;
+    }
+
+    private static string? OptionalString(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value == null)
+            w.WriteNull(name);
+        else
+            w.WriteString(name, value);
+    }
+
+    private static ModelRefsException Invalid(string path, string why, Exception? inner = null) =>
+        new(RestoreDiagnostics.InvalidLockFile, $"{path} is not a valid ModelRefs lock file: {why}", inner);
+}

@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ModelRefs.Core.Caching;
+
+namespace ModelRefs.Core.Restore;
+
+/// <summary>
+/// What the last successful restore of a project produced, kept in its obj/ folder, so that an
+/// unchanged restore answers without network or hashing: NuGet's no-op restore, for models. It is
+/// valid while the hash of the restore inputs (items, settings, lock file, tool version) is the
+/// same and every recorded file still has its recorded size and timestamp.
+/// </summary>
+internal sealed record NoOpState(string InputsHash, IReadOnlyList<NoOpModel> Models, IReadOnlyList<NoOpFile> Files)
+{
+    public const string FileName = "restore.noop.json";
+
+    public static string ComputeInputsHash(IReadOnlyList<ModelReference> items, RestoreRequest request, string npmRegistry, string cacheRoot, string lockPath)
+    {
+        var text = new StringBuilder();
+        var tool = typeof(NoOpState).Assembly;
+        text.Append("tool=").Append(tool.GetName().Version).Append('/').Append(tool.ManifestModule.ModuleVersionId).Append('\n');
+        text.Append("project=").Append(Path.GetFullPath(request.ProjectFile)).Append('\n');
+        text.Append("obj=").Append(request.IntermediatePath).Append('\n');
+        text.Append("namespace=").Append(request.DefaultNamespace).Append('\n');
+        text.Append("output=").Append(request.OutputFolder).Append('\n');
+        text.Append("npm=").Append(npmRegistry).Append('\n');
+        text.Append("cache=").Append(cacheRoot).Append('\n');
+        text.Append("locked=").Append(request.LockedMode).Append('\n');
+        foreach (var item in items)
+        {
+            text.Append("item=").Append(item.Include).Append('|').Append(item.Line);
+            foreach (var (key, value) in item.Metadata.OrderBy(m => m.Key, StringComparer.OrdinalIgnoreCase))
+                text.Append('|').Append(key).Append('=').Append(value);
+            text.Append('\n');
+        }
+        // The lock is small: its bytes go into the hash, so an edited or checked-out lock restores again.
+        text.Append("lock=").Append(File.Exists(lockPath) ? Sha256Hex.ToHex(SHA256.HashData(File.ReadAllBytes(lockPath))) : "none");
+        return Sha256Hex.ToHex(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    public static NoOpState? TryLoad(string path)
+    {
+        try
+        {
+            if (!File.Exists(path))
+                return null;
+            return JsonSerializer.Deserialize<NoOpState>(File.ReadAllBytes(path));
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or NotSupportedException)
+        {
+            return null; // a damaged no-op record only costs a full restore
+        }
+    }
+
+    /// <summary>True when every recorded file is still there, unchanged by size and timestamp (no hashing).</summary>
+    public bool FilesUnchanged() => Files.All(f =>
+    {
+        var info = new FileInfo(f.Path);
+        return info.Exists && info.Length == f.Size && info.LastWriteTimeUtc.Ticks == f.LastWriteTicks;
+    });
+
+    public static NoOpFile Describe(string path)
+    {
+        var info = new FileInfo(path);
+        return new NoOpFile(info.FullName, info.Length, info.LastWriteTimeUtc.Ticks);
+    }
+
+    public void Save(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + ".tmp";
+        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(this));
+        File.Move(temp, path, overwrite: true);
+    }
+}
+
+internal sealed record NoOpModel(int ItemIndex, string Name, string OnnxPath, string TargetPath, string? ResourceName, string ManifestPath);
+
+internal sealed record NoOpFile(string Path, long Size, long LastWriteTicks);
