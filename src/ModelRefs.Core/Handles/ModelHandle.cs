@@ -61,6 +61,8 @@ public abstract class ModelHandle : IEquatable<ModelHandle>
                 return HttpsModelHandle.Create(text);
             case "file":
                 return LocalModelHandle.CreateFromFileScheme(text, rest, projectDirectory);
+            case "torchhub":
+                return TorchHubModelHandle.Create(text, rest);
         }
         if (Array.IndexOf(NotYetSupported, scheme) >= 0)
             throw NotSupported(text, scheme);
