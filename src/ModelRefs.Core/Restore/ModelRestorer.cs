@@ -169,12 +169,22 @@ public sealed partial class ModelRestorer
         var context = new FetchContext(cache, _http)
         {
             NpmRegistry = npmRegistry,
-            // The lock pins what a restore may accept, unless the item pins something else itself.
-            Sha256 = item.Sha256 ?? pinned?.Sha256,
+            // The lock pins what a remote source may serve, unless the item pins something else
+            // itself. A local file is the user's own: its change is a change of the lock.
+            Sha256 = item.Sha256 ?? (handle is LocalModelHandle ? null : pinned?.Sha256),
             Offline = request.Offline,
             Log = _log,
         };
-        var artifact = await _sources.FetchAsync(handle, context, cancellationToken).ConfigureAwait(false);
+        FetchedArtifact artifact;
+        try
+        {
+            artifact = await _sources.FetchAsync(handle, context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ModelRefsException ex) when (ex.Diagnostic == RestoreDiagnostics.HashMismatch && item.Sha256 == null && pinned != null)
+        {
+            throw new ModelRefsException(ex.Diagnostic, ex.Message +
+                $" The expected SHA-256 is pinned in {request.ResolvedLockFilePath}. If the new content is intended, review it, then remove the model's entry from the lock (or set Sha256 on the item) and restore again.", ex);
+        }
 
         OnnxModelSignature signature;
         try
