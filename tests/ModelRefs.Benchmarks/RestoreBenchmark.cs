@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using ModelRefs.Core.Caching;
+using ModelRefs.Core.Handles;
+using ModelRefs.Core.Sources;
+
+namespace ModelRefs.Benchmarks;
+
+/// <summary>
+/// Restore costs (issue 3): (1) a cold restore of a large artifact from a loopback HTTP server
+/// against <c>curl -o</c> plus <c>sha256sum</c> of the same file, with the restoring process's peak
+/// memory; (2) an up-to-date <c>dotnet build</c> of a project with three models against the same
+/// project without them.
+/// </summary>
+internal static class RestoreBenchmark
+{
+    public const string ChildCommand = "restore-child";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var megabytes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
+        var work = Directory.CreateTempSubdirectory("modelrefs-bench-");
+        try
+        {
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+            Console.WriteLine();
+            await ColdRestoreAsync(work.FullName, megabytes);
+            Console.WriteLine();
+            UpToDateBuild(work.FullName);
+            return 0;
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static async Task ColdRestoreAsync(string work, int megabytes)
+    {
+        var served = Directory.CreateDirectory(Path.Combine(work, "served")).FullName;
+        var file = Path.Combine(served, "model.bin");
+        var sha256 = WriteRandomFile(file, megabytes * 1024L * 1024);
+        var port = FreePort();
+        using var server = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-m", "http.server", "--bind", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), "--directory", served])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        })!;
+        try
+        {
+            var url = $"http://127.0.0.1:{port}/model.bin";
+            await WaitForServerAsync(url);
+
+            var curlTimes = new List<double>();
+            var restoreTimes = new List<double>();
+            var peaks = new List<double>();
+            for (var run = 0; run < 3; run++)
+            {
+                var download = Path.Combine(work, "curl.bin");
+                var start = Stopwatch.GetTimestamp();
+                Exec("curl", "-s", "-f", "-o", download, url);
+                var sum = Exec("sha256sum", download);
+                curlTimes.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+                if (!sum.StartsWith(sha256, StringComparison.Ordinal))
+                    throw new InvalidOperationException("curl fetched other bytes: " + sum);
+                File.Delete(download);
+
+                var cache = Path.Combine(work, "cache-" + run);
+                var child = Exec("dotnet", typeof(RestoreBenchmark).Assembly.Location, ChildCommand, url, sha256, cache);
+                var fields = child.Trim().Split(' ');
+                restoreTimes.Add(double.Parse(fields[0], CultureInfo.InvariantCulture));
+                peaks.Add(double.Parse(fields[1], CultureInfo.InvariantCulture));
+                Directory.Delete(cache, recursive: true);
+            }
+
+            var curl = Statistics.Median(curlTimes);
+            var restore = Statistics.Median(restoreTimes);
+            Console.WriteLine($"Cold restore of a {megabytes} MB artifact from a loopback HTTP server (python3 -m http.server), median of 3:");
+            Console.WriteLine();
+            Console.WriteLine("| what | seconds | MB/s | peak memory |");
+            Console.WriteLine("| --- | ---: | ---: | ---: |");
+            Console.WriteLine($"| curl -o + sha256sum | {curl:0.00} | {megabytes / curl:0} | |");
+            Console.WriteLine($"| ModelRefs https source (download, hash while streaming, verify, atomic rename) | {restore:0.00} | {megabytes / restore:0} | {Statistics.Median(peaks):0} MB |");
+            Console.WriteLine();
+            Console.WriteLine($"Throughput ratio ModelRefs / (curl + sha256sum): {curl / restore:0.00}");
+        }
+        finally
+        {
+            server.Kill();
+        }
+    }
+
+    /// <summary>The restoring process: one fetch into an empty cache; prints seconds and peak working set in MB.</summary>
+    public static async Task<int> RunChildAsync(string[] args)
+    {
+        var (url, sha256, cacheRoot) = (args[0], args[1], args[2]);
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
+        var context = new FetchContext(new ModelCache(cacheRoot), http) { Sha256 = sha256 };
+        var handle = ModelHandle.Parse(url, Environment.CurrentDirectory);
+        var start = Stopwatch.GetTimestamp();
+        var artifact = await ModelSources.Default.FetchAsync(handle, context);
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        if (artifact.Sha256 != sha256)
+            throw new InvalidOperationException("restored other bytes");
+        using var self = Process.GetCurrentProcess();
+        self.Refresh();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seconds:0.000} {self.PeakWorkingSet64 / (1024.0 * 1024):0}"));
+        return 0;
+    }
+
+    private static void UpToDateBuild(string work)
+    {
+        var sourceMode = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "nuget", "SourceMode"));
+        if (!Directory.Exists(sourceMode))
+            throw new DirectoryNotFoundException("nuget/SourceMode not found from " + AppContext.BaseDirectory);
+        string[] models =
+        [
+            "npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v5.onnx",
+            "npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v6.onnx",
+            "npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_legacy.onnx",
+        ];
+        var with = WriteProject(work, "WithModels", sourceMode, models);
+        var without = WriteProject(work, "WithoutModels", sourceMode, []);
+        foreach (var project in new[] { with, without })
+            Exec("dotnet", "build", project, "-c", "Release", "-nodeReuse:false");
+
+        var times = new Dictionary<string, List<double>> { [with] = [], [without] = [] };
+        for (var run = 0; run < 7; run++)
+            foreach (var project in new[] { with, without })
+            {
+                var start = Stopwatch.GetTimestamp();
+                Exec("dotnet", "build", project, "-c", "Release", "--no-restore", "-nodeReuse:false");
+                times[project].Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            }
+        var a = Statistics.Median(times[with]);
+        var b = Statistics.Median(times[without]);
+        Console.WriteLine("Up-to-date `dotnet build --no-restore` (source mode, nothing changed), median of 7:");
+        Console.WriteLine();
+        Console.WriteLine("| project | seconds |");
+        Console.WriteLine("| --- | ---: |");
+        Console.WriteLine($"| three ModelReference items (Silero v5, v6, legacy) | {a:0.00} |");
+        Console.WriteLine($"| the same project without them | {b:0.00} |");
+        Console.WriteLine();
+        Console.WriteLine($"Ratio: {a / b:0.000}");
+    }
+
+    private static string WriteProject(string work, string name, string sourceMode, string[] models)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(work, name)).FullName;
+        File.WriteAllText(Path.Combine(dir, "Directory.Build.props"), $"""<Project><Import Project="{sourceMode}/ModelRefs.SourceMode.props" /></Project>""");
+        File.WriteAllText(Path.Combine(dir, "Directory.Build.targets"), $"""<Project><Import Project="{sourceMode}/ModelRefs.SourceMode.targets" /></Project>""");
+        var items = string.Join("\n", models.Select((m, i) => $"""    <ModelReference Include="{m}" Name="Model{i}" />"""));
+        File.WriteAllText(Path.Combine(dir, name + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+            {items}
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(dir, "Program.cs"), "System.Console.WriteLine(\"hello\");");
+        return Path.Combine(dir, name + ".csproj");
+    }
+
+    private static string WriteRandomFile(string path, long length)
+    {
+        var random = new Random(42);
+        var buffer = new byte[1 << 20];
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using (var stream = File.Create(path))
+            for (long written = 0; written < length; written += buffer.Length)
+            {
+                random.NextBytes(buffer);
+                stream.Write(buffer);
+                sha.AppendData(buffer);
+            }
+        return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    private static async Task WaitForServerAsync(string url)
+    {
+        using var http = new HttpClient();
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, url));
+                if (response.IsSuccessStatusCode)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the loopback server did not start");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Exec(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed:\n{stdout.Result}\n{stderr.Result}");
+        return stdout.Result;
+    }
+}
