@@ -24,17 +24,17 @@ public sealed record ExportTensor(string Name, string DType, int[] Shape, byte[]
     /// <summary>Every element as a double, whatever the type.</summary>
     public double[] ToDoubles()
     {
-        var span = Data.AsSpan();
+        var data = Data;
         return DType switch
         {
-            "float32" => Read(4, o => BinaryPrimitives.ReadSingleLittleEndian(span[o..])),
-            "float64" => Read(8, o => BinaryPrimitives.ReadDoubleLittleEndian(span[o..])),
-            "float16" => Read(2, o => (double)BinaryPrimitives.ReadHalfLittleEndian(span[o..])),
-            "int64" => Read(8, o => BinaryPrimitives.ReadInt64LittleEndian(span[o..])),
-            "int32" => Read(4, o => BinaryPrimitives.ReadInt32LittleEndian(span[o..])),
-            "int16" => Read(2, o => BinaryPrimitives.ReadInt16LittleEndian(span[o..])),
-            "int8" => Read(1, o => (sbyte)span[o]),
-            "uint8" or "bool" => Read(1, o => span[o]),
+            "float32" => Read(4, o => BinaryPrimitives.ReadSingleLittleEndian(data.AsSpan(o))),
+            "float64" => Read(8, o => BinaryPrimitives.ReadDoubleLittleEndian(data.AsSpan(o))),
+            "float16" => Read(2, o => (double)BinaryPrimitives.ReadHalfLittleEndian(data.AsSpan(o))),
+            "int64" => Read(8, o => BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(o))),
+            "int32" => Read(4, o => BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(o))),
+            "int16" => Read(2, o => BinaryPrimitives.ReadInt16LittleEndian(data.AsSpan(o))),
+            "int8" => Read(1, o => (sbyte)data[o]),
+            "uint8" or "bool" => Read(1, o => data[o]),
             _ => throw new InvalidOperationException($"{Name}: element type '{DType}' is not known."),
         };
 

@@ -60,7 +60,12 @@ public sealed record TorchExportResult(
     int Opset,
     ExportVerification Verification,
     IReadOnlyList<WeightDownload> Downloads,
-    IReadOnlyDictionary<string, double> Timings);
+    IReadOnlyDictionary<string, double> Timings,
+    IReadOnlyList<ExportTensorInfo> ExampleInputs,
+    IReadOnlyList<ExportTensorInfo> TorchOutputs);
+
+/// <summary>A tensor of the export's seeded example, kept as a cache blob (see <see cref="TorchExporter.LoadTensor"/>).</summary>
+public sealed record ExportTensorInfo(string Name, string DType, int[] Shape, string Sha256);
 
 /// <summary>
 /// Exports a hub entrypoint to ONNX with the Python exporter (<see cref="ExporterScript"/>) in a child
@@ -233,18 +238,19 @@ public sealed class TorchExporter
         return verification;
     }
 
-    private ExportTensor LoadTensor(TensorRecord tensor) =>
+    /// <summary>Reads an example tensor of an export from the cache (for a verification the host runs itself).</summary>
+    public ExportTensor LoadTensor(ExportTensorInfo tensor) =>
         new(tensor.Name, tensor.DType, tensor.Shape, File.ReadAllBytes(_cache.TryGetBlob(tensor.Sha256)
             ?? throw new FileNotFoundException($"The cache lost the export tensor blob {tensor.Sha256}.")));
 
-    private async Task<TensorRecord[]> StoreTensorsAsync(JsonElement list, string work, CancellationToken cancellationToken)
+    private async Task<ExportTensorInfo[]> StoreTensorsAsync(JsonElement list, string work, CancellationToken cancellationToken)
     {
-        var tensors = new List<TensorRecord>();
+        var tensors = new List<ExportTensorInfo>();
         foreach (var tensor in list.EnumerateArray())
         {
             var file = Path.Combine(work, Path.GetFileName(tensor.GetProperty("file").GetString()!));
             var blob = await _cache.AddFileAsync(file, null, cancellationToken).ConfigureAwait(false);
-            tensors.Add(new TensorRecord(tensor.GetProperty("name").GetString()!, tensor.GetProperty("dtype").GetString()!,
+            tensors.Add(new ExportTensorInfo(tensor.GetProperty("name").GetString()!, tensor.GetProperty("dtype").GetString()!,
                 tensor.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray(), blob.Sha256));
         }
         return tensors.ToArray();
@@ -358,8 +364,7 @@ public sealed class TorchExporter
 
     // ---- the export record: a JSON blob, found through a cache ref under the export key ----
 
-    private sealed record TensorRecord(string Name, string DType, int[] Shape, string Sha256);
-
+    
     private sealed record ExportRecord
     {
         public int Schema { get; init; } = KeySchema;
@@ -369,8 +374,8 @@ public sealed class TorchExporter
         public required string PythonVersion { get; init; }
         public required string Exporter { get; init; }
         public int Opset { get; init; }
-        public required TensorRecord[] Inputs { get; init; }
-        public required TensorRecord[] Outputs { get; init; }
+        public required ExportTensorInfo[] Inputs { get; init; }
+        public required ExportTensorInfo[] Outputs { get; init; }
         public required WeightDownload[] Downloads { get; init; }
         public required Dictionary<string, double> Timings { get; init; }
         public required ExportVerification Verification { get; init; }
@@ -422,7 +427,9 @@ public sealed class TorchExporter
         record.Opset,
         record.Verification,
         record.Downloads,
-        record.Timings);
+        record.Timings,
+        record.Inputs,
+        record.Outputs);
 
     private sealed class BoundedText(int max)
     {
