@@ -164,11 +164,13 @@ public sealed partial class LicenseCatalog
             return Find(SeeLicenseInId);
         if (_byId.TryGetValue(trimmed, out var exact))
             return exact;
+        if (trimmed.Count(c => c == '(') != trimmed.Count(c => c == ')'))
+            return null; // "(MIT" is a broken expression, not a name
         var key = LooseKey(trimmed);
         if (_byLooseName.TryGetValue(key, out var entry))
             return entry;
-        // "Apache 2.0", "CC BY-NC-SA 4.0", "BSD 3-Clause": a name whose words join into an id.
-        if (key.IndexOf(' ') > 0 && _byId.TryGetValue(key.Replace(' ', '-'), out entry))
+        // "The MIT License"; "Apache 2.0", "CC BY-NC-SA 4.0", "BSD 3-Clause": a name whose words join into an id.
+        if (key.Length > 0 && _byId.TryGetValue(key.Replace(' ', '-'), out entry))
             return entry;
         return null;
     }

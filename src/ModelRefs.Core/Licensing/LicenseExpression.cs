@@ -74,7 +74,7 @@ public abstract class LicenseExpression : IEquatable<LicenseExpression>
         var whole = catalog.ResolveLooseName(text);
         if (whole is not null)
         {
-            expression = new LicenseId(new LicenseTerm(whole.Id));
+            expression = new LicenseId(catalog.Canonicalize(new LicenseTerm(whole.Id)));
             error = null;
             return true;
         }

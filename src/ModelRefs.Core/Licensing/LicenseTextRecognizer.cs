@@ -80,7 +80,9 @@ public static class LicenseTextRecognizer
         return new LicenseRecognition(best?.LicenseId, best?.Score ?? 0, ranked);
     }
 
-    private static readonly Regex CopyrightLine = new(@"^(?:copyright\b|\(c\)|©)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    // A copyright statement ("Copyright (c) 2024 …", "Copyright 2019-2024 …", "© …", "(C) 2020 …"), not a
+    // wrapped line that happens to start with "copyright notice and this permission notice …".
+    private static readonly Regex CopyrightLine = new(@"^(?:copyright\s*(?:\(c\)|©|\d{4}|by\b|:)|\(c\)\s*\d{4}|©)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     private static readonly Regex ListMarker = new(@"^(?:[-*+•·>#=_|]+\s*|\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-z]|[ivx]{1,5})[.)]\s+)+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     private static readonly Regex InlineMarker = new(@"(?<=\s|^)\((?:\d{1,3}|[a-z]|[ivx]{1,5})\)(?=\s)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     private static readonly Regex Url = new(@"(?:https?|ftp)://[^\s<>()\[\]""']+|www\.[^\s<>()\[\]""']+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);

@@ -24,6 +24,7 @@ internal static class LicenseTextReferences
         + The above copyright notice and this permission notice shall be included in all copies or substantial portions of the Software
         + THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED
         + BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE
+        - shall not be used in advertising or otherwise to promote the sale, use or other dealings in this Software without prior written authorization
 
         == MIT-0
         + Permission is hereby granted, free of charge, to any person obtaining a copy of this software and associated documentation files
@@ -60,6 +61,7 @@ internal static class LicenseTextReferences
         + AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE DISCLAIMED
         + BE LIABLE FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL DAMAGES
         - All advertising materials mentioning features or use of this software must display the following acknowledgement
+        - NO EXPRESS OR IMPLIED LICENSES TO ANY PARTY'S PATENT RIGHTS ARE GRANTED BY THIS LICENSE
 
         == Apache-2.0
         ! Apache License Version 2.0, January 2004
