@@ -3,21 +3,27 @@ using System.Buffers.Binary;
 namespace ModelRefs.TestSupport.Http;
 
 /// <summary>
-/// Deterministic pseudo-random content of any length, computed from the position (SplitMix64 of
-/// each 8-byte word's index), so a test can serve gigabytes from no memory and seek anywhere
-/// (<see cref="LoopbackResponse.Ranged(LoopbackRequest, long, Func{long, Stream}, string?, DateTimeOffset?)"/>).
+/// Deterministic content of any length computed from the position, so a test can serve gigabytes
+/// from no memory and seek anywhere (<see cref="LoopbackResponse.Ranged(LoopbackRequest, long, Func{long, Stream}, string?, DateTimeOffset?)"/>).
+/// Every 64 KiB block is one seeded random block whose first 8 bytes are XORed with the block's
+/// index: no two blocks are equal, and reading is as fast as copying memory.
 /// </summary>
 public sealed class GeneratedContentStream : Stream
 {
-    private readonly ulong _seed;
+    public const int BlockSize = 1 << 16;
+
+    private readonly byte[] _block;
+    private readonly ulong _head;
     private long _position;
 
-    public GeneratedContentStream(long length, ulong seed = 1, long position = 0)
+    public GeneratedContentStream(long length, int seed = 1, long position = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         Length = length;
-        _seed = seed;
-        _position = position;
+        _block = new byte[BlockSize];
+        new Random(seed).NextBytes(_block);
+        _head = BinaryPrimitives.ReadUInt64LittleEndian(_block);
+        Position = position;
     }
 
     public override long Length { get; }
@@ -37,15 +43,19 @@ public sealed class GeneratedContentStream : Stream
     public override int Read(Span<byte> buffer)
     {
         var count = (int)Math.Min(buffer.Length, Length - _position);
-        Span<byte> word = stackalloc byte[8];
+        Span<byte> head = stackalloc byte[8];
         var written = 0;
         while (written < count)
         {
-            var index = (ulong)(_position / 8);
-            var within = (int)(_position % 8);
-            BinaryPrimitives.WriteUInt64LittleEndian(word, Mix(index ^ _seed));
-            var take = Math.Min(8 - within, count - written);
-            word.Slice(within, take).CopyTo(buffer[written..]);
+            var index = _position / BlockSize;
+            var within = (int)(_position % BlockSize);
+            var take = Math.Min(BlockSize - within, count - written);
+            _block.AsSpan(within, take).CopyTo(buffer[written..]);
+            if (within < 8)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(head, _head ^ (ulong)index);
+                head[within..Math.Min(8, within + take)].CopyTo(buffer[written..]);
+            }
             written += take;
             _position += take;
         }
@@ -57,14 +67,6 @@ public sealed class GeneratedContentStream : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(buffer.Span));
-
-    private static ulong Mix(ulong z)
-    {
-        z += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
 
     public override long Seek(long offset, SeekOrigin origin) =>
         Position = origin switch { SeekOrigin.Begin => offset, SeekOrigin.Current => _position + offset, _ => Length + offset };
