@@ -139,14 +139,7 @@ internal static class ConvolutionOps
         var last = fused.Count == next;
         var output = c.Emit("Conv", convInputs, last ? n.Name : n.Name + "/conv", attrs.ToArray());
 
-        if (next < fused.Count && fused[next] == "FusedBatchNorm")
-        {
-            var bn = Enumerable.Range(argIndex, 4).Select(i => c.Native(c.Input(n, i), n.Name + "/bn")).ToArray();
-            argIndex += 4;
-            next++;
-            output = c.Emit("BatchNormalization", [output, .. bn], fused.Count == next ? n.Name : n.Name + "/bn",
-                OnnxAttribute.Float("epsilon", n.GetFloat("epsilon", 1e-3f)));
-        }
+        // FusedBatchNorm inside fused_ops is rejected below, as TF.js itself rejects it.
         if (next < fused.Count)
         {
             var activation = fused[next++];

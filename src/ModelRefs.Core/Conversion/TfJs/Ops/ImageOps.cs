@@ -20,7 +20,6 @@ internal static class ImageOps
         };
         r["FusedBatchNorm"] = r["FusedBatchNormV2"] = r["FusedBatchNormV3"] = BatchNorm;
         r["DepthToSpace"] = (c, n) => DepthSpace(c, n, toSpace: true);
-        r["SpaceToDepth"] = (c, n) => DepthSpace(c, n, toSpace: false);
     }
 
     private static void Resize(ConversionContext c, TfNode n, bool bilinear)
@@ -49,8 +48,9 @@ internal static class ImageOps
         else
         {
             attrs.Add(OnnxAttribute.String("mode", "nearest"));
-            attrs.Add(OnnxAttribute.String("coordinate_transformation_mode", alignCorners ? "align_corners" : halfPixel ? "tf_half_pixel_for_nn" : "asymmetric"));
-            attrs.Add(OnnxAttribute.String("nearest_mode", alignCorners ? "round_prefer_ceil" : "floor"));
+            // TF's half-pixel nearest is floor((x + 0.5)·in/out) = round_prefer_ceil(half_pixel source), without the deprecated tf_half_pixel_for_nn.
+            attrs.Add(OnnxAttribute.String("coordinate_transformation_mode", alignCorners ? "align_corners" : halfPixel ? "half_pixel" : "asymmetric"));
+            attrs.Add(OnnxAttribute.String("nearest_mode", alignCorners || halfPixel ? "round_prefer_ceil" : "floor"));
         }
         var output = c.Emit("Resize", [input, "", "", sizes], n.Name, attrs.ToArray());
         c.SetOutput(n, 0, TfValue.Stored(output, x.DataType, [x.Shape[0], size[0], size[1], x.Shape[3]], nchw: true));

@@ -48,7 +48,7 @@ internal static class ShapeOps
 
     internal static string ToInt64(ConversionContext c, TfValue v, string hint)
         => v.Constant != null
-            ? c.Int64s(hint, v.Constant.ToInt64())
+            ? c.Initializer(TfConstant.FromLongs(v.Constant.Shape, v.Constant.ToInt64()), hint)
             : v.DataType == TfDataType.Int64 ? c.Native(v) : c.Emit("Cast", [c.Native(v)], hint, OnnxAttribute.Int("to", (long)OnnxElementType.Int64));
 
     private static void Reshape(ConversionContext c, TfNode n)
