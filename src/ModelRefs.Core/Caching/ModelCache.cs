@@ -35,14 +35,15 @@ public sealed record CacheRef(string Key, string Sha256, string? Resolved = null
 /// The global cache shared by every project and process on the machine. Layout under <see cref="Root"/>:
 /// <code>
 /// blobs/sha256/ab/abcdef…        content, named by its SHA-256 (64 hex digits)
-/// blobs/sha256/.tmp/*.partial    downloads in progress (never read as blobs)
+/// blobs/sha256/.tmp/*.partial    downloads in progress (never read as blobs; deleted when a day old)
 /// refs/xy/xyz….json              key → sha256 (+ resolution, licence); file name = SHA-256 of the key
 /// refs/.tmp/*.partial            ref files being written
+/// locks/xyz….lock, .owner        one inter-process lock per fetch key (see AcquireLockAsync)
 /// </code>
 /// Every file becomes visible by an atomic rename of a complete, verified temp file in the same
 /// file system; a blob, once there, is never rewritten (content addressing makes writers agree).
 /// </summary>
-public sealed class ModelCache
+public sealed partial class ModelCache
 {
     public const string HomeVariable = "MODELREFS_HOME";
 
@@ -90,43 +91,20 @@ public sealed class ModelCache
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(options);
-        string? expected = null;
-        if (options.ExpectedSha256 is not null)
-            expected = Sha256Hex.Normalize(options.ExpectedSha256)
-                ?? throw new ArgumentException($"'{options.ExpectedSha256}' is not a SHA-256 (64 hex digits).", nameof(options));
-
-        Directory.CreateDirectory(BlobTempDirectory);
-        var temp = Path.Combine(BlobTempDirectory, Guid.NewGuid().ToString("N") + ".partial");
+        NormalizeExpected(options);
+        await using var writer = CreateBlobWriter(options.ExtraHashAlgorithm);
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
         {
-            BlobHashes hashes;
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-            {
-                hashes = await CopyAndHashAsync(content, file, options.ExtraHashAlgorithm, cancellationToken).ConfigureAwait(false);
-                // Durable before it becomes visible: a crash must not leave a renamed, empty blob.
-                file.Flush(flushToDisk: true);
-            }
-
-            if (expected is not null && expected != hashes.Sha256)
-                throw new ContentHashMismatchException(expected, hashes.Sha256);
-            options.Verify?.Invoke(hashes);
-
-            var destination = GetBlobPath(hashes.Sha256);
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            try
-            {
-                File.Move(temp, destination, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(destination))
-            {
-                // Another writer stored the same content first; same name means same bytes.
-            }
-            return new CachedBlob(hashes.Sha256, destination, hashes.Length);
+            int read;
+            while ((read = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+                await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            TryDelete(temp);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
+        return await writer.CommitAsync(options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Copies a file into the cache (streaming, hashed once).</summary>
@@ -137,29 +115,20 @@ public sealed class ModelCache
         return await AddAsync(stream, expectedSha256, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<BlobHashes> CopyAndHashAsync(Stream source, Stream destination, HashAlgorithmName? extra, CancellationToken cancellationToken)
+    internal const int CopyBufferSize = 1 << 16;
+
+    /// <summary>A temp file in <c>blobs/sha256/.tmp/</c> that becomes a blob only when committed.</summary>
+    internal BlobWriter CreateBlobWriter(HashAlgorithmName? extraHashAlgorithm = null)
     {
-        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var extraHash = extra is { } name ? IncrementalHash.CreateHash(name) : null;
-        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
-        long length = 0;
-        try
-        {
-            int read;
-            while ((read = await source.ReadAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                sha256.AppendData(buffer, 0, read);
-                extraHash?.AppendData(buffer, 0, read);
-                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                length += read;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-        return new BlobHashes(Sha256Hex.ToHex(sha256.GetHashAndReset()), length, extraHash?.GetHashAndReset());
+        Directory.CreateDirectory(BlobTempDirectory);
+        return new BlobWriter(this, Path.Combine(BlobTempDirectory, Guid.NewGuid().ToString("N") + ".partial"), extraHashAlgorithm);
     }
+
+    internal static string? NormalizeExpected(BlobAddOptions options) =>
+        options.ExpectedSha256 is null
+            ? null
+            : Sha256Hex.Normalize(options.ExpectedSha256)
+              ?? throw new ArgumentException($"'{options.ExpectedSha256}' is not a SHA-256 (64 hex digits).", nameof(options));
 
     /// <summary>The remembered resolution for a key, or null (also when its file is unreadable).</summary>
     public CacheRef? TryGetRef(string key)
@@ -210,7 +179,24 @@ public sealed class ModelCache
         return Path.Combine(RefsDirectory, name[..2], name + ".json");
     }
 
-    private static void TryDelete(string path)
+    /// <summary>
+    /// The ref for a key when its file was written at or after <paramref name="sinceUtc"/> (another
+    /// process just fetched it while this one waited for the lock), else null.
+    /// </summary>
+    public CacheRef? TryGetRefWrittenSince(string key, DateTime sinceUtc)
+    {
+        try
+        {
+            var path = RefPath(key);
+            return File.Exists(path) && File.GetLastWriteTimeUtc(path) >= sinceUtc.AddSeconds(-1) ? TryGetRef(key) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    internal static void TryDelete(string path)
     {
         try { File.Delete(path); }
         catch (IOException) { }

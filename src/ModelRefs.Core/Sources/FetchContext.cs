@@ -31,6 +31,22 @@ public sealed class FetchContext
     /// <summary>Progress messages (never credentials).</summary>
     public Action<string> Log { get; init; } = static _ => { };
 
+    private Credentials? _credentials;
+
+    /// <summary>
+    /// Tokens for the hubs, bound to their origins. Default: <see cref="Sources.Credentials.FromProcess"/>
+    /// (the process environment and the .npmrc files from the current folder up and in the home folder).
+    /// A host that knows the project folder should pass <c>Credentials.FromProcess(projectDirectory)</c>.
+    /// </summary>
+    public Credentials Credentials
+    {
+        get => _credentials ??= Credentials.FromProcess();
+        init => _credentials = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>Retries, timeouts, redirects, progress and lock waits; <see cref="DownloadOptions.Default"/> unless set.</summary>
+    public DownloadOptions Download { get; init; } = DownloadOptions.Default;
+
     /// <summary><see cref="Sha256"/> lower-cased; MR0009 when it is set but not 64 hex digits.</summary>
     internal string? ExpectedSha256(ModelHandle handle)
     {

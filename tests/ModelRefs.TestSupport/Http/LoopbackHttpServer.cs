@@ -57,7 +57,13 @@ public sealed class LoopbackHttpServer : IDisposable, IAsyncDisposable
     public void ClearRequests()
     {
         lock (_requests) _requests.Clear();
+        Interlocked.Exchange(ref _bodyBytesSent, 0);
     }
+
+    private long _bodyBytesSent;
+
+    /// <summary>Body bytes written to clients so far, over all responses (reset by <see cref="ClearRequests"/>).</summary>
+    public long BodyBytesSent => Interlocked.Read(ref _bodyBytesSent);
 
     /// <summary>Answers requests for exactly this (encoded) path, any method. Later routes win.</summary>
     public void Map(string path, Func<LoopbackRequest, LoopbackResponse> handler) =>
@@ -190,7 +196,7 @@ public sealed class LoopbackHttpServer : IDisposable, IAsyncDisposable
         return -1;
     }
 
-    private static async Task WriteResponseAsync(TcpClient client, NetworkStream stream, LoopbackRequest request, LoopbackResponse response, CancellationToken token)
+    private async Task WriteResponseAsync(TcpClient client, NetworkStream stream, LoopbackRequest request, LoopbackResponse response, CancellationToken token)
     {
         if (response.Delay > TimeSpan.Zero)
             await Task.Delay(response.Delay, token).ConfigureAwait(false);
@@ -200,11 +206,12 @@ public sealed class LoopbackHttpServer : IDisposable, IAsyncDisposable
             return;
         }
 
-        await using Stream body = response.BodyFile is not null ? File.OpenRead(response.BodyFile)
+        await using Stream body = response.BodyStream is not null ? response.BodyStream()
+            : response.BodyFile is not null ? File.OpenRead(response.BodyFile)
             : new MemoryStream(response.Body ?? [], writable: false);
         var header = new StringBuilder()
             .Append($"HTTP/1.1 {response.StatusCode} {response.ReasonPhrase ?? LoopbackResponse.DefaultReason(response.StatusCode)}\r\n")
-            .Append($"Content-Length: {response.ContentLengthOverride ?? body.Length}\r\n")
+            .Append($"Content-Length: {response.ContentLengthOverride ?? body.Length - body.Position}\r\n")
             .Append("Connection: close\r\n");
         foreach (var (name, value) in response.Headers)
             header.Append($"{name}: {value}\r\n");
@@ -213,7 +220,7 @@ public sealed class LoopbackHttpServer : IDisposable, IAsyncDisposable
 
         if (request.Method != "HEAD")
         {
-            var limit = response.DropAfterBodyBytes ?? long.MaxValue;
+            var limit = Math.Min(response.DropAfterBodyBytes ?? long.MaxValue, response.StallAfterBodyBytes ?? long.MaxValue);
             var buffer = new byte[64 * 1024];
             long sent = 0;
             int read;
@@ -221,12 +228,26 @@ public sealed class LoopbackHttpServer : IDisposable, IAsyncDisposable
             {
                 await stream.WriteAsync(buffer.AsMemory(0, read), token).ConfigureAwait(false);
                 sent += read;
+                Interlocked.Add(ref _bodyBytesSent, read);
                 if (response.ChunkDelay > TimeSpan.Zero)
                     await Task.Delay(response.ChunkDelay, token).ConfigureAwait(false);
+            }
+            if (response.StallAfterBodyBytes is not null && sent >= response.StallAfterBodyBytes)
+            {
+                await stream.FlushAsync(token).ConfigureAwait(false);
+                // Hold the connection open, sending nothing, until the client hangs up or the server stops.
+                try
+                {
+                    while (await stream.ReadAsync(buffer, token).ConfigureAwait(false) > 0) { }
+                }
+                catch (Exception e) when (e is IOException or SocketException) { }
+                return;
             }
             if (response.DropAfterBodyBytes is not null)
             {
                 await stream.FlushAsync(token).ConfigureAwait(false);
+                // Let the client read what was sent: a reset can discard data still in its receive buffer.
+                await Task.Delay(200, token).ConfigureAwait(false);
                 Abort(client);
                 return;
             }

@@ -19,11 +19,19 @@ public sealed class LoopbackResponse
     /// <summary>The body, streamed from a file (for large ones).</summary>
     public string? BodyFile { get; init; }
 
+    /// <summary>The body, streamed from a stream opened per response (generated content of any size).
+    /// Content-Length is its <c>Length - Position</c>.</summary>
+    public Func<Stream>? BodyStream { get; init; }
+
     /// <summary>Sent instead of the body's real length (fault: a truncated or overlong body).</summary>
-    public long? ContentLengthOverride { get; init; }
+    public long? ContentLengthOverride { get; set; }
 
     /// <summary>Close the connection after this many body bytes (fault: dropped mid-body).</summary>
-    public long? DropAfterBodyBytes { get; init; }
+    public long? DropAfterBodyBytes { get; set; }
+
+    /// <summary>Stop sending after this many body bytes and keep the connection open until the
+    /// client gives up or the server stops (fault: a stalled server).</summary>
+    public long? StallAfterBodyBytes { get; set; }
 
     /// <summary>Close the connection without answering at all.</summary>
     public bool DropWithoutResponse { get; init; }
@@ -52,6 +60,43 @@ public sealed class LoopbackResponse
 
     public static LoopbackResponse Redirect(string location, int statusCode = 302) =>
         new LoopbackResponse { StatusCode = statusCode, Body = [] }.WithHeader("Location", location);
+
+    /// <summary>
+    /// A body served the way a CDN serves it: <c>ETag</c> and <c>Last-Modified</c>, and
+    /// <c>Range: bytes=N-</c> honoured with 206 and <c>Content-Range</c> unless an <c>If-Range</c>
+    /// names another version (then the whole body, 200). <paramref name="openAt"/> returns the
+    /// body positioned at the given offset, so generated bodies of any size need no memory.
+    /// </summary>
+    public static LoopbackResponse Ranged(LoopbackRequest request, long length, Func<long, Stream> openAt,
+        string? etag = "\"v1\"", DateTimeOffset? lastModified = null)
+    {
+        long from = 0;
+        var rangeHeader = request.Header("Range");
+        if (rangeHeader is not null && rangeHeader.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase)
+            && rangeHeader[6..].TrimEnd('-') is var start && rangeHeader.EndsWith('-') && long.TryParse(start, out var parsed)
+            && parsed >= 0 && parsed < length)
+        {
+            var ifRange = request.Header("If-Range");
+            var lastModifiedText = lastModified?.ToString("r");
+            if (ifRange is null || ifRange == etag || (lastModifiedText is not null && ifRange == lastModifiedText))
+                from = parsed;
+        }
+
+        var response = new LoopbackResponse { StatusCode = from > 0 ? 206 : 200, BodyStream = () => openAt(from) }
+            .WithHeader("Content-Type", "application/octet-stream")
+            .WithHeader("Accept-Ranges", "bytes");
+        if (etag is not null)
+            response.WithHeader("ETag", etag);
+        if (lastModified is not null)
+            response.WithHeader("Last-Modified", lastModified.Value.ToString("r"));
+        if (from > 0)
+            response.WithHeader("Content-Range", $"bytes {from}-{length - 1}/{length}");
+        return response;
+    }
+
+    /// <summary><see cref="Ranged(LoopbackRequest, long, Func{long, Stream}, string?, DateTimeOffset?)"/> for bytes in memory.</summary>
+    public static LoopbackResponse Ranged(LoopbackRequest request, byte[] body, string? etag = "\"v1\"", DateTimeOffset? lastModified = null) =>
+        Ranged(request, body.Length, from => new MemoryStream(body, (int)from, body.Length - (int)from, writable: false), etag, lastModified);
 
     public LoopbackResponse WithHeader(string name, string value)
     {

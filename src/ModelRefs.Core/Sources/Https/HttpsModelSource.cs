@@ -40,25 +40,56 @@ public sealed class HttpsModelSource : IModelSource
                 $" ({cache.Root}). Restore once with the network (without ModelRefsOffline) to fill the cache.");
         }
 
-        context.Log($"{handle.Text}: downloading");
-        using var response = await Downloads.GetAsync(handle, context.Http, https.Uri, accept: null, statusError: null, cancellationToken).ConfigureAwait(false);
-        var finalUrl = response.RequestMessage?.RequestUri ?? https.Uri;
-        CachedBlob blob;
+        // One process downloads, the others wait here and then take it from the cache.
+        var waitStarted = DateTime.UtcNow;
+        CacheLock fetchLock;
         try
         {
-            blob = await Downloads.SaveAsync(handle, response, cache, new BlobAddOptions { ExpectedSha256 = expected }, cancellationToken).ConfigureAwait(false);
+            fetchLock = await cache.AcquireLockAsync(RefKey(https), context.Log, context.Download.LockTimeout,
+                $"'{handle.Text}'", cancellationToken).ConfigureAwait(false);
         }
-        catch (ContentHashMismatchException e)
+        catch (CacheLockTimeoutException e)
         {
-            throw new ModelRefsException(RestoreDiagnostics.HashMismatch,
-                $"Model '{handle.Text}': the download from {Downloads.Redact(finalUrl)} has SHA-256 {e.ActualSha256}, expected {e.ExpectedSha256}; " +
-                "nothing was cached. The file on the server changed or was tampered with. If the new content is intended, " +
-                "update the Sha256 metadata or the models.lock.json entry (restore without locked mode rewrites the lock).", e);
+            throw new ModelRefsException(RestoreDiagnostics.DownloadFailed, $"Model '{handle.Text}': {e.Message}", e);
         }
 
-        var resolvedUrl = Downloads.Redact(finalUrl);
-        cache.SetRef(new CacheRef(RefKey(https), blob.Sha256, resolvedUrl));
-        context.Log($"{handle.Text}: downloaded {blob.Length} bytes, SHA-256 {blob.Sha256}");
-        return new FetchedArtifact(blob.Path, blob.Sha256, resolvedUrl);
+        await using (fetchLock)
+        {
+            if (fetchLock.Waited)
+            {
+                if (expected is not null && cache.TryGetBlob(expected) is { } fetched)
+                {
+                    context.Log($"{handle.Text}: another restore downloaded it (SHA-256 {expected})");
+                    var last = cache.TryGetRef(RefKey(https));
+                    return new FetchedArtifact(fetched, expected, last?.Sha256 == expected && last.Resolved is not null ? last.Resolved : https.Uri.AbsoluteUri);
+                }
+                if (expected is null && cache.TryGetRefWrittenSince(RefKey(https), waitStarted) is { } fresh && cache.TryGetBlob(fresh.Sha256) is { } freshPath)
+                {
+                    context.Log($"{handle.Text}: another restore just downloaded it (SHA-256 {fresh.Sha256})");
+                    return new FetchedArtifact(freshPath, fresh.Sha256, fresh.Resolved ?? https.Uri.AbsoluteUri);
+                }
+            }
+
+            context.Log($"{handle.Text}: downloading");
+            Uri finalUrl = https.Uri;
+            CachedBlob blob;
+            try
+            {
+                (blob, finalUrl) = await Downloads.DownloadToCacheAsync(handle, context, https.Uri,
+                    new BlobAddOptions { ExpectedSha256 = expected }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ContentHashMismatchException e)
+            {
+                throw new ModelRefsException(RestoreDiagnostics.HashMismatch,
+                    $"Model '{handle.Text}': the download from {Downloads.Redact(https.Uri)} has SHA-256 {e.ActualSha256}, expected {e.ExpectedSha256}; " +
+                    "nothing was cached. The file on the server changed or was tampered with. If the new content is intended, " +
+                    "update the Sha256 metadata or the models.lock.json entry (restore without locked mode rewrites the lock).", e);
+            }
+
+            var resolvedUrl = Downloads.Redact(finalUrl);
+            cache.SetRef(new CacheRef(RefKey(https), blob.Sha256, resolvedUrl));
+            context.Log($"{handle.Text}: downloaded {blob.Length} bytes, SHA-256 {blob.Sha256}");
+            return new FetchedArtifact(blob.Path, blob.Sha256, resolvedUrl);
+        }
     }
 }

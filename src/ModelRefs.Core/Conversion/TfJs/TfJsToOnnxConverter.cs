@@ -1,0 +1,251 @@
+using System.Diagnostics;
+using ModelRefs.Core.Conversion.TfJs.Ops;
+using ModelRefs.Core.Onnx;
+
+namespace ModelRefs.Core.Conversion.TfJs;
+
+/// <summary>Options of <see cref="TfJsToOnnxConverter.Convert"/>.</summary>
+public sealed record TfJsConversionOptions
+{
+    /// <summary>Where the ONNX model is written (its folder must exist).</summary>
+    public required string OutputPath { get; init; }
+
+    /// <summary>Name of the symbolic dimension used where the model's batch size is -1.</summary>
+    public string BatchDimensionName { get; init; } = "batch";
+}
+
+/// <summary>What a conversion produced.</summary>
+/// <param name="Converter">Identity and version of the converter, for the lock file (<see cref="TfJsToOnnxConverter.Identity"/>).</param>
+/// <param name="NodeCount">ONNX nodes in the written graph.</param>
+/// <param name="TransposeCount">Transpose nodes left in the written graph (layout changes the converter could not avoid, and the model's own transposes).</param>
+/// <param name="OnnxOpCounts">ONNX nodes per operator type.</param>
+/// <param name="TfOpCounts">Converted TF nodes per operator (Const and Placeholder included).</param>
+public sealed record ConversionResult(
+    string OutputPath,
+    string Converter,
+    IReadOnlyList<string> Inputs,
+    IReadOnlyList<string> Outputs,
+    IReadOnlyList<string> Warnings,
+    int NodeCount,
+    int TransposeCount,
+    IReadOnlyDictionary<string, int> OnnxOpCounts,
+    IReadOnlyDictionary<string, int> TfOpCounts,
+    TimeSpan Elapsed);
+
+/// <summary>
+/// Converts a TF.js graph model (<c>model.json</c> + weight shards) to an ONNX model (opset 17)
+/// in-process, without Python. Operators are converted by small per-family converters
+/// (<c>Ops/</c>); NHWC activations are carried in NCHW between layout-aware ops so that
+/// transposes appear only where an op needs TF's layout. An operator the converter does not know
+/// fails the conversion with <see cref="TfJsConversionException"/> naming the op and the node.
+/// </summary>
+public static class TfJsToOnnxConverter
+{
+    /// <summary>Bumped whenever the converter's output for the same input can change.</summary>
+    public const string Version = "1.0.0";
+
+    /// <summary>The converter identity recorded in <c>models.lock.json</c>.</summary>
+    public const string Identity = "modelrefs-tfjs2onnx/" + Version + " (opset 17)";
+
+    public const long Opset = 17;
+
+    /// <summary>TF operators the converter supports.</summary>
+    public static IReadOnlyList<string> SupportedOps => OpRegistry.SupportedOps;
+
+    public static ConversionResult Convert(string modelJsonPath, TfJsConversionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(options.OutputPath);
+        var stopwatch = Stopwatch.StartNew();
+        var model = TfJsGraphModel.Load(modelJsonPath);
+        var (builder, result) = Build(model, options);
+        var temp = options.OutputPath + ".tmp";
+        builder.Save(temp);
+        File.Move(temp, options.OutputPath, overwrite: true);
+        return result with { OutputPath = Path.GetFullPath(options.OutputPath), Elapsed = stopwatch.Elapsed };
+    }
+
+    private static (OnnxModelBuilder, ConversionResult) Build(TfJsGraphModel model, TfJsConversionOptions options)
+    {
+        var nodes = new Dictionary<string, TfNode>(StringComparer.Ordinal);
+        foreach (var node in model.Nodes)
+            nodes[node.Name] = node;
+
+        var outputRefs = OutputTensors(model);
+        var order = TopologicalOrder(model, nodes, outputRefs);
+        var weights = TfJsWeightLoader.Load(model);
+
+        var builder = new OnnxModelBuilder()
+            .Opset(Opset)
+            .Producer("ModelRefs.TfJs", Version)
+            .GraphName(Path.GetFileNameWithoutExtension(model.ModelJsonPath))
+            .Metadata("modelrefs.converter", Identity);
+        if (model.ConvertedBy != null)
+            builder.Metadata("tfjs.convertedBy", model.ConvertedBy);
+        if (model.GeneratedBy != null)
+            builder.Metadata("tfjs.generatedBy", model.GeneratedBy);
+        var c = new ConversionContext(builder);
+        var tfCounts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var inputs = new List<string>();
+        var batchNamed = false;
+
+        foreach (var node in order)
+        {
+            tfCounts[node.Op] = tfCounts.TryGetValue(node.Op, out var n) ? n + 1 : 1;
+            switch (node.Op)
+            {
+                case "Const":
+                    c.SetOutput(node, 0, TfValue.Const(ConstValue(node, weights)));
+                    break;
+                case "Placeholder":
+                {
+                    var sig = model.SignatureInputs.FirstOrDefault(s => ConversionContext.TensorKey(s.Name) == node.Name);
+                    var type = sig?.DataType is { } t and not TfDataType.Invalid ? t : node.GetType("dtype", TfDataType.Float32);
+                    var shape = sig?.Shape ?? node.Attr("shape")?.Shape;
+                    if (type.ToOnnx() == OnnxElementType.Undefined)
+                        throw TfJsConversionException.ForNode(node, $"inputs of type {type} are not supported.");
+                    var dims = shape?.Select((d, i) => d >= 0 ? OnnxDimension.Fixed(d)
+                        : i == 0 ? OnnxDimension.Symbolic(options.BatchDimensionName) : OnnxDimension.Unknown).ToArray();
+                    batchNamed |= shape is { Length: > 0 } && shape[0] < 0;
+                    builder.Input(dims == null ? OnnxValueInfo.TensorWithoutShape(node.Name, type.ToOnnx()) : OnnxValueInfo.Tensor(node.Name, type.ToOnnx(), dims));
+                    c.Set(node.Name, TfValue.Stored(node.Name, type, shape));
+                    inputs.Add(node.Name);
+                    break;
+                }
+                default:
+                    if (!OpRegistry.TryGet(node.Op, out var converter))
+                        throw TfJsConversionException.Unsupported(node);
+                    try
+                    {
+                        converter(c, node);
+                    }
+                    catch (TfJsConversionException)
+                    {
+                        throw;
+                    }
+                    catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException or FormatException)
+                    {
+                        throw new TfJsConversionException($"TF.js node '{node.Name}' ({node.Op}) could not be converted: {e.Message}", node.Op, node.Name, e);
+                    }
+                    break;
+            }
+        }
+
+        var outputs = new List<string>();
+        foreach (var reference in outputRefs)
+        {
+            if (!c.TryGet(reference, out var value))
+                throw new TfJsConversionException($"The model's output '{reference}' is not produced by the graph.");
+            var desired = ConversionContext.TensorKey(reference);
+            string name;
+            if (value.Nchw && value.NativeCache == null)
+            {
+                name = c.Emit("Transpose", [value.OnnxName!], desired, OnnxAttribute.Ints("perm", ConversionContext.ToNhwc.Select(p => (long)p).ToArray()));
+                value.NativeCache = name;
+            }
+            else
+            {
+                name = c.Native(value, desired + "/const");
+                if (name != desired || value.Constant != null || inputs.Contains(name) || outputs.Contains(name))
+                    name = c.Emit("Identity", [name], desired);
+            }
+            if (name != desired)
+                c.Warnings.Add($"Output '{reference}' is named '{name}' in the ONNX model ('{desired}' was taken).");
+            var dims = value.Shape?.Select((d, i) => d >= 0 ? OnnxDimension.Fixed(d)
+                : i == 0 && batchNamed ? OnnxDimension.Symbolic(options.BatchDimensionName) : OnnxDimension.Unknown).ToArray();
+            builder.Output(dims == null ? OnnxValueInfo.TensorWithoutShape(name, value.DataType.ToOnnx()) : OnnxValueInfo.Tensor(name, value.DataType.ToOnnx(), dims));
+            outputs.Add(name);
+        }
+
+        var counts = new SortedDictionary<string, int>(c.OpCounts.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal);
+        var result = new ConversionResult("", Identity, inputs, outputs, c.Warnings, counts.Values.Sum(),
+            counts.TryGetValue("Transpose", out var transposes) ? transposes : 0, counts, tfCounts, TimeSpan.Zero);
+        return (builder, result);
+    }
+
+    /// <summary>Signature outputs, or (as TF.js does without a signature) every node no other node reads.</summary>
+    private static List<string> OutputTensors(TfJsGraphModel model)
+    {
+        if (model.SignatureOutputs.Count > 0)
+            return model.SignatureOutputs.Select(o => o.Name).ToList();
+        var consumed = new HashSet<string>(model.Nodes.SelectMany(n => n.RawInputs).Select(i => i.TrimStart('^').Split(':')[0]), StringComparer.Ordinal);
+        var outputs = model.Nodes.Where(n => !consumed.Contains(n.Name) && n.Op is not ("Const" or "NoOp" or "Placeholder")).Select(n => n.Name).ToList();
+        if (outputs.Count == 0)
+            throw new TfJsConversionException($"'{model.ModelJsonPath}' has no signature and no output node.");
+        return outputs;
+    }
+
+    /// <summary>The nodes the outputs depend on, inputs before users; unsupported ops fail here, before any work.</summary>
+    private static List<TfNode> TopologicalOrder(TfJsGraphModel model, Dictionary<string, TfNode> nodes, List<string> outputs)
+    {
+        TfNode Lookup(string reference, TfNode? user)
+        {
+            var name = reference.TrimStart('^');
+            var colon = name.LastIndexOf(':');
+            if (colon > 0 && int.TryParse(name.AsSpan(colon + 1), out _))
+                name = name[..colon];
+            return nodes.TryGetValue(name, out var node) ? node
+                : throw new TfJsConversionException(user == null
+                    ? $"The model's output '{reference}' names no node of the graph."
+                    : $"TF.js node '{user.Name}' ({user.Op}) reads '{reference}', which no node produces.", user?.Op, user?.Name);
+        }
+
+        var roots = outputs.Select(o => Lookup(o, null)).ToList();
+        // Reachable set first, so that an unsupported op is reported even inside a cycle (control flow).
+        var reachable = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<TfNode>(roots);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            if (!reachable.Add(node.Name))
+                continue;
+            foreach (var input in node.Inputs)
+                stack.Push(Lookup(input, node));
+        }
+        foreach (var node in model.Nodes)
+            if (reachable.Contains(node.Name) && node.Op is not ("Const" or "Placeholder") && !OpRegistry.TryGet(node.Op, out _))
+                throw TfJsConversionException.Unsupported(node);
+
+        var order = new List<TfNode>();
+        var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 visiting, 2 done
+        foreach (var root in roots)
+        {
+            if (state.ContainsKey(root.Name))
+                continue;
+            var work = new Stack<(TfNode node, int next)>();
+            work.Push((root, 0));
+            state[root.Name] = 1;
+            while (work.Count > 0)
+            {
+                var (node, next) = work.Pop();
+                if (next < node.Inputs.Count)
+                {
+                    work.Push((node, next + 1));
+                    var input = Lookup(node.Inputs[next], node);
+                    if (!state.TryGetValue(input.Name, out var s))
+                    {
+                        state[input.Name] = 1;
+                        work.Push((input, 0));
+                    }
+                    else if (s == 1)
+                        throw new TfJsConversionException($"TF.js node '{input.Name}' ({input.Op}) is part of a cycle; control flow is not supported.", input.Op, input.Name);
+                }
+                else
+                {
+                    state[node.Name] = 2;
+                    order.Add(node);
+                }
+            }
+        }
+        return order;
+    }
+
+    private static TfConstant ConstValue(TfNode node, IReadOnlyDictionary<string, TfConstant> weights)
+    {
+        if (weights.TryGetValue(node.Name, out var weight))
+            return weight;
+        if (node.Attr("value")?.Tensor is { } tensor)
+            return InlineTensor.Parse(node, tensor);
+        throw TfJsConversionException.ForNode(node, "the constant has no entry in the weights manifest and no inline value.");
+    }
+}

@@ -1,0 +1,160 @@
+using ModelRefs.Core.Conversion.TfJs;
+using ModelRefs.TestSupport;
+using Xunit.Abstractions;
+
+namespace ModelRefs.Conversion.Tests.TfJs;
+
+/// <summary>
+/// Converts the real TF.js graph models of @vladmandic/human@3.3.6 and compares ONNX Runtime's
+/// outputs with @tensorflow/tfjs@4.22.0 (CPU backend, Node.js) on the same random inputs.
+/// </summary>
+public sealed class HumanModelsFixture : IDisposable
+{
+    public const string Package = "@vladmandic/human@3.3.6";
+
+    /// <summary>
+    /// Model file, the batch size given where the model's is -1, and the max absolute difference
+    /// allowed. 1e-4 except where outputs are in pixel units (blazeface boxes up to ~45, facemesh
+    /// landmarks up to ~160, centernet sizes up to ~400): float32 sums taken in another order
+    /// differ by a few ulps of those magnitudes (relative ≈ 3e-6); see docs/tfjs-conversion.md.
+    /// </summary>
+    public static readonly (string File, int Batch, double Tolerance)[] Models =
+    [
+        ("movenet-lightning", 1, 1e-4),
+        ("blazeface", 1, 5e-4),
+        ("emotion", 2, 1e-4),
+        ("antispoof", 2, 1e-4),
+        ("liveness", 2, 1e-4),
+        ("facemesh", 1, 5e-4),
+        ("iris", 1, 1e-4),
+        ("faceres", 1, 1e-4),
+        ("handlandmark-lite", 1, 1e-4),
+        ("centernet", 1, 5e-3),
+    ];
+
+    private readonly TempDirectory _temp = new("modelrefs-tfjs-human-");
+    private readonly Lazy<Dictionary<string, Case>> _cases;
+
+    public sealed record Case(string ModelJson, string OnnxPath, ConversionResult? Conversion, Exception? ConversionError,
+        IReadOnlyList<TestTensor> Inputs, TfJsResult? Reference);
+
+    public HumanModelsFixture() => _cases = new Lazy<Dictionary<string, Case>>(Prepare);
+
+    public Case Get(string model) => _cases.Value[model];
+
+    private Dictionary<string, Case> Prepare()
+    {
+        var prepared = new Dictionary<string, Case>();
+        var jobs = new List<(string model, TfJsJob job)>();
+        foreach (var (file, batch, _) in Models)
+        {
+            var json = NpmPackages.GetFile(Package, $"models/{file}.json");
+            var onnx = _temp.Combine(file + ".onnx");
+            var inputs = RandomInputs(json, batch, seed: file.Length);
+            try
+            {
+                var result = TfJsToOnnxConverter.Convert(json, new TfJsConversionOptions { OutputPath = onnx });
+                prepared[file] = new Case(json, onnx, result, null, inputs, null);
+                jobs.Add((file, new TfJsJob(json, inputs, result.Outputs)));
+            }
+            catch (TfJsConversionException e)
+            {
+                prepared[file] = new Case(json, onnx, null, e, inputs, null);
+            }
+        }
+        var results = TfJsReference.Run(jobs.Select(j => j.job).ToList(), _temp.Combine("tfjs"));
+        for (var i = 0; i < jobs.Count; i++)
+            prepared[jobs[i].model] = prepared[jobs[i].model] with { Reference = results[i] };
+        return prepared;
+    }
+
+    /// <summary>Inputs shaped as the model's placeholders (-1 → <paramref name="batch"/>): int32 images in 0..255, floats in [0, 1).</summary>
+    public static List<TestTensor> RandomInputs(string modelJson, int batch, int seed)
+    {
+        var model = TfJsGraphModel.Load(modelJson);
+        var inputs = new List<TestTensor>();
+        foreach (var node in model.Nodes.Where(n => n.Op == "Placeholder"))
+        {
+            var sig = model.SignatureInputs.FirstOrDefault(s => s.Name.Split(':')[0] == node.Name);
+            var shape = (sig?.Shape ?? node.Attr("shape")?.Shape ?? throw new InvalidOperationException($"{node.Name} has no shape"))
+                .Select(d => d < 0 ? batch : d).ToArray();
+            var type = sig?.DataType ?? node.GetType("dtype", TfDataType.Float32);
+            var count = shape.Aggregate(1L, (a, d) => a * d);
+            inputs.Add(type == TfDataType.Int32
+                ? TestTensor.Int(node.Name, shape, TfJsReference.RandomFloats(seed, count, 0, 256).Select(f => (int)f).ToArray())
+                : TestTensor.Float(node.Name, shape, TfJsReference.RandomFloats(seed, count)));
+        }
+        return inputs;
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
+
+public sealed class HumanModelTests(HumanModelsFixture fixture, ITestOutputHelper output) : IClassFixture<HumanModelsFixture>
+{
+    public static TheoryData<string> ModelNames()
+    {
+        var data = new TheoryData<string>();
+        foreach (var (file, _, _) in HumanModelsFixture.Models)
+            data.Add(file);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelNames))]
+    public void Converted_model_matches_tfjs(string model)
+    {
+        var c = fixture.Get(model);
+        Assert.Null(c.ConversionError);
+        Assert.NotNull(c.Reference);
+        Assert.True(c.Reference!.Error == null, $"tfjs failed: {c.Reference.Error}");
+        var tolerance = HumanModelsFixture.Models.Single(m => m.File == model).Tolerance;
+        var actual = OrtRunner.Run(c.OnnxPath, c.Inputs, c.Conversion!.Outputs);
+        Assert.Equal(c.Reference.Outputs.Count, actual.Count);
+        output.WriteLine($"{model}: {c.Conversion.NodeCount} ONNX nodes, {c.Conversion.TransposeCount} Transpose, converted in {c.Conversion.Elapsed.TotalMilliseconds:F0} ms");
+        for (var i = 0; i < actual.Count; i++)
+        {
+            var diff = OrtRunner.MaxAbsDiff(c.Reference.Outputs[i], actual[i], $"{model} output {c.Conversion.Outputs[i]}");
+            var scale = c.Reference.Outputs[i].AsDoubles().Select(Math.Abs).DefaultIfEmpty().Max();
+            output.WriteLine($"  {c.Conversion.Outputs[i]} [{string.Join(",", actual[i].Shape)}]: max |diff| {diff:E2} (max |value| {scale:G4})");
+            Assert.True(diff < tolerance, $"{model} output {c.Conversion.Outputs[i]}: max |diff| {diff:E3} ≥ {tolerance:E0}");
+        }
+    }
+
+    [Fact]
+    public void MoveNet_keeps_few_transposes_and_the_fixed_signature()
+    {
+        var c = fixture.Get("movenet-lightning");
+        Assert.Null(c.ConversionError);
+        Assert.Equal(["input"], c.Conversion!.Inputs);
+        Assert.Equal(["Identity"], c.Conversion.Outputs);
+        // One into NCHW before the first convolution, the rest where GatherNd / Reshape read heads in TF layout.
+        Assert.InRange(c.Conversion.TransposeCount, 1, 6);
+        Assert.Equal(TfJsToOnnxConverter.Identity, c.Conversion.Converter);
+    }
+
+    [Fact]
+    public void Emotion_keeps_a_symbolic_batch()
+    {
+        var c = fixture.Get("emotion");
+        Assert.Null(c.ConversionError);
+        var signature = ModelRefs.Core.Onnx.OnnxSignatureReader.Read(c.OnnxPath);
+        Assert.Equal("batch", signature.Inputs[0].Shape![0].Param);
+        Assert.Equal("batch", signature.Outputs[0].Shape![0].Param);
+    }
+
+    [Fact]
+    public void Hand_tracking_model_with_control_flow_fails_naming_the_operator_and_node()
+    {
+        var json = NpmPackages.GetFile(HumanModelsFixture.Package, "models/handtrack.json");
+        using var temp = new TempDirectory();
+        var e = Assert.Throws<TfJsConversionException>(() =>
+            TfJsToOnnxConverter.Convert(json, new TfJsConversionOptions { OutputPath = temp.Combine("handtrack.onnx") }));
+        Assert.True(e.IsUnsupportedOperator);
+        Assert.NotNull(e.Op);
+        Assert.NotNull(e.NodeName);
+        Assert.Contains($"'{e.Op}'", e.Message);
+        Assert.Contains($"'{e.NodeName}'", e.Message);
+        Assert.False(File.Exists(temp.Combine("handtrack.onnx")));
+    }
+}

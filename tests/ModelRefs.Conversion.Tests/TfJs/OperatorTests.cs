@@ -1,0 +1,394 @@
+using ModelRefs.Core.Conversion.TfJs;
+using ModelRefs.TestSupport;
+using Xunit.Abstractions;
+using static ModelRefs.Conversion.Tests.TfJs.TfJsModelWriter;
+
+namespace ModelRefs.Conversion.Tests.TfJs;
+
+/// <summary>One operator-level case: a tiny graph and its inputs.</summary>
+public sealed record OpCase(string Name, Func<TfJsModelWriter, List<TestTensor>> Build, double Tolerance = 1e-5);
+
+/// <summary>Builds every case, runs them all in one tfjs process, converts them.</summary>
+public sealed class OperatorCasesFixture : IDisposable
+{
+    private readonly TempDirectory _temp = new("modelrefs-tfjs-ops-");
+    private readonly Lazy<Dictionary<string, (string json, List<TestTensor> inputs, TfJsResult reference)>> _results;
+
+    public OperatorCasesFixture() => _results = new(() =>
+    {
+        var built = OperatorCases.All.Select(c =>
+        {
+            var writer = new TfJsModelWriter();
+            var inputs = c.Build(writer);
+            return (c.Name, json: writer.Save(_temp.Combine(c.Name)), inputs);
+        }).ToList();
+        var outputs = built.Select(b => Outputs(b.json)).ToList();
+        var results = TfJsReference.Run(built.Select((b, i) => new TfJsJob(b.json, b.inputs, outputs[i])).ToList(), _temp.Combine("tfjs"));
+        return built.Select((b, i) => (b, r: results[i])).ToDictionary(x => x.b.Name, x => (x.b.json, x.b.inputs, x.r));
+    });
+
+    /// <summary>The outputs the converter will produce (signature, else leaves), as tensor names tfjs understands.</summary>
+    private static List<string> Outputs(string json)
+    {
+        var model = TfJsGraphModel.Load(json);
+        if (model.SignatureOutputs.Count > 0)
+            return model.SignatureOutputs.Select(o => o.Name.EndsWith(":0", StringComparison.Ordinal) ? o.Name[..^2] : o.Name).ToList();
+        var consumed = model.Nodes.SelectMany(n => n.Inputs).Select(i => i.Split(':')[0]).ToHashSet();
+        return model.Nodes.Where(n => !consumed.Contains(n.Name) && n.Op is not ("Const" or "Placeholder")).Select(n => n.Name).ToList();
+    }
+
+    public (string json, List<TestTensor> inputs, TfJsResult reference) Get(string name) => _results.Value[name];
+    public string Temp(string name) => _temp.Combine(name + ".onnx");
+    public void Dispose() => _temp.Dispose();
+}
+
+public sealed class OperatorTests(OperatorCasesFixture fixture, ITestOutputHelper output) : IClassFixture<OperatorCasesFixture>
+{
+    public static TheoryData<string> Cases()
+    {
+        var data = new TheoryData<string>();
+        foreach (var c in OperatorCases.All)
+            data.Add(c.Name);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Operator_matches_tfjs(string name)
+    {
+        var (json, inputs, reference) = fixture.Get(name);
+        Assert.True(reference.Error == null, $"tfjs failed on the test graph: {reference.Error}");
+        var result = TfJsToOnnxConverter.Convert(json, new TfJsConversionOptions { OutputPath = fixture.Temp(name) });
+        var actual = OrtRunner.Run(result.OutputPath, inputs, result.Outputs);
+        var tolerance = OperatorCases.All.Single(c => c.Name == name).Tolerance;
+        output.WriteLine($"{name}: {result.NodeCount} nodes, {result.TransposeCount} Transpose: {string.Join(", ", result.OnnxOpCounts.Select(kv => $"{kv.Key}×{kv.Value}"))}");
+        for (var i = 0; i < actual.Count; i++)
+        {
+            var diff = OrtRunner.MaxAbsDiff(reference.Outputs[i], actual[i], $"{name} output {result.Outputs[i]}");
+            output.WriteLine($"  {result.Outputs[i]} [{string.Join(",", actual[i].Shape)}]: max |diff| {diff:E2}");
+            Assert.True(diff <= tolerance, $"{name} output {result.Outputs[i]}: max |diff| {diff:E3} > {tolerance:E0}");
+        }
+    }
+
+    [Fact]
+    public void Conv_chain_keeps_activations_in_NCHW()
+    {
+        var (json, _, _) = fixture.Get("conv_chain_layout");
+        var result = TfJsToOnnxConverter.Convert(json, new TfJsConversionOptions { OutputPath = fixture.Temp("layout-check") });
+        // One transpose in (graph input), one out (graph output): none between the convolutions, pooling, pads, concat, bias adds and activations.
+        Assert.Equal(2, result.TransposeCount);
+    }
+
+    [Fact]
+    public void Unsupported_operator_names_the_op_and_the_node()
+    {
+        using var temp = new TempDirectory();
+        var w = new TfJsModelWriter();
+        var x = w.Placeholder("x", "DT_FLOAT", 2, 3);
+        w.Op("Relu", "relu", [x]);
+        w.Op("Cumsum", "my/cumsum", ["relu", w.IntScalar("axis", 0)]);
+        var json = w.Save(temp.Path);
+        var e = Assert.Throws<TfJsConversionException>(() => TfJsToOnnxConverter.Convert(json, new TfJsConversionOptions { OutputPath = temp.Combine("m.onnx") }));
+        Assert.Equal("Cumsum", e.Op);
+        Assert.Equal("my/cumsum", e.NodeName);
+        Assert.True(e.IsUnsupportedOperator);
+        Assert.Contains("'Cumsum'", e.Message);
+        Assert.Contains("'my/cumsum'", e.Message);
+        Assert.False(File.Exists(temp.Combine("m.onnx")));
+    }
+
+    [Fact]
+    public void Unsupported_fused_activation_fails_instead_of_dropping_it()
+    {
+        using var temp = new TempDirectory();
+        var w = new TfJsModelWriter();
+        var x = w.Placeholder("x", "DT_FLOAT", 1, 4, 4, 2);
+        w.Op("_FusedConv2D", "conv", [x, w.Random("f", [1, 1, 2, 2]), w.Random("b", [2])],
+            ("strides", Ints(1, 1, 1, 1)), ("padding", S("SAME")), ("data_format", S("NHWC")), ("dilations", Ints(1, 1, 1, 1)),
+            ("fused_ops", Strs("BiasAdd", "Gelu")), ("num_args", I(1)));
+        var json = w.Save(temp.Path);
+        var e = Assert.Throws<TfJsConversionException>(() => TfJsToOnnxConverter.Convert(json, new TfJsConversionOptions { OutputPath = temp.Combine("m.onnx") }));
+        Assert.Equal("conv", e.NodeName);
+        Assert.Contains("Gelu", e.Message);
+    }
+
+    [Fact]
+    public void Missing_weight_shard_is_reported()
+    {
+        using var temp = new TempDirectory();
+        var w = new TfJsModelWriter();
+        w.Op("Add", "add", [w.Placeholder("x", "DT_FLOAT", 2), w.Const("c", 1f, 2f)]);
+        var json = w.Save(temp.Path);
+        File.Delete(temp.Combine("group1-shard2of2.bin"));
+        var e = Assert.Throws<TfJsConversionException>(() => TfJsToOnnxConverter.Convert(json, new TfJsConversionOptions { OutputPath = temp.Combine("m.onnx") }));
+        Assert.Contains("group1-shard2of2.bin", e.Message);
+    }
+}
+
+/// <summary>The operator-level cases (each a tiny graph compared with tfjs).</summary>
+public static class OperatorCases
+{
+    private static List<TestTensor> Image(string name, params long[] shape)
+        => [TestTensor.Float(name, shape, TfJsReference.RandomFloats(shape.Sum(x => (int)x), shape.Aggregate(1L, (a, d) => a * d), -1, 1))];
+
+    private static (string, System.Text.Json.Nodes.JsonNode)[] ConvAttrs(string padding, long stride = 1, long dilation = 1, params string[] fused)
+    {
+        var list = new List<(string, System.Text.Json.Nodes.JsonNode)>
+        {
+            ("strides", Ints(1, stride, stride, 1)), ("padding", S(padding)), ("data_format", S("NHWC")), ("dilations", Ints(1, dilation, dilation, 1)),
+        };
+        if (fused.Length > 0)
+        {
+            list.Add(("fused_ops", Strs(fused)));
+            list.Add(("num_args", I(fused[0] == "FusedBatchNorm" ? 4 : 1)));
+            list.Add(("epsilon", F(0.001f)));
+        }
+        return list.ToArray();
+    }
+
+    private static (string, System.Text.Json.Nodes.JsonNode)[] PoolAttrs(string padding, long k, long s)
+        => [("ksize", Ints(1, k, k, 1)), ("strides", Ints(1, s, s, 1)), ("padding", S(padding)), ("data_format", S("NHWC"))];
+
+    private static string Conv(TfJsModelWriter w, string name, string x, long cin, long cout, string padding = "SAME", long stride = 1)
+        => w.Op("_FusedConv2D", name, [x, w.Random(name + "/f", [3, 3, cin, cout]), w.Random(name + "/b", [cout])], ConvAttrs(padding, stride, 1, "BiasAdd", "Relu"));
+
+    public static readonly OpCase[] All =
+    [
+        new("conv2d_same_stride2", w => { w.Op("Conv2D", "y", [w.Placeholder("x", "DT_FLOAT", 1, 9, 9, 3), w.Random("f", [3, 3, 3, 4])], ConvAttrs("SAME", 2)); return Image("x", 1, 9, 9, 3); }),
+        new("conv2d_valid_dilated", w => { w.Op("Conv2D", "y", [w.Placeholder("x", "DT_FLOAT", 1, 10, 10, 2), w.Random("f", [3, 3, 2, 3])], ConvAttrs("VALID", 1, 2)); return Image("x", 1, 10, 10, 2); }),
+        new("conv2d_explicit_padding", w =>
+        {
+            var attrs = ConvAttrs("EXPLICIT", 1).Append(("explicit_paddings", Ints(0, 0, 1, 2, 2, 1, 0, 0))).ToArray();
+            w.Op("Conv2D", "y", [w.Placeholder("x", "DT_FLOAT", 1, 6, 7, 2), w.Random("f", [2, 3, 2, 3])], attrs);
+            return Image("x", 1, 6, 7, 2);
+        }),
+        new("fused_conv2d_bias_relu6", w => { w.Op("_FusedConv2D", "y", [w.Placeholder("x", "DT_FLOAT", 1, 8, 8, 3), w.Random("f", [3, 3, 3, 4], max: 3), w.Random("b", [4])], ConvAttrs("SAME", 1, 1, "BiasAdd", "Relu6")); return Image("x", 1, 8, 8, 3); }),
+        new("fused_conv2d_bias_prelu", w =>
+        {
+            var attrs = ConvAttrs("SAME", 1, 1, "BiasAdd", "Prelu").Where(a => a.Item1 != "num_args").Append(("num_args", I(2))).ToArray();
+            w.Op("_FusedConv2D", "y", [w.Placeholder("x", "DT_FLOAT", 1, 6, 6, 3), w.Random("f", [3, 3, 3, 4]), w.Random("b", [4]), w.Random("alpha", [4], min: 0, max: 0.5f)], attrs);
+            return Image("x", 1, 6, 6, 3);
+        }),
+        new("fused_conv2d_leakyrelu", w =>
+        {
+            var attrs = ConvAttrs("VALID", 1, 1, "BiasAdd", "LeakyRelu").Append(("leakyrelu_alpha", F(0.1f))).ToArray();
+            w.Op("_FusedConv2D", "y", [w.Placeholder("x", "DT_FLOAT", 1, 6, 6, 3), w.Random("f", [3, 3, 3, 4]), w.Random("b", [4])], attrs);
+            return Image("x", 1, 6, 6, 3);
+        }),
+        new("fused_conv2d_elu_sigmoid", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 1, 6, 6, 3);
+            w.Op("_FusedConv2D", "elu", [x, w.Random("f", [1, 1, 3, 4]), w.Random("b", [4])], ConvAttrs("SAME", 1, 1, "BiasAdd", "Elu"));
+            w.Op("_FusedConv2D", "sigmoid", [x, w.Random("f2", [2, 2, 3, 4]), w.Random("b2", [4])], ConvAttrs("VALID", 1, 1, "BiasAdd", "Sigmoid"));
+            return Image("x", 1, 6, 6, 3);
+        }),
+        new("depthwise_same_multiplier2", w => { w.Op("DepthwiseConv2dNative", "y", [w.Placeholder("x", "DT_FLOAT", 1, 7, 7, 3), w.Random("f", [3, 3, 3, 2])], ConvAttrs("SAME")); return Image("x", 1, 7, 7, 3); }),
+        new("fused_depthwise_bias_relu6_stride2", w => { w.Op("FusedDepthwiseConv2dNative", "y", [w.Placeholder("x", "DT_FLOAT", 1, 8, 8, 4), w.Random("f", [3, 3, 4, 1], max: 3), w.Random("b", [4])], ConvAttrs("SAME", 2, 1, "BiasAdd", "Relu6")); return Image("x", 1, 8, 8, 4); }),
+        new("quantised_weights_uint8_uint16_float16", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 1, 5, 5, 3);
+            var a = w.Op("_FusedConv2D", "a", [x, w.Random("f8", [3, 3, 3, 4], "uint8"), w.Random("b16", [4], "uint16")], ConvAttrs("SAME", 1, 1, "BiasAdd", "Relu"));
+            w.Op("DepthwiseConv2dNative", "y", [a, w.Random("fh", [3, 3, 4, 1], "float16")], ConvAttrs("VALID"));
+            return Image("x", 1, 5, 5, 3);
+        }),
+        new("pooling", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 1, 9, 9, 2);
+            w.Op("MaxPool", "max_same", [x], PoolAttrs("SAME", 3, 2));
+            w.Op("AvgPool", "avg_same", [x], PoolAttrs("SAME", 3, 2));
+            w.Op("AvgPool", "avg_valid", [x], PoolAttrs("VALID", 2, 2));
+            return Image("x", 1, 9, 9, 2);
+        }),
+        new("resize", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 1, 5, 6, 2);
+            var size = w.Ints1("size", 9, 13);
+            var down = w.Ints1("down", 3, 4);
+            w.Op("ResizeBilinear", "bilinear_half_pixel", [x, size], ("align_corners", B(false)), ("half_pixel_centers", B(true)));
+            w.Op("ResizeBilinear", "bilinear_align", [x, size], ("align_corners", B(true)), ("half_pixel_centers", B(false)));
+            w.Op("ResizeBilinear", "bilinear_asymmetric", [x, down], ("align_corners", B(false)), ("half_pixel_centers", B(false)));
+            w.Op("ResizeNearestNeighbor", "nearest_half_pixel", [x, size], ("align_corners", B(false)), ("half_pixel_centers", B(true)));
+            w.Op("ResizeNearestNeighbor", "nearest_align", [x, size], ("align_corners", B(true)), ("half_pixel_centers", B(false)));
+            w.Op("ResizeNearestNeighbor", "nearest_asymmetric", [x, down], ("align_corners", B(false)), ("half_pixel_centers", B(false)));
+            return Image("x", 1, 5, 6, 2);
+        }),
+        new("pad", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 1, 5, 5, 2);
+            var conv = Conv(w, "conv", x, 2, 3);
+            w.Op("Pad", "pad_nchw", [conv, w.IntConst("p1", [0, 0, 1, 2, 0, 1, 0, 3], [4, 2])]);
+            w.Op("PadV2", "padv2", [x, w.IntConst("p2", [0, 0, 2, 0, 1, 1, 0, 0], [4, 2]), w.Const("value", [0.5f], [])]);
+            w.Op("MirrorPad", "mirror", [x, w.IntConst("p3", [0, 0, 1, 2, 2, 1, 0, 0], [4, 2])], ("mode", S("REFLECT")));
+            return Image("x", 1, 5, 5, 2);
+        }),
+        new("conv_chain_layout", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 1, 12, 12, 3);
+            var a = Conv(w, "a", x, 3, 4, stride: 2);
+            var b = w.Op("DepthwiseConv2dNative", "b", [a, w.Random("bf", [3, 3, 4, 1])], ConvAttrs("SAME"));
+            var c = w.Op("AddV2", "c", [a, b]);
+            var d = w.Op("BiasAdd", "d", [c, w.Random("db", [4])]);
+            var e = w.Op("Mul", "e", [d, w.Random("scale", [1, 1, 1, 4])]);
+            var f = w.Op("Relu6", "f", [e]);
+            var g = w.Op("MaxPool", "g", [f], PoolAttrs("SAME", 2, 2));
+            var h = w.Op("Pad", "h", [g, w.IntConst("pads", [0, 0, 0, 0, 0, 0, 0, 4], [4, 2])]);
+            var i = w.Op("ConcatV2", "i", [h, Conv(w, "j", g, 4, 8), w.IntScalar("axis", -1)], ("N", I(2)), ("Tidx", T("DT_INT32")));
+            w.Op("Sigmoid", "y", [i]);
+            return Image("x", 1, 12, 12, 3);
+        }),
+        new("concat_reshape_squeeze_expand_transpose", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 1, 4, 4, 3);
+            var a = Conv(w, "a", x, 3, 2);
+            w.Op("ConcatV2", "concat_h", [a, a, w.IntScalar("ax1", 1)], ("N", I(2)));
+            w.Op("Transpose", "transpose_after_conv", [a, w.Ints1("perm", 0, 3, 2, 1)]);
+            w.Op("Transpose", "transpose_to_nchw", [a, w.Ints1("perm2", 0, 3, 1, 2)]);
+            var r = w.Op("Reshape", "reshape", [a, w.Ints1("shape", -1, 2, 16)]);
+            var e = w.Op("ExpandDims", "expand", [r, w.IntScalar("dim", -1)]);
+            w.Op("Squeeze", "squeeze", [e], ("squeeze_dims", Ints(0, 3)));
+            return Image("x", 1, 4, 4, 3);
+        }),
+        new("slices", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 2, 5, 6, 4);
+            var a = Conv(w, "a", x, 4, 4);
+            w.Op("Slice", "slice_nchw", [a, w.Ints1("sb", 0, 1, 0, 1), w.Ints1("ss", -1, 3, -1, 2)]);
+            w.Op("StridedSlice", "ss_simple", [a, w.Ints1("b1", 0, 1, 0, 0), w.Ints1("e1", 2, 5, 6, 3), w.Ints1("s1", 1, 2, 1, 1)], ("begin_mask", I(0)), ("end_mask", I(0)));
+            w.Op("StridedSlice", "ss_masks_shrink", [x, w.Ints1("b2", 0, 0, 1), w.Ints1("e2", 0, 0, -1), w.Ints1("s2", 1, 1, 1)], ("begin_mask", I(2)), ("end_mask", I(2)), ("shrink_axis_mask", I(1)));
+            w.Op("StridedSlice", "ss_ellipsis_newaxis", [x, w.Ints1("b3", 0, 0, 1), w.Ints1("e3", 0, 0, 3), w.Ints1("s3", 1, 1, 1)], ("ellipsis_mask", I(1)), ("new_axis_mask", I(2)));
+            w.Op("StridedSlice", "ss_negative_stride", [x, w.Ints1("b4", 0, -1), w.Ints1("e4", 0, 0), w.Ints1("s4", 1, -2)], ("begin_mask", I(1)), ("end_mask", I(3)));
+            w.Op("StridedSlice", "ss_shrink_last", [x, w.Ints1("b5", -1), w.Ints1("e5", 0), w.Ints1("s5", 1)], ("ellipsis_mask", I(0)), ("shrink_axis_mask", I(1)));
+            return Image("x", 2, 5, 6, 4);
+        }),
+        new("gather", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 3, 5, 4);
+            w.Op("GatherV2", "gather_axis1", [x, w.IntConst("idx", [4, 0, 2, 2], [2, 2]), w.IntScalar("axis", 1)], ("batch_dims", I(0)));
+            w.Op("GatherNd", "gather_nd", [x, w.IntConst("nd", [0, 1, 2, 4, 1, 3], [3, 2])]);
+            return Image("x", 3, 5, 4);
+        }),
+        new("reductions_and_argmax", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 1, 6, 5, 3);
+            var a = Conv(w, "a", x, 3, 4);
+            w.Op("Mean", "mean_hw", [a, w.Ints1("axes1", 1, 2)], ("keep_dims", B(false)));
+            w.Op("Mean", "mean_keep", [a, w.Ints1("axes2", 1, 2)], ("keep_dims", B(true)));
+            w.Op("Sum", "sum_c", [a, w.IntScalar("axes3", -1)], ("keep_dims", B(false)));
+            w.Op("Max", "max_h", [a, w.IntScalar("axes4", 1)], ("keep_dims", B(false)));
+            w.Op("Min", "min_w", [x, w.IntScalar("axes5", 2)], ("keep_dims", B(true)));
+            w.Op("Prod", "prod", [x, w.IntScalar("axes6", 3)], ("keep_dims", B(false)));
+            w.Op("ArgMax", "argmax_c", [a, w.IntScalar("dim1", 3)], ("output_type", T("DT_INT32")));
+            w.Op("ArgMin", "argmin_w", [a, w.IntScalar("dim2", 2)], ("output_type", T("DT_INT32")));
+            return Image("x", 1, 6, 5, 3);
+        }),
+        new("softmax", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 1, 4, 4, 3);
+            var a = Conv(w, "a", x, 3, 5);
+            w.Op("Softmax", "softmax4", [a]);
+            w.Op("LogSoftmax", "logsoftmax2", [w.Op("Reshape", "r", [x, w.Ints1("shape", 4, 12)])]);
+            return Image("x", 1, 4, 4, 3);
+        }),
+        new("elementwise_broadcast_on_nchw", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 1, 4, 5, 3);
+            var a = Conv(w, "a", x, 3, 3);
+            w.Op("Sub", "sub_c", [a, w.Random("c1", [3])]);
+            w.Op("RealDiv", "div_wc", [a, w.Random("c2", [5, 3], min: 1, max: 2)]);
+            w.Op("Maximum", "max_x", [a, x]);
+            w.Op("Minimum", "min_scalar", [a, w.Const("s", [0.3f], [])]);
+            w.Op("SquaredDifference", "sqdiff", [x, a]);
+            w.Op("Pow", "pow", [w.Op("Abs", "abs", [x]), w.Const("p", [1.5f], [])]);
+            w.Op("AddN", "addn", [a, x, a], ("N", I(3)));
+            w.Op("Prelu", "prelu", [a, w.Random("alpha", [1, 1, 3], min: 0, max: 0.3f)]);
+            return Image("x", 1, 4, 5, 3);
+        }),
+        new("unary", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 2, 7);
+            foreach (var op in new[] { "Relu", "Relu6", "Elu", "Selu", "Sigmoid", "Tanh", "Softplus", "Exp", "Neg", "Abs", "Floor", "Ceil", "Round", "Sign", "Square", "Sin", "Cos", "Erf" })
+                w.Op(op, op.ToLowerInvariant(), [op == "Relu6" ? w.Op("Mul", "x8", [x, w.Const("eight", [8f], [])]) : x]);
+            w.Op("LeakyRelu", "leaky", [x], ("alpha", F(0.3f)));
+            var pos = w.Op("Add", "pos", [w.Op("Abs", "absx", [x]), w.Const("one", [1f], [])]);
+            foreach (var op in new[] { "Sqrt", "Rsqrt", "Log", "Reciprocal", "Log1p" })
+                w.Op(op, op.ToLowerInvariant(), [pos]);
+            return [TestTensor.Float("x", [2, 7], TfJsReference.RandomFloats(3, 14, -3, 3))];
+        }),
+        new("integer_arithmetic_and_cast", w =>
+        {
+            var x = w.Placeholder("x", "DT_INT32", 8);
+            var i = new (string, System.Text.Json.Nodes.JsonNode)[] { ("T", T("DT_INT32")) };
+            var three = w.IntConst("three", [3], []);
+            var minus = w.IntConst("minus", [-4], []);
+            w.Op("FloorDiv", "floordiv", [x, three], i);
+            w.Op("FloorDiv", "floordiv_neg", [x, minus], i);
+            w.Op("FloorMod", "floormod", [x, three], i);
+            w.Op("FloorMod", "floormod_neg", [x, minus], i);
+            w.Op("Div", "div_int", [x, three], i);
+            var f = w.Op("Cast", "to_float", [x], ("SrcT", T("DT_INT32")), ("DstT", T("DT_FLOAT")));
+            var half = w.Op("Mul", "half", [f, w.Const("h", [0.7f], [])]);
+            w.Op("Cast", "to_int", [half], ("SrcT", T("DT_FLOAT")), ("DstT", T("DT_INT32")));
+            w.Op("FloorDiv", "floordiv_float", [f, w.Const("d", [2.5f], [])]);
+            w.Op("FloorMod", "floormod_float", [f, w.Const("m", [-2.5f], [])]);
+            return [TestTensor.Int("x", [8], [-7, -5, -1, 0, 1, 4, 9, 12])];
+        }),
+        new("compare_and_select", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 3, 4);
+            var y = w.Placeholder("y", "DT_FLOAT", 3, 4);
+            var b = new (string, System.Text.Json.Nodes.JsonNode)[] { ("T", T("DT_FLOAT")) };
+            var gt = w.Op("Greater", "gt", [x, y], b);
+            var le = w.Op("LessEqual", "le", [x, w.Const("z", [0f], [])], b);
+            w.Op("Equal", "eq", [w.Op("Floor", "fx", [x]), w.Op("Floor", "fy", [y])], b);
+            w.Op("NotEqual", "ne", [x, y], b);
+            var and = w.Op("LogicalAnd", "and", [gt, le], ("T", T("DT_BOOL")));
+            w.Op("LogicalNot", "not", [and], ("T", T("DT_BOOL")));
+            w.Op("SelectV2", "select", [gt, x, y]);
+            return [TestTensor.Float("x", [3, 4], TfJsReference.RandomFloats(5, 12, -2, 2)), TestTensor.Float("y", [3, 4], TfJsReference.RandomFloats(6, 12, -2, 2))];
+        }),
+        new("shape_arithmetic_dynamic_batch", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", -1, 4, 4, 2);
+            var a = Conv(w, "a", x, 2, 3);
+            var shape = w.Op("Shape", "shape", [a], ("out_type", T("DT_INT32")));
+            var batch = w.Op("StridedSlice", "batch", [shape, w.Ints1("b", 0), w.Ints1("e", 1), w.Ints1("s", 1)], ("shrink_axis_mask", I(1)), ("T", T("DT_INT32")), ("Index", T("DT_INT32")));
+            var newShape = w.Op("Pack", "new_shape", [batch, w.IntScalar("minus_one", -1)], ("N", I(2)), ("axis", I(0)), ("T", T("DT_INT32")));
+            w.Op("Reshape", "flat", [a, newShape]);
+            w.Op("Fill", "fill", [w.Ints1("dims", 2, 3), w.Const("v", [1.5f], [])]);
+            w.Op("Range", "range", [w.IntScalar("start", 1), w.IntScalar("limit", 10), w.IntScalar("delta", 3)], ("Tidx", T("DT_INT32")));
+            w.Op("Tile", "tile", [w.Op("Mean", "m", [a, w.Ints1("ax", 1, 2)], ("keep_dims", B(false))), w.Ints1("mult", 1, 2)]);
+            return Image("x", 2, 4, 4, 2);
+        }),
+        new("matmul", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 3, 5);
+            w.Op("MatMul", "matmul", [x, w.Random("w1", [5, 4])], ("transpose_a", B(false)), ("transpose_b", B(false)));
+            w.Op("MatMul", "matmul_tb", [x, w.Random("w2", [6, 5])], ("transpose_a", B(false)), ("transpose_b", B(true)));
+            w.Op("_FusedMatMul", "fused_matmul", [x, w.Random("w3", [5, 4]), w.Random("b3", [4])],
+                ("transpose_a", B(false)), ("transpose_b", B(false)), ("fused_ops", Strs("BiasAdd", "Relu")), ("num_args", I(1)));
+            w.Op("BatchMatMulV2", "batch_matmul", [w.Op("Reshape", "x3", [x, w.Ints1("s3", 3, 5, 1)]), w.Random("w4", [3, 1, 2])], ("adj_x", B(false)), ("adj_y", B(false)));
+            return [TestTensor.Float("x", [3, 5], TfJsReference.RandomFloats(7, 15, -1, 1))];
+        }),
+        new("split_pack_unpack_topk", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 1, 4, 4, 6);
+            var a = Conv(w, "a", x, 6, 6);
+            w.Op("Split", "split", [w.IntScalar("axis", 3), a], ("num_split", I(3)));
+            w.Op("SplitV", "splitv", [x, w.Ints1("sizes", 1, -1), w.IntScalar("axis2", 1)], ("num_split", I(2)), ("Tlen", T("DT_INT32")));
+            var r = w.Op("Reshape", "r", [x, w.Ints1("shape", 4, 24)]);
+            w.Op("Unpack", "unpack", [r], ("num", I(4)), ("axis", I(0)));
+            w.Op("Pack", "pack", [r, r], ("N", I(2)), ("axis", I(1)));
+            w.Op("TopKV2", "topk", [r, w.IntScalar("k", 3)], ("sorted", B(true)));
+            w.Outputs("split", "split:1", "split:2", "splitv", "splitv:1", "unpack", "unpack:3", "pack", "topk", "topk:1");
+            return Image("x", 1, 4, 4, 6);
+        }),
+        new("batchnorm_depth_to_space", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 1, 4, 6, 8);
+            w.Op("FusedBatchNormV3", "bn", [x, w.Random("s", [8]), w.Random("o", [8]), w.Random("m", [8]), w.Random("v", [8], min: 0.5f, max: 2)],
+                ("epsilon", F(0.001f)), ("data_format", S("NHWC")), ("is_training", B(false)));
+            w.Op("DepthToSpace", "d2s", [x], ("block_size", I(2)), ("data_format", S("NHWC")));
+            return Image("x", 1, 4, 6, 8);
+        }),
+    ];
+}
