@@ -11,8 +11,8 @@ internal static class SharedHttp
     public static HttpClient Client { get; } = new(new SocketsHttpHandler
     {
         AutomaticDecompression = DecompressionMethods.None,
-        AllowAutoRedirect = true,
-        MaxAutomaticRedirections = 10,
+        // Core follows redirects itself, so that credentials never cross to another origin.
+        AllowAutoRedirect = false,
         ConnectTimeout = TimeSpan.FromSeconds(30),
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
     })

@@ -91,4 +91,38 @@ public sealed class RestoreBehaviourTests(PackedPackages packages)
         Assert.Contains("ch_PP-OCRv4_rec_infer.onnx", summary);
         Assert.Contains("ModelRefsOffline=false", summary);
     }
+
+    [Fact]
+    public async Task ParallelBuilds_OfSeveralProjects_DownloadASharedModelOnce()
+    {
+        using var cache = new TempDirectory("modelrefs-e2e-cache-");
+        using var registry = LoopbackNpmRegistry.Start();
+        var package = registry.AddPackage(NpmPackages.SileroVad);
+        var apps = Enumerable.Range(0, 3).Select(i => new ConsumerProject(packages, "Consumer", cache.Path)).ToList();
+        try
+        {
+            foreach (var app in apps)
+            {
+                app.WriteProject(SileroItem, $"<ModelRefsNpmRegistry>{registry.Url}</ModelRefsNpmRegistry>");
+                app.WriteFile("Program.cs", "System.Console.WriteLine(Consumer.Models.SileroVad.Info.Sha256);");
+            }
+            // Package restore first, one at a time: it is NuGet's own step, not what this test is about.
+            foreach (var app in apps)
+                Assert.Equal(0, DotNet.Run(app.Directory, TimeSpan.FromMinutes(5), "restore", app.ProjectFile).ExitCode);
+
+            var builds = await Task.WhenAll(apps.Select(app => Task.Run(() => app.Build("--no-restore"))));
+            foreach (var build in builds)
+                Assert.True(build.ExitCode == 0, build.Output);
+
+            var tarballPath = new Uri(package.TarballUrl).AbsolutePath;
+            Assert.Equal(1, registry.Requests.Count(r => r.DecodedPath == Uri.UnescapeDataString(tarballPath)));
+            foreach (var app in apps)
+                Assert.Contains(NpmPackages.SileroVadV5Sha256, app.Run().Output);
+        }
+        finally
+        {
+            foreach (var app in apps)
+                app.Dispose();
+        }
+    }
 }

@@ -34,6 +34,7 @@ public sealed partial class ModelRestorer
     {
         var cache = new ModelCache(request.CacheRoot);
         var npmRegistry = request.NpmRegistry ?? NpmRegistry.Resolve(request.ProjectDirectory);
+        var credentials = Credentials.FromProcess(request.ProjectDirectory);
         var lockPath = request.ResolvedLockFilePath;
         var noOpPath = Path.Combine(request.IntermediatePath, NoOpState.FileName);
         var inputsHash = NoOpState.ComputeInputsHash(items, request, npmRegistry, cache.Root, lockPath);
@@ -77,7 +78,7 @@ public sealed partial class ModelRestorer
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                var (model, entry, handle) = await RestoreOneAsync(item, request, cache, npmRegistry, lockFile, cancellationToken).ConfigureAwait(false);
+                var (model, entry, handle) = await RestoreOneAsync(item, request, cache, npmRegistry, credentials, lockFile, cancellationToken).ConfigureAwait(false);
                 if (names.TryGetValue(model.Name, out var first))
                 {
                     problems.Add(new RestoreProblem(RestoreDiagnostics.DuplicateModelName,
@@ -149,7 +150,7 @@ public sealed partial class ModelRestorer
     }
 
     private async Task<(RestoredModel Model, LockedModel Entry, string Handle)> RestoreOneAsync(ModelReference item, RestoreRequest request,
-        ModelCache cache, string npmRegistry, LockFile? lockFile, CancellationToken cancellationToken)
+        ModelCache cache, string npmRegistry, Credentials credentials, LockFile? lockFile, CancellationToken cancellationToken)
     {
         var handle = ModelHandle.Parse(item.Include, request.ProjectDirectory);
         var pinned = lockFile?.Find(handle.Text);
@@ -168,6 +169,7 @@ public sealed partial class ModelRestorer
 
         var context = new FetchContext(cache, _http)
         {
+            Credentials = credentials,
             NpmRegistry = npmRegistry,
             // The lock pins what a remote source may serve, unless the item pins something else
             // itself. A local file is the user's own: its change is a change of the lock.
