@@ -138,6 +138,12 @@ internal static class HubRepoFixture
     {
         var directory = Path.Combine(Path.GetTempPath(), "modelrefs-torchhub-weights-" + Environment.ProcessId);
         Directory.CreateDirectory(directory);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(directory, recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        };
         var script = """"
             import sys, torch, torchvision
             torch.manual_seed(1)

@@ -101,8 +101,8 @@ async function main() {
   const config = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
   const backend = config.backend || 'cpu';
   if (backend === 'wasm') {
-    require('@tensorflow/tfjs-backend-wasm');
-    if (config.threads) tf.wasm.setThreadsCount(config.threads);
+    const wasm = require('@tensorflow/tfjs-backend-wasm');
+    if (config.threads && wasm.setThreadsCount) wasm.setThreadsCount(config.threads);
   }
   await tf.setBackend(backend);
   await tf.ready();
