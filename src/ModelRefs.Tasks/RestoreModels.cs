@@ -2,6 +2,7 @@ using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Restore;
+using ModelRefs.Core.Sources;
 
 namespace ModelRefs.Tasks;
 
@@ -24,6 +25,11 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
     public bool LockedMode { get; set; }
     public string? LockFilePath { get; set; }
     public string? CacheRoot { get; set; }
+    public string? TrustedOwners { get; set; }
+    public string? Python { get; set; }
+    public string? GitHubUrl { get; set; }
+    public string? GitHubApiUrl { get; set; }
+    public string? TfHubUrl { get; set; }
 
     /// <summary>
     /// Where to list what this restore produced, for the targets to read when MSBuild skips this
@@ -55,6 +61,14 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
                 LockedMode = LockedMode,
                 LockFilePath = string.IsNullOrWhiteSpace(LockFilePath) ? null : Path.GetFullPath(LockFilePath, Path.GetDirectoryName(ProjectFile)!),
                 CacheRoot = string.IsNullOrWhiteSpace(CacheRoot) ? null : CacheRoot,
+                Sources = new SourceSettings
+                {
+                    TrustedOwners = string.IsNullOrWhiteSpace(TrustedOwners) ? SourceSettings.Default.TrustedOwners : SourceSettings.SplitList(TrustedOwners),
+                    Python = NullIfBlank(Python),
+                    GitHubUrl = NullIfBlank(GitHubUrl),
+                    GitHubApiUrl = NullIfBlank(GitHubApiUrl),
+                    TfHubUrl = NullIfBlank(TfHubUrl),
+                },
             };
             Log.LogMessage(MessageImportance.Low, "ModelRefs: restoring {0} model(s) for {1}", items.Count, ProjectFile);
 
@@ -89,6 +103,8 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
             return false;
         }
     }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private ModelReference ToModelReference(ITaskItem item)
     {

@@ -20,6 +20,16 @@ public static class RestoreDiagnostics
     public static readonly RestoreDiagnostic OfflineNotCached = new("MR0010", "Model is not in the cache and restore is offline");
     public static readonly RestoreDiagnostic LockOutOfDate = new("MR0011", "models.lock.json would change in locked mode");
     public static readonly RestoreDiagnostic InvalidLockFile = new("MR0012", "models.lock.json cannot be read");
+
+    // PyTorch Hub (torchhub:) and export to ONNX.
+    public static readonly RestoreDiagnostic HubNotFound = new("MR0020", "PyTorch Hub repo, ref or entrypoint not found");
+    public static readonly RestoreDiagnostic UntrustedHubCode = new("MR0021", "PyTorch Hub code from an untrusted owner");
+    public static readonly RestoreDiagnostic ExportFailed = new("MR0022", "Export of a PyTorch Hub model to ONNX failed");
+    public static readonly RestoreDiagnostic UnsafeArchive = new("MR0023", "Archive refused as unsafe");
+    public static readonly RestoreDiagnostic ExportMismatch = new("MR0024", "Exported ONNX model does not match torch");
+
+    // TF Hub (tfhub:) and conversion of TF.js, SavedModel and TFLite models: MR0030–MR0039.
+
     public static readonly RestoreDiagnostic InternalError = new("MR0999", "Unexpected error while restoring a model");
 }
 

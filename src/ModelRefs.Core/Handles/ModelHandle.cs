@@ -29,12 +29,13 @@ public abstract class ModelHandle : IEquatable<ModelHandle>
 
     public const string SupportedForms =
         "a local path (relative to the project folder, or absolute, or file:), " +
-        "https://host/path/model.onnx, or npm:<package>@<exact version>/<path inside the package>";
+        "https://host/path/model.onnx, npm:<package>@<exact version>/<path inside the package>, " +
+        "or torchhub:<owner>/<repo>[:<ref>]/<entrypoint>";
 
     // A scheme is two or more characters before ':' so that Windows drive letters (C:\…) stay paths.
     private static readonly Regex SchemePattern = new(@"^(?<scheme>[A-Za-z][A-Za-z0-9+.\-]+):", RegexOptions.CultureInvariant);
 
-    private static readonly string[] NotYetSupported = ["torchhub", "tfhub", "hf", "oci"];
+    private static readonly string[] NotYetSupported = ["tfhub", "hf", "oci"];
 
     /// <summary>Parses an Include. Throws <see cref="ModelRefsException"/> (MR0001) when it is not a valid handle.</summary>
     public static ModelHandle Parse(string include, string projectDirectory)

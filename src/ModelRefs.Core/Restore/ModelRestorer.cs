@@ -170,6 +170,9 @@ public sealed partial class ModelRestorer
         var context = new FetchContext(cache, _http)
         {
             Credentials = credentials,
+            Metadata = item.Metadata,
+            Settings = request.Sources with { ProjectDirectory = request.ProjectDirectory },
+            PinnedResolved = pinned?.Resolved,
             NpmRegistry = npmRegistry,
             // The lock pins what a remote source may serve, unless the item pins something else
             // itself. A local file is the user's own: its change is a change of the lock.
@@ -182,7 +185,7 @@ public sealed partial class ModelRestorer
         {
             // A locked remote model whose content the cache holds needs no source and no network:
             // the lock says what it resolved to, the content address says it is that content.
-            artifact = handle is not LocalModelHandle && item.Sha256 == null && pinned != null && cache.TryGetBlob(pinned.Sha256) is { } blob
+            artifact = handle is not LocalModelHandle && item.Sha256 == null && pinned is { Converter: null } && cache.TryGetBlob(pinned.Sha256) is { } blob
                 ? new FetchedArtifact(blob, pinned.Sha256, pinned.Resolved, pinned.License, pinned.LicenseSource)
                 : await _sources.FetchAsync(handle, context, cancellationToken).ConfigureAwait(false);
         }
@@ -195,7 +198,7 @@ public sealed partial class ModelRestorer
         OnnxModelSignature signature;
         try
         {
-            signature = OnnxSignatureReader.Read(artifact.Path);
+            signature = OnnxSignatureReader.Read(artifact.OnnxPath ?? artifact.Path);
         }
         catch (OnnxFormatException ex)
         {
@@ -220,14 +223,14 @@ public sealed partial class ModelRestorer
             Handle = handle.Text,
             Resolved = artifact.Resolved,
             Sha256 = artifact.Sha256,
-            OnnxSha256 = artifact.Sha256,
+            OnnxSha256 = artifact.OnnxSha256 ?? artifact.Sha256,
             License = license,
             LicenseSource = licenseSource,
             ModelFile = targetPath,
             EmbeddedResource = resourceName,
             ProjectFile = Path.GetFullPath(request.ProjectFile),
             ItemLine = item.Line,
-            Description = string.IsNullOrWhiteSpace(signature.DocString) ? null : signature.DocString,
+            Description = string.IsNullOrWhiteSpace(signature.DocString) ? artifact.Description : signature.DocString,
             Producer = $"{signature.ProducerName} {signature.ProducerVersion}".Trim() is { Length: > 0 } producer ? producer : null,
             IrVersion = signature.IrVersion,
             Opsets = signature.Opsets.Select(o => (o.Domain, o.Version)).ToArray(),
@@ -239,11 +242,12 @@ public sealed partial class ModelRestorer
         if (ManifestWriter.WriteIfChanged(manifestPath, manifest))
             _log($"ModelRefs: {handle.Text} → {name} ({artifact.Sha256[..12]}…)");
 
-        var entry = new LockedModel(artifact.Resolved, artifact.Sha256, new FileInfo(artifact.Path).Length, artifact.Sha256, license, licenseSource, Converter: null);
+        var entry = new LockedModel(artifact.Resolved, artifact.Sha256, new FileInfo(artifact.Path).Length,
+            artifact.OnnxSha256 ?? artifact.Sha256, license, licenseSource, artifact.Converter);
         if (request.LockedMode && pinned != null && pinned.DescribeChange(entry) is { } change)
             throw new ModelRefsException(RestoreDiagnostics.LockOutOfDate,
                 $"Model '{handle.Text}' no longer matches {request.ResolvedLockFilePath}: {change}. Locked mode (ModelRefsLockedMode=true) does not rewrite the lock; restore without it, review the change and commit the lock.");
-        return (new RestoredModel(item, name, artifact.Path, targetPath, resourceName, manifestPath), entry, handle.Text);
+        return (new RestoredModel(item, name, artifact.OnnxPath ?? artifact.Path, targetPath, resourceName, manifestPath), entry, handle.Text);
     }
 
     private static ManifestValue ToManifestValue(OnnxValueInfo value) => new(

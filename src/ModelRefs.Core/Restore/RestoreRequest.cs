@@ -30,5 +30,8 @@ public sealed record RestoreRequest
     /// <summary>Root of the global cache; null: MODELREFS_HOME or ~/.modelrefs.</summary>
     public string? CacheRoot { get; init; }
 
+    /// <summary>Hub endpoints, trusted owners, Python: what sources read besides the item.</summary>
+    public Sources.SourceSettings Sources { get; init; } = Core.Sources.SourceSettings.Default;
+
     public string ProjectDirectory => Path.GetDirectoryName(Path.GetFullPath(ProjectFile))!;
 }

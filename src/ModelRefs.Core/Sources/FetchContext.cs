@@ -44,6 +44,26 @@ public sealed class FetchContext
         init => _credentials = value ?? throw new ArgumentNullException(nameof(value));
     }
 
+    /// <summary>
+    /// The item's metadata (Args, InputShape, Trust, Format, …), for sources that need more than
+    /// the handle. Case-insensitive keys.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Project-wide settings (hub endpoints, trusted owners, Python).</summary>
+    public SourceSettings Settings { get; init; } = SourceSettings.Default;
+
+    /// <summary>
+    /// What models.lock.json recorded for this handle (its <c>resolved</c> value), so a source can
+    /// fetch exactly that (a commit, a version) instead of resolving the handle again; null when the
+    /// model is not locked yet.
+    /// </summary>
+    public string? PinnedResolved { get; init; }
+
+    /// <summary>The item's metadata value, or null when absent or blank.</summary>
+    public string? GetMetadata(string name) =>
+        Metadata.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
     /// <summary>Retries, timeouts, redirects, progress and lock waits; <see cref="DownloadOptions.Default"/> unless set.</summary>
     public DownloadOptions Download { get; init; } = DownloadOptions.Default;
 

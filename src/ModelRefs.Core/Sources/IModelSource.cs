@@ -17,7 +17,20 @@ public interface IModelSource
 /// <summary>A fetched, verified artifact.</summary>
 /// <param name="Path">The verified file: a blob in the cache, or the local file itself.</param>
 /// <param name="Sha256">Its SHA-256, lower-case hex.</param>
-/// <param name="Resolved">The immutable resolution: final URL, <c>tarball URL#path</c>, or the local path.</param>
+/// <param name="Resolved">The immutable resolution: final URL, <c>tarball URL#path</c>, a commit, or the local path. Recorded in the lock.</param>
 /// <param name="License">The licence the source declares (an SPDX expression), if any.</param>
 /// <param name="LicenseSource">Where <paramref name="License"/> was read.</param>
-public sealed record FetchedArtifact(string Path, string Sha256, string Resolved, string? License = null, string? LicenseSource = null);
+public sealed record FetchedArtifact(string Path, string Sha256, string Resolved, string? License = null, string? LicenseSource = null)
+{
+    /// <summary>The ONNX file that runs, when a converter made it from <see cref="Path"/>; null: the artifact is ONNX.</summary>
+    public string? OnnxPath { get; init; }
+
+    /// <summary>SHA-256 of <see cref="OnnxPath"/>.</summary>
+    public string? OnnxSha256 { get; init; }
+
+    /// <summary>Converter identity and version when one ran (recorded in the lock).</summary>
+    public string? Converter { get; init; }
+
+    /// <summary>Help text for the generated class (a hub entry's docstring) when the ONNX file has none.</summary>
+    public string? Description { get; init; }
+}

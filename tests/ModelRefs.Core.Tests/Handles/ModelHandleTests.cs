@@ -129,7 +129,6 @@ public class ModelHandleTests
     public void Npm_MalformedHandles_AreRefused(string include) => Refused(include);
 
     [Theory]
-    [InlineData("torchhub:pytorch/vision:v0.14.1/squeezenet1_1", "torchhub")]
     [InlineData("tfhub:google/movenet/singlepose/lightning/4", "tfhub")]
     [InlineData("hf:owner/repo/model.onnx", "hf")]
     [InlineData("oci:ghcr.io/owner/model:1", "oci")]

@@ -109,7 +109,7 @@ public static class ExportVerifier
         }
         catch (Exception e) when (e is not OperationCanceledException and not ModelRefsException)
         {
-            throw new ModelRefsException(TorchHubDiagnostics.ExportMismatch,
+            throw new ModelRefsException(RestoreDiagnostics.ExportMismatch,
                 $"Model '{modelText}': the exported ONNX model could not be run in {runner.Name} to check it against torch: {e.Message}. " +
                 "The export produced a model the runtime does not accept; try another Opset.", e);
         }
@@ -146,7 +146,7 @@ public static class ExportVerifier
     }
 
     private static ModelRefsException Mismatch(string modelText, IOnnxReferenceRunner runner, string what) =>
-        new(TorchHubDiagnostics.ExportMismatch,
+        new(RestoreDiagnostics.ExportMismatch,
             $"Model '{modelText}': the exported ONNX model does not compute what the torch model computes on the same seeded input ({what}). " +
             $"torch.onnx.export traced something {runner.Name} runs differently (data-dependent control flow, an unsupported operator " +
             "exported approximately, or a model in training mode). Try another Opset, check the entrypoint's Args, or export the model yourself and reference the .onnx file.");

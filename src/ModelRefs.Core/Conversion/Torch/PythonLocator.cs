@@ -125,5 +125,5 @@ public static class PythonLocator
     }
 
     internal static ModelRefsException Failed(string modelText, string what, Exception? inner = null) =>
-        new(TorchHubDiagnostics.ExportFailed, $"Model '{modelText}': {what}", inner);
+        new(RestoreDiagnostics.ExportFailed, $"Model '{modelText}': {what}", inner);
 }

@@ -39,7 +39,7 @@ public static class TorchHubTrust
             return;
 
         var owners = string.Join(";", ParseOwners(trustedOwners).Order(StringComparer.OrdinalIgnoreCase));
-        throw new ModelRefsException(TorchHubDiagnostics.UntrustedHubCode,
+        throw new ModelRefsException(RestoreDiagnostics.UntrustedHubCode,
             $"Model '{handle.Text}': exporting it runs the code of the GitHub repo {handle.Repository} (its hubconf.py and whatever it " +
             $"imports) on this machine with your rights, during the build, and '{handle.Owner}' is not a trusted owner (trusted: {owners}). " +
             $"Read the repo's code first. To allow it, either set Trust=\"true\" on this ModelReference item, or add the owner to the " +

@@ -94,7 +94,7 @@ public static class HubconfReader
         var listing = names.Length == 0 ? "It defines no public entrypoints." : "Its entrypoints: " + string.Join(", ", names) + ".";
         var close = names.FirstOrDefault(n => n.Equals(handle.Entry, StringComparison.OrdinalIgnoreCase));
         var stars = hubconf.StarImports.Count == 0 ? "" : $" (It also imports * from {string.Join(", ", hubconf.StarImports)}, whose names cannot be listed without running it.)";
-        throw new ModelRefsException(TorchHubDiagnostics.HubNotFound,
+        throw new ModelRefsException(RestoreDiagnostics.HubNotFound,
             $"Model '{handle.Text}': hubconf.py of {handle.Repository} at commit {checkout.Resolution.Commit} has no entrypoint '{handle.Entry}'. " +
             listing + stars + (close is null ? "" : $" Did you mean '{close}'?") + " Fix the last segment of the Include.");
     }

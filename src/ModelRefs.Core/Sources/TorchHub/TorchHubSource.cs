@@ -152,7 +152,7 @@ public sealed class TorchHubSource
         }
         catch (UnsafeArchiveException e)
         {
-            throw new ModelRefsException(TorchHubDiagnostics.UnsafeArchive,
+            throw new ModelRefsException(RestoreDiagnostics.UnsafeArchive,
                 $"Model '{handle.Text}': the archive of {handle.Repository} at commit {resolution.Commit} ({Downloads.Redact(url)}) was refused: " +
                 $"{e.Message}. Nothing was extracted. A hub repo's archive must hold only plain files and folders inside its top folder; " +
                 "report this to the repo's owner, or use another commit.", e);
@@ -244,7 +244,7 @@ public sealed class TorchHubSource
     internal static bool IsCommitSha(string text) => text.Length == 40 && text.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
     private static ModelRefsException NotFound(TorchHubModelHandle handle, string what) =>
-        new(TorchHubDiagnostics.HubNotFound,
+        new(RestoreDiagnostics.HubNotFound,
             $"Model '{handle.Text}': {what}. Check the owner, repo and ref in the Include (a private repo needs GITHUB_TOKEN), " +
             "and ModelRefsGitHubUrl/ModelRefsGitHubApiUrl for a GitHub Enterprise server.");
 
