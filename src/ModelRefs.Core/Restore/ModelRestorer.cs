@@ -112,21 +112,16 @@ public sealed partial class ModelRestorer
                 string.Join(", ", offlineMisses.Select(p => p.Item!.Include)) +
                 ". Build once with network access (dotnet build -p:ModelRefsOffline=false) to fetch them, or copy that cache folder from a machine that has them.", null));
 
-        var lockWritten = false;
-        if (lockFile != null)
+        if (request.LockedMode && lockFile != null)
         {
-            var failed = problems.Select(p => p.Item?.Include).ToHashSet(StringComparer.Ordinal);
-            foreach (var (handle, _) in lockFile.Models.Where(m => !entries.ContainsKey(m.Key)))
-            {
-                // A failed item keeps its entry; only a removed item loses it.
-                if (items.Any(i => TryNormalize(i, request) == handle))
-                    continue;
-                if (request.LockedMode)
-                    problems.Add(new RestoreProblem(RestoreDiagnostics.LockOutOfDate,
-                        $"Model '{handle}' is in {lockPath} but no ModelReference names it any more; locked mode (ModelRefsLockedMode=true) does not remove it. Restore without locked mode to update the lock, and commit it.", null));
-            }
+            // Every entry of the lock must still be referenced: locked mode removes nothing.
+            var referenced = items.Select(i => TryNormalize(i, request)).ToHashSet(StringComparer.Ordinal);
+            foreach (var handle in lockFile.Models.Keys.Where(h => !referenced.Contains(h)))
+                problems.Add(new RestoreProblem(RestoreDiagnostics.LockOutOfDate,
+                    $"Model '{handle}' is in {lockPath} but no ModelReference names it any more; locked mode (ModelRefsLockedMode=true) does not remove it. Restore without locked mode to update the lock, and commit it.", null));
         }
 
+        var lockWritten = false;
         if (problems.All(p => !p.IsError))
         {
             if (!request.LockedMode && (lockFile != null || entries.Count > 0))
