@@ -226,7 +226,7 @@ public sealed partial class TfHubModelSource : IModelSource
             var resolved = ResolvedUrl(baseUrl, hub, resolvedVersion, format);
             cache.SetRef(new CacheRef(RefKey(baseUrl, hub.PathAt(resolvedVersion), format), downloaded.Blob.Sha256, resolved, license, licenseSource));
             MetadataIndex.Write(cache, downloaded.Blob.Sha256, description);
-            if (hub.Version is null)
+            if (version is null) // resolved now, not pinned by the lock: remember it for offline restores
                 cache.SetRef(new CacheRef(LatestKey(baseUrl, hub, format), downloaded.Blob.Sha256, resolvedVersion.ToString(CultureInfo.InvariantCulture)));
             context.Log($"{hub.Text}: downloaded {downloaded.Blob.Length} bytes, SHA-256 {downloaded.Blob.Sha256}");
             return new TfHubArchive(downloaded.Blob.Path, downloaded.Blob.Sha256, resolvedVersion, resolved, license, licenseSource, description);
