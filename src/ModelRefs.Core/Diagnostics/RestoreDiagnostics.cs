@@ -29,6 +29,12 @@ public static class RestoreDiagnostics
     public static readonly RestoreDiagnostic ExportMismatch = new("MR0024", "Exported ONNX model does not match torch");
 
     // TF Hub (tfhub:) and conversion of TF.js, SavedModel and TFLite models: MR0030–MR0039.
+    public static readonly RestoreDiagnostic TfHubNotFound = new("MR0030", "TF Hub model, version or format not found");
+    public static readonly RestoreDiagnostic TfHubVersionUnresolved = new("MR0031", "Latest version of a TF Hub model could not be determined");
+    public static readonly RestoreDiagnostic TfHubArchiveInvalid = new("MR0032", "TF Hub download does not hold the expected model files");
+    public static readonly RestoreDiagnostic ConversionFailed = new("MR0033", "Conversion of a model to ONNX failed");
+    public static readonly RestoreDiagnostic SavedModelConverterMissing = new("MR0034", "SavedModel conversion needs tf2onnx");
+    public static readonly RestoreDiagnostic TfLiteNotSupported = new("MR0035", "TFLite models cannot be converted to ONNX yet");
 
     public static readonly RestoreDiagnostic InternalError = new("MR0999", "Unexpected error while restoring a model");
 }

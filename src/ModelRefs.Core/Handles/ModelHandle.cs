@@ -30,12 +30,13 @@ public abstract class ModelHandle : IEquatable<ModelHandle>
     public const string SupportedForms =
         "a local path (relative to the project folder, or absolute, or file:), " +
         "https://host/path/model.onnx, npm:<package>@<exact version>/<path inside the package>, " +
-        "or torchhub:<owner>/<repo>[:<ref>]/<entrypoint>";
+        "torchhub:<owner>/<repo>[:<ref>]/<entrypoint>, " +
+        "or tfhub:<publisher>/<model>[/<variation>…]/<version> (also as a https://tfhub.dev/… or https://www.kaggle.com/models/… URL)";
 
     // A scheme is two or more characters before ':' so that Windows drive letters (C:\…) stay paths.
     private static readonly Regex SchemePattern = new(@"^(?<scheme>[A-Za-z][A-Za-z0-9+.\-]+):", RegexOptions.CultureInvariant);
 
-    private static readonly string[] NotYetSupported = ["tfhub", "hf", "oci"];
+    private static readonly string[] NotYetSupported = ["hf", "oci"];
 
     /// <summary>Parses an Include. Throws <see cref="ModelRefsException"/> (MR0001) when it is not a valid handle.</summary>
     public static ModelHandle Parse(string include, string projectDirectory)
@@ -57,25 +58,21 @@ public abstract class ModelHandle : IEquatable<ModelHandle>
                 return NpmModelHandle.Create(text, rest);
             case "https":
             case "http":
-                if (TfHubUrl(text))
-                    throw NotSupported(text, "tfhub");
+                // tfhub.dev and Kaggle model URLs name TF Hub models, not plain files (contract.md).
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && TfHubModelHandle.IsHubUrl(uri))
+                    return TfHubModelHandle.CreateFromUrl(text, uri);
                 return HttpsModelHandle.Create(text);
             case "file":
                 return LocalModelHandle.CreateFromFileScheme(text, rest, projectDirectory);
             case "torchhub":
                 return TorchHubModelHandle.Create(text, rest);
+            case "tfhub":
+                return TfHubModelHandle.Create(text, rest);
         }
         if (Array.IndexOf(NotYetSupported, scheme) >= 0)
             throw NotSupported(text, scheme);
         throw Invalid(text, $"the scheme '{scheme}:' is not known. Write {SupportedForms}.");
     }
-
-    // tfhub.dev and Kaggle model URLs name TF Hub models, not plain files (contract.md).
-    private static bool TfHubUrl(string text) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri)
-        && (uri.Host.Equals("tfhub.dev", StringComparison.OrdinalIgnoreCase)
-            || (uri.Host.EndsWith("kaggle.com", StringComparison.OrdinalIgnoreCase)
-                && uri.AbsolutePath.StartsWith("/models/", StringComparison.OrdinalIgnoreCase)));
 
     private static ModelRefsException NotSupported(string text, string scheme) =>
         Invalid(text, $"'{scheme}:' handles are not supported by this version of ModelRefs yet. " +

@@ -31,8 +31,9 @@ internal static class Downloads
     /// throws) reaches the caller, after one full re-download when the content was stitched from
     /// several responses. The temp file is deleted on every way out.
     /// </summary>
+    /// <param name="statusError">Maps some final statuses (a hub's 404) to a source's own diagnostic; null means MR0003.</param>
     public static async Task<Downloaded> DownloadToCacheAsync(ModelHandle handle, FetchContext context, Uri url,
-        BlobAddOptions options, CancellationToken cancellationToken)
+        BlobAddOptions options, CancellationToken cancellationToken, Func<HttpStatusCode, ModelRefsException?>? statusError = null)
     {
         var settings = context.Download;
         var expected = ModelCache.NormalizeExpected(options);
@@ -54,7 +55,7 @@ internal static class Downloads
                 if (from == 0 && writer.Length > 0)
                     writer.Reset();
 
-                using var response = await OpenAsync(handle, context, url, accept: null, from, validator, statusError: null,
+                using var response = await OpenAsync(handle, context, url, accept: null, from, validator, statusError,
                     chain, attemptCts, phase).ConfigureAwait(false);
                 var declared = response.Content.Headers.ContentLength;
                 if (response.StatusCode == HttpStatusCode.PartialContent)

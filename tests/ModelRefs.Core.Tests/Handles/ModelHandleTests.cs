@@ -129,16 +129,23 @@ public class ModelHandleTests
     public void Npm_MalformedHandles_AreRefused(string include) => Refused(include);
 
     [Theory]
-    [InlineData("tfhub:google/movenet/singlepose/lightning/4", "tfhub")]
     [InlineData("hf:owner/repo/model.onnx", "hf")]
     [InlineData("oci:ghcr.io/owner/model:1", "oci")]
-    [InlineData("https://tfhub.dev/google/movenet/singlepose/lightning/4", "tfhub")]
-    [InlineData("https://www.kaggle.com/models/google/movenet/tfJs/singlepose-lightning/4", "tfhub")]
     public void KnownHubs_AreNotSupportedYet(string include, string scheme)
     {
         var e = Refused(include);
         Assert.Contains($"'{scheme}:'", e.Message);
         Assert.Contains("not supported by this version", e.Message);
+    }
+
+    [Theory]
+    [InlineData("tfhub:google/movenet/singlepose/lightning/4")]
+    [InlineData("https://tfhub.dev/google/movenet/singlepose/lightning/4")]
+    [InlineData("https://www.kaggle.com/models/google/movenet/tfJs/singlepose-lightning/4")]
+    public void TfHubHandles_AndTheirUrls_AreOneHandle(string include)
+    {
+        var handle = Assert.IsType<TfHubModelHandle>(ModelHandle.Parse(include, "/p"));
+        Assert.Equal("tfhub:google/movenet/singlepose/lightning/4", handle.Text);
     }
 
     [Fact]

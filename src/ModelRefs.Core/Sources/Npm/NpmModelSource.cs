@@ -1,4 +1,6 @@
 using System.Formats.Tar;
+using ModelRefs.Core.Conversion;
+using ModelRefs.Core.Conversion.TfJs;
 using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
@@ -21,6 +23,96 @@ public sealed class NpmModelSource : IModelSource
     private sealed record TarballInfo(string Path, string Url, string? License, string? LicenseSource);
 
     public async Task<FetchedArtifact> FetchAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken = default)
+    {
+        var artifact = await FetchFileAsync(handle, context, cancellationToken).ConfigureAwait(false);
+        var format = context.GetMetadata("Format")?.ToLowerInvariant();
+        return format == "tfjs"
+            ? await ConvertTfJsAsync((NpmModelHandle)handle, context, artifact, cancellationToken).ConfigureAwait(false)
+            : artifact;
+    }
+
+    /// <summary>
+    /// Format="tfjs": the handle names a TF.js model.json in the package; it and the weight shards
+    /// its weightsManifest names (beside it in the same package) are converted to ONNX in .NET, once
+    /// per machine (keyed by the model.json's hash and its immutable package version).
+    /// </summary>
+    private async Task<FetchedArtifact> ConvertTfJsAsync(NpmModelHandle npm, FetchContext context, FetchedArtifact modelJson, CancellationToken cancellationToken)
+    {
+        var key = ConversionCache.Key(modelJson.Sha256, TfJsToOnnxConverter.Identity, "tfjs|" + modelJson.Resolved);
+        var converted = ConversionCache.TryGet(context.Cache, key);
+        if (converted is null)
+        {
+            var registry = RegistryUri(npm, context.NpmRegistry);
+            var tarballKey = $"npm-tarball|{Downloads.Redact(registry)}|{npm.PackageName}@{npm.Version}";
+            var tarball = context.Cache.TryGetRef(tarballKey) is { Resolved: not null } known && context.Cache.TryGetBlob(known.Sha256) is { } cached
+                ? new TarballInfo(cached, known.Resolved, known.License, known.LicenseSource)
+                : context.Offline
+                    ? throw new ModelRefsException(RestoreDiagnostics.OfflineNotCached,
+                        $"Model '{npm.Text}': restore is offline (ModelRefsOffline) and the weights of the TF.js model in {npm.PackageName}@{npm.Version} are not in the cache. Restore once with the network.")
+                    : await LockedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
+            var folder = Path.Combine(context.Cache.Root, "conversions", ".tmp", "npm-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var modelDirectory = npm.PathInPackage.Contains('/') ? npm.PathInPackage[..npm.PathInPackage.LastIndexOf('/')] + "/" : "";
+                var shards = TfJsShards(npm, modelJson.Path).Select(s => modelDirectory + s).ToHashSet(StringComparer.Ordinal);
+                var localJson = Path.Combine(folder, "model.json");
+                Directory.CreateDirectory(folder);
+                File.Copy(modelJson.Path, localJson);
+                await using (var file = File.OpenRead(tarball.Path))
+                await using (var gzip = new GZipStream(file, CompressionMode.Decompress))
+                await using (var reader = new TarReader(gzip))
+                {
+                    while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+                    {
+                        if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || PathInPackage(entry.Name) is not { } path || !shards.Remove(path))
+                            continue;
+                        await using var output = File.Create(Path.Combine(folder, path[modelDirectory.Length..].Replace('/', Path.DirectorySeparatorChar)));
+                        if (entry.DataStream is { } data)
+                            await data.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                if (shards.Count > 0)
+                    throw new ModelRefsException(RestoreDiagnostics.NpmPackageNotFound,
+                        $"Model '{npm.Text}': the TF.js model's weight shards {string.Join(", ", shards)} are not in {npm.PackageName}@{npm.Version}.");
+                converted = await ConversionCache.GetOrConvertAsync(context.Cache, key, $"converting '{npm.Text}'", context.Log, context.Download.LockTimeout,
+                    output => TfHub.TfHubModelSource.ConvertTfJs(npm, localJson, output, context), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                try { Directory.Delete(folder, recursive: true); }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+        }
+        return modelJson with { OnnxPath = converted.OnnxPath, OnnxSha256 = converted.OnnxSha256, Converter = converted.Converter };
+    }
+
+    /// <summary>The weight shard paths a model.json names, each a plain file name beside it (or in a sub-folder of it).</summary>
+    private static List<string> TfJsShards(NpmModelHandle npm, string modelJsonPath)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(modelJsonPath));
+            var shards = new List<string>();
+            if (document.RootElement.TryGetProperty("weightsManifest", out var manifest) && manifest.ValueKind == JsonValueKind.Array)
+                foreach (var group in manifest.EnumerateArray())
+                    foreach (var shard in group.GetProperty("paths").EnumerateArray())
+                    {
+                        var name = shard.GetString() ?? "";
+                        if (TorchHub.SafeZipExtractor.Segments(name) is not { Length: > 0 } segments)
+                            throw new FormatException($"the shard path '{name}' is empty");
+                        shards.Add(string.Join('/', segments));
+                    }
+            return shards;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException or TorchHub.UnsafeArchiveException)
+        {
+            throw new ModelRefsException(RestoreDiagnostics.ConversionFailed,
+                $"Model '{npm.Text}': Format=\"tfjs\" needs a TF.js graph model.json, and this file's weightsManifest cannot be read ({e.Message}).", e);
+        }
+    }
+
+    private async Task<FetchedArtifact> FetchFileAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken)
     {
         var npm = (NpmModelHandle)handle;
         var expected = context.ExpectedSha256(handle);
