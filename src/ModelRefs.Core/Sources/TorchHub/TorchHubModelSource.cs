@@ -53,19 +53,32 @@ public sealed class TorchHubModelSource : IModelSource
             context.Metadata.TryGetValue("DynamicAxes", out var axes) ? axes : null, context.GetMetadata("Opset"));
         var trust = context.GetMetadata("Trust");
         TorchHubTrust.Ensure(handle, trustedOwners, trust);
-        var lockedCommit = LockedCommit(handle, context.PinnedResolved);
-        var expected = context.ExpectedSha256(handle);
-
-        var source = new TorchHubSource(GitHubEndpoints.FromEnvironment(settings.GitHubUrl, settings.GitHubApiUrl));
-        var resolution = await source.ResolveAsync(handle, context, lockedCommit, cancellationToken).ConfigureAwait(false);
-        var checkout = await source.FetchAsync(resolution, context, cancellationToken).ConfigureAwait(false);
-
-        var listing = await TreeListing.AddToCacheAsync(checkout.Directory, context.Cache, cancellationToken).ConfigureAwait(false);
-        if (expected is not null && expected != listing.Sha256)
-            throw new ModelRefsException(RestoreDiagnostics.HashMismatch,
-                $"Model '{handle.Text}': the files of {handle.Repository} at commit {resolution.Commit} (from {checkout.ZipballUrl}) have the listing " +
-                $"SHA-256 {listing.Sha256}, but {expected} was expected: the server sent other code for the same commit. Nothing was exported. " +
-                "Check ModelRefsGitHubUrl (a mirror?) and the repo.");
+        TorchHubCheckout checkout;
+        CachedBlob listing;
+        string resolved;
+        if (context.GetMetadata("HubDirectory") is { } hubDirectory)
+        {
+            // torch.hub.load(dir, entry, source='local'): a local copy of the repo, no network, no commit.
+            (checkout, listing) = await LocalCheckoutAsync(handle, hubDirectory, context, cancellationToken).ConfigureAwait(false);
+            resolved = LocalResolvedText(hubDirectory, handle);
+        }
+        else
+        {
+            // A lock entry written for a HubDirectory item pins a folder's files, not a commit: resolve afresh.
+            var pinnedLocal = context.PinnedResolved?.EndsWith("/hubconf.py#" + handle.Entry, StringComparison.Ordinal) == true;
+            var lockedCommit = pinnedLocal ? null : LockedCommit(handle, context.PinnedResolved);
+            var expected = pinnedLocal ? null : context.ExpectedSha256(handle);
+            var source = new TorchHubSource(GitHubEndpoints.FromEnvironment(settings.GitHubUrl, settings.GitHubApiUrl));
+            var resolution = await source.ResolveAsync(handle, context, lockedCommit, cancellationToken).ConfigureAwait(false);
+            checkout = await source.FetchAsync(resolution, context, cancellationToken).ConfigureAwait(false);
+            listing = await TreeListing.AddToCacheAsync(checkout.Directory, context.Cache, cancellationToken).ConfigureAwait(false);
+            if (expected is not null && expected != listing.Sha256)
+                throw new ModelRefsException(RestoreDiagnostics.HashMismatch,
+                    $"Model '{handle.Text}': the files of {handle.Repository} at commit {resolution.Commit} (from {checkout.ZipballUrl}) have the listing " +
+                    $"SHA-256 {listing.Sha256}, but {expected} was expected: the server sent other code for the same commit. Nothing was exported. " +
+                    "Check ModelRefsGitHubUrl (a mirror?) and the repo.");
+            resolved = ResolvedText(handle, resolution.Commit);
+        }
 
         var hubconf = HubconfReader.Read(checkout.Directory);
         var entrypoint = HubconfReader.RequireEntrypoint(checkout, hubconf);
@@ -90,7 +103,7 @@ public sealed class TorchHubModelSource : IModelSource
                 $"{export.Verification.RelativeTolerance:G3}·|torch|; {export.Verification.Runner})");
 
         var (license, licenseSource) = RepoLicense(checkout);
-        return new FetchedArtifact(listing.Path, listing.Sha256, ResolvedText(handle, resolution.Commit), license, licenseSource)
+        return new FetchedArtifact(listing.Path, listing.Sha256, resolved, license, licenseSource)
         {
             OnnxPath = export.OnnxPath,
             OnnxSha256 = export.OnnxSha256,
@@ -98,6 +111,30 @@ public sealed class TorchHubModelSource : IModelSource
             Description = entrypoint.Docstring,
         };
     }
+
+    /// <summary>
+    /// <c>HubDirectory</c>: the repo is a local folder (relative to the project), as with
+    /// <c>torch.hub.load(dir, entry, source='local')</c>. Nothing is downloaded and no ref is resolved;
+    /// the folder's file listing stands in for the commit (in the export cache key) and is what the
+    /// lock's <c>sha256</c> records, so an edit of the folder is a change of the lock, as for a local .onnx file.
+    /// </summary>
+    private static async Task<(TorchHubCheckout, CachedBlob)> LocalCheckoutAsync(TorchHubModelHandle handle, string hubDirectory, FetchContext context,
+        CancellationToken cancellationToken)
+    {
+        var directory = Path.GetFullPath(hubDirectory, context.Settings.ProjectDirectory ?? Environment.CurrentDirectory);
+        if (!File.Exists(Path.Combine(directory, "hubconf.py")))
+            throw new ModelRefsException(RestoreDiagnostics.HubNotFound,
+                $"Model '{handle.Text}': HubDirectory=\"{hubDirectory}\" ({directory}) has no hubconf.py, so it is not a PyTorch Hub repo. " +
+                "Point it at a local copy of the repo (the folder that holds hubconf.py), or remove it to download the repo from GitHub.");
+        var listing = await TreeListing.AddToCacheAsync(directory, context.Cache, cancellationToken).ConfigureAwait(false);
+        context.Log($"ModelRefs: {handle.Text}: using the local hub directory {directory} (files {listing.Sha256[..12]}), no network");
+        var resolution = new TorchHubResolution(handle, "local", listing.Sha256[..40], "local");
+        return (new TorchHubCheckout(resolution, directory, new Uri(directory + Path.DirectorySeparatorChar).AbsoluteUri, null), listing);
+    }
+
+    /// <summary>The lock's <c>resolved</c> for a <c>HubDirectory</c> item: <c>&lt;folder, '/'-separated&gt;/hubconf.py#&lt;entry&gt;</c>.</summary>
+    public static string LocalResolvedText(string hubDirectory, TorchHubModelHandle handle) =>
+        hubDirectory.Replace('\\', '/').TrimEnd('/') + "/hubconf.py#" + handle.Entry;
 
     /// <summary>The lock's <c>resolved</c>: the handle at the commit, <c>torchhub:owner/repo:&lt;sha&gt;/entry</c>.</summary>
     public static string ResolvedText(TorchHubModelHandle handle, string commit) =>
