@@ -31,8 +31,9 @@ internal static class Downloads
     /// throws) reaches the caller, after one full re-download when the content was stitched from
     /// several responses. The temp file is deleted on every way out.
     /// </summary>
+    /// <param name="statusError">Maps some statuses (a zipball's 404) to a source's own diagnostic; null means MR0003.</param>
     public static async Task<Downloaded> DownloadToCacheAsync(ModelHandle handle, FetchContext context, Uri url,
-        BlobAddOptions options, CancellationToken cancellationToken)
+        BlobAddOptions options, CancellationToken cancellationToken, Func<HttpStatusCode, ModelRefsException?>? statusError = null)
     {
         var settings = context.Download;
         var expected = ModelCache.NormalizeExpected(options);
@@ -54,7 +55,7 @@ internal static class Downloads
                 if (from == 0 && writer.Length > 0)
                     writer.Reset();
 
-                using var response = await OpenAsync(handle, context, url, accept: null, from, validator, statusError: null,
+                using var response = await OpenAsync(handle, context, url, accept: null, from, validator, statusError,
                     chain, attemptCts, phase).ConfigureAwait(false);
                 var declared = response.Content.Headers.ContentLength;
                 if (response.StatusCode == HttpStatusCode.PartialContent)
@@ -231,6 +232,9 @@ internal static class Downloads
             using var request = new HttpRequestMessage(HttpMethod.Get, current);
             if (accept is not null)
                 request.Headers.Accept.ParseAdd(accept);
+            // GitHub refuses requests without a User-Agent; hosts that set none on their client get ours.
+            if (context.Http.DefaultRequestHeaders.UserAgent.Count == 0)
+                request.Headers.UserAgent.ParseAdd(TorchHub.TorchHubSource.UserAgent);
             if (from > 0)
             {
                 request.Headers.Range = new RangeHeaderValue(from, null);
