@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
-using ModelRefs.Core.Diagnostics;
 
 namespace ModelRefs.Core.Conversion.Torch;
 
@@ -143,8 +142,4 @@ public sealed class DotNetOnnxVerifier : IOnnxReferenceRunner
         lock (output)
             return (process.ExitCode, output.ToString());
     }
-
-    /// <summary>A verifier failure as the restore reports it.</summary>
-    internal static ModelRefsException Failed(string modelText, string what, Exception? inner = null) =>
-        new(RestoreDiagnostics.ExportMismatch, $"Model '{modelText}': {what}", inner);
 }
