@@ -31,6 +31,12 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
     public string? GitHubApiUrl { get; set; }
     public string? TfHubUrl { get; set; }
 
+    /// <summary>ModelRefs.Verifier.dll (the package's tools/verifier/): runs torchhub exports in ONNX Runtime, out of process.</summary>
+    public string? OnnxVerifier { get; set; }
+
+    /// <summary>$(NuGetPackageRoot): where the verifier finds ONNX Runtime.</summary>
+    public string? NuGetPackageRoot { get; set; }
+
     /// <summary>
     /// Where to list what this restore produced, for the targets to read when MSBuild skips this
     /// task as up to date (see ModelRefs.targets). Deleted first, so a failed restore runs again.
@@ -68,6 +74,8 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
                     GitHubUrl = NullIfBlank(GitHubUrl),
                     GitHubApiUrl = NullIfBlank(GitHubApiUrl),
                     TfHubUrl = NullIfBlank(TfHubUrl),
+                    OnnxVerifier = NullIfBlank(OnnxVerifier),
+                    NuGetPackageRoot = NullIfBlank(NuGetPackageRoot),
                 },
             };
             Log.LogMessage(MessageImportance.Low, "ModelRefs: restoring {0} model(s) for {1}", items.Count, ProjectFile);

@@ -27,6 +27,11 @@ internal sealed record NoOpState(string InputsHash, IReadOnlyList<NoOpModel> Mod
         text.Append("npm=").Append(npmRegistry).Append('\n');
         text.Append("cache=").Append(cacheRoot).Append('\n');
         text.Append("locked=").Append(request.LockedMode).Append('\n');
+        // Project settings that change what a hub source produces (torchhub: trust, endpoints, Python, verifier).
+        var sources = request.Sources;
+        text.Append("sources=").AppendJoin(';', sources.TrustedOwners).Append('|').Append(sources.Python).Append('|')
+            .Append(sources.GitHubUrl).Append('|').Append(sources.GitHubApiUrl).Append('|').Append(sources.TfHubUrl).Append('|')
+            .Append(sources.OnnxVerifier).Append('\n');
         foreach (var item in items)
         {
             text.Append("item=").Append(item.Include).Append('|').Append(item.Line);

@@ -31,7 +31,7 @@ internal static class Downloads
     /// throws) reaches the caller, after one full re-download when the content was stitched from
     /// several responses. The temp file is deleted on every way out.
     /// </summary>
-    /// <param name="statusError">Maps some final statuses (a hub's 404) to a source's own diagnostic; null means MR0003.</param>
+    /// <param name="statusError">Maps some final statuses (a hub's or a zipball's 404) to a source's own diagnostic; null means MR0003.</param>
     public static async Task<Downloaded> DownloadToCacheAsync(ModelHandle handle, FetchContext context, Uri url,
         BlobAddOptions options, CancellationToken cancellationToken, Func<HttpStatusCode, ModelRefsException?>? statusError = null)
     {
@@ -232,6 +232,9 @@ internal static class Downloads
             using var request = new HttpRequestMessage(HttpMethod.Get, current);
             if (accept is not null)
                 request.Headers.Accept.ParseAdd(accept);
+            // GitHub refuses requests without a User-Agent; hosts that set none on their client get ours.
+            if (context.Http.DefaultRequestHeaders.UserAgent.Count == 0)
+                request.Headers.UserAgent.ParseAdd(TorchHub.TorchHubSource.UserAgent);
             if (from > 0)
             {
                 request.Headers.Range = new RangeHeaderValue(from, null);

@@ -4,6 +4,7 @@ using ModelRefs.Core.Sources.Https;
 using ModelRefs.Core.Sources.Local;
 using ModelRefs.Core.Sources.Npm;
 using ModelRefs.Core.Sources.TfHub;
+using ModelRefs.Core.Sources.TorchHub;
 
 namespace ModelRefs.Core.Sources;
 
@@ -14,8 +15,8 @@ public sealed class ModelSources : IModelSource
 
     public ModelSources(IEnumerable<IModelSource> sources) => _sources = sources.ToArray();
 
-    /// <summary>Local files, https downloads, npm packages and TF Hub models.</summary>
-    public static ModelSources Default { get; } = new([new LocalModelSource(), new HttpsModelSource(), new NpmModelSource(), new TfHubModelSource()]);
+    /// <summary>Local files, https downloads, npm packages, TF Hub models and PyTorch Hub entrypoints (exported to ONNX).</summary>
+    public static ModelSources Default { get; } = new([new LocalModelSource(), new HttpsModelSource(), new NpmModelSource(), new TfHubModelSource(), new TorchHubModelSource()]);
 
     public bool CanFetch(ModelHandle handle) => _sources.Any(s => s.CanFetch(handle));
 

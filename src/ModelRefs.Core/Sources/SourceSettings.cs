@@ -27,6 +27,18 @@ public sealed record SourceSettings
     /// <summary>TF Hub endpoint (ModelRefsTfHubUrl); null: https://tfhub.dev/.</summary>
     public string? TfHubUrl { get; init; }
 
+    /// <summary>
+    /// ModelRefs.Verifier.dll, the small app that runs an exported ONNX model in ONNX Runtime to
+    /// check it against torch (the package's <c>tools/verifier/</c>); null: exports are not verified.
+    /// </summary>
+    public string? OnnxVerifier { get; init; }
+
+    /// <summary>The NuGet global packages folder (<c>$(NuGetPackageRoot)</c>), where the verifier finds ONNX Runtime.</summary>
+    public string? NuGetPackageRoot { get; init; }
+
+    /// <summary>The <c>dotnet</c> executable that runs the verifier; null: <c>DOTNET_HOST_PATH</c>, else <c>dotnet</c> on PATH.</summary>
+    public string? DotNetHost { get; init; }
+
     /// <summary>Splits a <c>;</c>-separated MSBuild list, dropping blanks.</summary>
     public static IReadOnlyList<string> SplitList(string? value) =>
         (value ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -2,6 +2,8 @@ using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Sources.TorchHub;
 using ModelRefs.TestSupport;
 
+using ModelRefs.TestSupport.TorchHub;
+
 namespace ModelRefs.Core.Tests.TorchHub;
 
 public class HubconfReaderTests

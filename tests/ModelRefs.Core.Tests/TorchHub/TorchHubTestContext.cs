@@ -6,6 +6,8 @@ using ModelRefs.Core.Sources.TorchHub;
 using ModelRefs.TestSupport;
 using ModelRefs.TestSupport.Http;
 
+using ModelRefs.TestSupport.TorchHub;
+
 namespace ModelRefs.Core.Tests.TorchHub;
 
 /// <summary>A loopback GitHub serving the fixture hub repo and its weights, a fresh cache, a log.</summary>

@@ -46,6 +46,11 @@ public sealed class GitHubEndpoints
         return secure && (SameOrigin(url, Web) || SameOrigin(url, Api)) ? _token : null;
     }
 
+    /// <summary>The token as <see cref="Sources.Credentials"/> for the shared downloader: bound to these endpoints and the public GitHub hosts only.</summary>
+    internal Credentials ToCredentials() => _token is null
+        ? Credentials.None
+        : Credentials.FromEnvironment(new Dictionary<string, string?> { [TokenVariable] = _token }, [Web, Api]);
+
     private static bool SameOrigin(Uri a, Uri b) =>
         a.Scheme == b.Scheme && a.Port == b.Port && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase);
 

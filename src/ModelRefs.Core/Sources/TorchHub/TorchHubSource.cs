@@ -136,14 +136,18 @@ public sealed class TorchHubSource
                 $"is not in the cache ({context.Cache.Root}). Restore once with the network to fill the cache.");
 
         context.Log($"{handle.Text}: downloading {Downloads.Redact(url)}");
-        CachedBlob blob;
-        using (var response = await SendAsync(handle, context, url, null, cancellationToken).ConfigureAwait(false))
+        // The shared downloader: retries with backoff, resume, idle timeouts, redirects by hand, the
+        // cache's atomic blobs. The token goes only to the GitHub endpoints (never across a redirect).
+        var download = new FetchContext(context.Cache, context.Http)
         {
-            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity)
-                throw NotFound(handle, $"GitHub has no archive of {handle.Repository} at commit {resolution.Commit} ({Downloads.Redact(url)} answered HTTP {(int)response.StatusCode})");
-            EnsureSuccess(handle, response, url);
-            blob = await Downloads.SaveAsync(handle, response, context.Cache, new BlobAddOptions(), cancellationToken).ConfigureAwait(false);
-        }
+            Credentials = Endpoints.ToCredentials(),
+            Download = context.Download,
+            Log = context.Log,
+        };
+        var blob = (await Downloads.DownloadToCacheAsync(handle, download, url, new BlobAddOptions(), cancellationToken,
+            status => status is HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity
+                ? NotFound(handle, $"GitHub has no archive of {handle.Repository} at commit {resolution.Commit} ({Downloads.Redact(url)} answered HTTP {(int)status})")
+                : null).ConfigureAwait(false)).Blob;
 
         try
         {

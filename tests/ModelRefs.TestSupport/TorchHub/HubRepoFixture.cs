@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
-using ModelRefs.TestSupport;
+using ModelRefs.TestSupport.Http;
 
-namespace ModelRefs.Core.Tests.TorchHub;
+
+namespace ModelRefs.TestSupport.TorchHub;
 
 /// <summary>
 /// A PyTorch Hub repo built by the tests, in the style of torchvision's: hubconf.py imports its
@@ -9,7 +10,7 @@ namespace ModelRefs.Core.Tests.TorchHub;
 /// and the vision entrypoints load weights with torch.hub.load_state_dict_from_url(check_hash=True)
 /// from the loopback server. Also a tiny model defined in hubconf.py itself, and entrypoints that fail.
 /// </summary>
-internal static class HubRepoFixture
+public static class HubRepoFixture
 {
     public const string Python = "/usr/bin/python3";
 
@@ -120,6 +121,40 @@ internal static class HubRepoFixture
                     raise ValueError(message)
                 """",
         }.ToDictionary(f => f.Key, f => Dedent(f.Value));
+    }
+
+    /// <summary>Serves the shared weights on the loopback GitHub under <c>/weights/</c>; returns that base URL.</summary>
+    public static string ServeWeights(LoopbackGitHub github)
+    {
+        var weights = SharedWeights;
+        github.Server.MapPrefix("/weights/", r =>
+        {
+            var file = Path.Combine(weights.Directory, Path.GetFileName(r.DecodedPath));
+            return File.Exists(file) ? LoopbackResponse.File(file) : LoopbackResponse.NotFound();
+        });
+        return github.WebUrl + "weights/";
+    }
+
+    /// <summary>Adds the fixture repo as a commit of owner/repo and points <paramref name="tag"/> at it; returns the commit.</summary>
+    public static string AddRepo(LoopbackGitHub github, string weightsUrl, string owner = "pytorch", string repo = "vision", string tag = "v0.14.1",
+        string tinyDoc = "A tiny convolutional network, fast to export.")
+    {
+        var weights = SharedWeights;
+        var sha = github.AddCommit(owner, repo, Files(weightsUrl, weights.SqueezeNet, weights.ResNet, tinyDoc: tinyDoc));
+        github.SetRef(owner, repo, tag, sha);
+        return sha;
+    }
+
+    /// <summary>Writes the fixture repo into a folder (a local hub directory for torch.hub.load(..., source='local')).</summary>
+    public static void WriteTo(string directory, string weightsUrl)
+    {
+        var weights = SharedWeights;
+        foreach (var (path, content) in Files(weightsUrl, weights.SqueezeNet, weights.ResNet))
+        {
+            var full = Path.Combine(directory, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllText(full, content);
+        }
     }
 
     private static string Dedent(string text) => text.Replace("\r\n", "\n").TrimStart('\n') + "\n";
