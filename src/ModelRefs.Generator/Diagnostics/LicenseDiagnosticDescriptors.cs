@@ -1,4 +1,3 @@
-using System;
 using Microsoft.CodeAnalysis;
 using ModelRefs.Core.Licensing;
 
@@ -111,8 +110,8 @@ namespace ModelRefs.Generator.Diagnostics
             AttributionRequired, AttributionRequiredAtItem,
         };
 
-        /// <summary>The descriptor for a finding reported at a use of the model's class.</summary>
-        public static DiagnosticDescriptor AtUse(LicenseFindingKind kind)
+        /// <summary>The descriptor for a finding reported at a use of the model's class (null: a kind without an id).</summary>
+        public static DiagnosticDescriptor? AtUse(LicenseFindingKind kind)
         {
             switch (kind)
             {
@@ -124,12 +123,12 @@ namespace ModelRefs.Generator.Diagnostics
                 case LicenseFindingKind.Denied: return Denied;
                 case LicenseFindingKind.NotAllowed: return NotAllowed;
                 case LicenseFindingKind.AttributionRequired: return AttributionRequired;
-                default: throw new ArgumentOutOfRangeException(nameof(kind), kind, "No diagnostic for this licence finding.");
+                default: return null; // a finding kind newer than this analyzer: not reported, never thrown
             }
         }
 
-        /// <summary>The descriptor for a finding reported once per model, at its ModelReference item.</summary>
-        public static DiagnosticDescriptor AtItem(LicenseFindingKind kind)
+        /// <summary>The descriptor for a finding reported once per model, at its ModelReference item (null: a kind without an id).</summary>
+        public static DiagnosticDescriptor? AtItem(LicenseFindingKind kind)
         {
             switch (kind)
             {
@@ -141,7 +140,7 @@ namespace ModelRefs.Generator.Diagnostics
                 case LicenseFindingKind.Denied: return DeniedAtItem;
                 case LicenseFindingKind.NotAllowed: return NotAllowedAtItem;
                 case LicenseFindingKind.AttributionRequired: return AttributionRequiredAtItem;
-                default: throw new ArgumentOutOfRangeException(nameof(kind), kind, "No diagnostic for this licence finding.");
+                default: return null; // a finding kind newer than this analyzer: not reported, never thrown
             }
         }
     }

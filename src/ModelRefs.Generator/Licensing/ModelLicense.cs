@@ -76,7 +76,16 @@ namespace ModelRefs.Generator.Licensing
                     LicensePolicyInput.SplitList(allowed),
                     LicensePolicyInput.SplitList(denied),
                     parsed.Model.AcceptLicense.ToArray());
-                result.Add(new ModelLicense(parsed.Model, Evaluate(parsed.Model, input)));
+                try
+                {
+                    result.Add(new ModelLicense(parsed.Model, Evaluate(parsed.Model, input)));
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A bug in the policy must not hide the other models' findings, nor crash the compiler.
+                    result.Add(new ModelLicense(parsed.Model, ImmutableArray.Create(new LicenseFinding(LicenseFindingKind.Unknown, Array.Empty<string>(),
+                        "The model's licence '" + parsed.Model.License + "' could not be checked (" + ex.GetType().Name + ": " + ex.Message + "). Please report this to ModelRefs."))));
+                }
             }
 
             return result.ToImmutable();

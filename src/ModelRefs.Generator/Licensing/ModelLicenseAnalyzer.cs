@@ -74,8 +74,10 @@ namespace ModelRefs.Generator.Licensing
                 {
                     foreach (LicenseFinding finding in model.Findings)
                     {
-                        end.ReportDiagnostic(Diagnostic.Create(
-                            LicenseDiagnosticDescriptors.AtItem(finding.Kind), model.ItemLocation, model.Model.TypeName, finding.Message));
+                        if (LicenseDiagnosticDescriptors.AtItem(finding.Kind) is { } descriptor)
+                        {
+                            end.ReportDiagnostic(Diagnostic.Create(descriptor, model.ItemLocation, model.Model.TypeName, finding.Message));
+                        }
                     }
                 }
             });
@@ -111,10 +113,9 @@ namespace ModelRefs.Generator.Licensing
 
             foreach (LicenseFinding finding in model.Findings)
             {
-                if (finding.IsWarning)
+                if (finding.IsWarning && LicenseDiagnosticDescriptors.AtUse(finding.Kind) is { } descriptor)
                 {
-                    context.ReportDiagnostic(Diagnostic.Create(
-                        LicenseDiagnosticDescriptors.AtUse(finding.Kind), context.Operation.Syntax.GetLocation(), model.Model.TypeName, finding.Message));
+                    context.ReportDiagnostic(Diagnostic.Create(descriptor, context.Operation.Syntax.GetLocation(), model.Model.TypeName, finding.Message));
                 }
             }
         }

@@ -95,6 +95,18 @@ public class RestoreLicenseTests
     }
 
     [Fact]
+    public void LockWithTheOldLongNpmSource_ReadsAsNpm_SoLockedModeSeesNoChange()
+    {
+        using var f = new RestoreFixture();
+        File.WriteAllText(f.LockPath, $$"""
+            { "version": 1, "models": { "npm:a@1.0.0/m.onnx": {
+              "resolved": "https://r/a.tgz#m.onnx", "sha256": "{{new string('a', 64)}}", "size": 1, "onnxSha256": "{{new string('a', 64)}}",
+              "license": "ISC", "licenseSource": "npm registry version document of a@1.0.0 (license field)", "converter": null } } }
+            """);
+        Assert.Equal("npm", LockFileFormat.Read(f.LockPath)!.Find("npm:a@1.0.0/m.onnx")!.LicenseSource);
+    }
+
+    [Fact]
     public async Task NpmSeeLicenseIn_IsReadFromThePackage_AndRecorded_InManifestLockAndNotices()
     {
         using var f = new RestoreFixture();
