@@ -18,7 +18,7 @@ public static class NoticesWriter
         text.Append("Third-party notices for the machine-learning models in this application\n");
         text.Append("=========================================================================\n\n");
         text.Append("Written by ModelRefs from each model's declared licence. Where a licence requires it,\n");
-        text.Append("ship this file (and the licence texts it names) with the application.\n");
+        text.Append("ship this file, and the text of each licence listed, with the application.\n");
         foreach (var m in models.OrderBy(m => m.Name, StringComparer.Ordinal))
         {
             text.Append('\n').Append(m.Name).Append('\n').Append(new string('-', m.Name.Length)).Append('\n');
