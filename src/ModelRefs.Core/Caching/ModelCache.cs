@@ -29,7 +29,14 @@ public sealed record BlobAddOptions
 /// An immutable resolution remembered by the cache: key (e.g. an npm package file on a registry)
 /// → blob, with what a fetch needs to answer again without the network.
 /// </summary>
-public sealed record CacheRef(string Key, string Sha256, string? Resolved = null, string? License = null, string? LicenseSource = null);
+public sealed record CacheRef(string Key, string Sha256, string? Resolved = null, string? License = null, string? LicenseSource = null)
+{
+    /// <summary>The text of a licence file the source found (npm's <c>SEE LICENSE IN &lt;file&gt;</c>), for recognition at restore.</summary>
+    public string? LicenseText { get; init; }
+
+    /// <summary>Attribution or copyright text the source gives (npm: the package author).</summary>
+    public string? Attribution { get; init; }
+}
 
 /// <summary>
 /// The global cache shared by every project and process on the machine. Layout under <see cref="Root"/>:

@@ -61,7 +61,8 @@ public static class LockFileFormat
                     m.GetProperty("size").GetInt64(),
                     m.GetProperty("onnxSha256").GetString() ?? "",
                     OptionalString(m, "license"),
-                    OptionalString(m, "licenseSource"),
+                    // Locks written before licence sources were short words say "npm registry version document of …".
+                    Restore.RestoredLicense.ShortSourceName(OptionalString(m, "licenseSource")),
                     OptionalString(m, "converter"));
             }
             return new LockFile(models);

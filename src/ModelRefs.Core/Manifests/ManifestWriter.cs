@@ -25,6 +25,12 @@ public static class ManifestWriter
             w.WriteString("onnxSha256", m.OnnxSha256);
             WriteNullable(w, "license", m.License);
             WriteNullable(w, "licenseSource", m.LicenseSource);
+            WriteNullable(w, "licenseDeclared", m.LicenseDeclared);
+            w.WriteStartArray("acceptLicense");
+            foreach (var id in m.AcceptLicense)
+                w.WriteStringValue(id);
+            w.WriteEndArray();
+            WriteNullable(w, "attribution", m.Attribution);
             w.WriteString("modelFile", m.ModelFile);
             WriteNullable(w, "embeddedResource", m.EmbeddedResource);
             WriteNullable(w, "projectFile", m.ProjectFile);

@@ -16,6 +16,15 @@ public sealed record ModelManifest
     public required string OnnxSha256 { get; init; }
     public string? License { get; init; }
     public string? LicenseSource { get; init; }
+
+    /// <summary>The licence as the item or the source declared it, before normalisation.</summary>
+    public string? LicenseDeclared { get; init; }
+
+    /// <summary>The item's AcceptLicense ids.</summary>
+    public IReadOnlyList<string> AcceptLicense { get; init; } = [];
+
+    /// <summary>Author or copyright text from the source, for the notices file.</summary>
+    public string? Attribution { get; init; }
     public required string ModelFile { get; init; }
     public string? EmbeddedResource { get; init; }
     public string? ProjectFile { get; init; }

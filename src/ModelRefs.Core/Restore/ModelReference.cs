@@ -16,5 +16,6 @@ public sealed record ModelReference(string Include, IReadOnlyDictionary<string, 
     public string? Namespace => GetMetadata("Namespace");
     public string? Sha256 => GetMetadata("Sha256");
     public string? License => GetMetadata("License");
+    public string? AcceptLicense => GetMetadata("AcceptLicense");
     public string? EmbedText => GetMetadata("Embed");
 }

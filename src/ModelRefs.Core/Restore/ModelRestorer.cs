@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Handles;
+using ModelRefs.Core.Licensing;
 using ModelRefs.Core.Locking;
 using ModelRefs.Core.Manifests;
 using ModelRefs.Core.Onnx;
@@ -37,6 +38,7 @@ public sealed partial class ModelRestorer
         var credentials = Credentials.FromProcess(request.ProjectDirectory);
         var lockPath = request.ResolvedLockFilePath;
         var noOpPath = Path.Combine(request.IntermediatePath, NoOpState.FileName);
+        var noticesPath = Path.Combine(request.IntermediatePath, NoticesWriter.FileName);
         var inputsHash = NoOpState.ComputeInputsHash(items, request, npmRegistry, cache.Root, lockPath);
 
         if (NoOpState.TryLoad(noOpPath) is { } previous && previous.InputsHash == inputsHash && previous.FilesUnchanged()
@@ -46,7 +48,7 @@ public sealed partial class ModelRestorer
             var upToDate = previous.Models
                 .Select(m => new RestoredModel(items[m.ItemIndex], m.Name, m.OnnxPath, m.TargetPath, m.ResourceName, m.ManifestPath))
                 .ToList();
-            return new RestoreResult(upToDate, []) { WasNoOp = true };
+            return new RestoreResult(upToDate, []) { WasNoOp = true, NoticesPath = upToDate.Count > 0 ? noticesPath : null };
         }
         if (File.Exists(noOpPath))
             File.Delete(noOpPath); // from here on, the obj/ state is not known to be good
@@ -68,6 +70,7 @@ public sealed partial class ModelRestorer
         }
 
         var models = new List<RestoredModel>();
+        var manifests = new List<ModelManifest>();
         var modelIndexes = new List<int>();
         var entries = new SortedDictionary<string, LockedModel>(StringComparer.Ordinal);
         var names = new Dictionary<string, ModelReference>(StringComparer.OrdinalIgnoreCase);
@@ -78,7 +81,7 @@ public sealed partial class ModelRestorer
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                var (model, entry, handle) = await RestoreOneAsync(item, request, cache, npmRegistry, credentials, lockFile, cancellationToken).ConfigureAwait(false);
+                var (model, entry, handle, manifest) = await RestoreOneAsync(item, request, cache, npmRegistry, credentials, lockFile, cancellationToken).ConfigureAwait(false);
                 if (names.TryGetValue(model.Name, out var first))
                 {
                     problems.Add(new RestoreProblem(RestoreDiagnostics.DuplicateModelName,
@@ -87,6 +90,7 @@ public sealed partial class ModelRestorer
                 }
                 names[model.Name] = item;
                 models.Add(model);
+                manifests.Add(manifest);
                 modelIndexes.Add(index);
                 entries[handle] = entry;
             }
@@ -127,7 +131,13 @@ public sealed partial class ModelRestorer
             if (!request.LockedMode && (lockFile != null || entries.Count > 0))
                 lockWritten = LockFileFormat.WriteIfChanged(lockPath, new LockFile(entries));
             RemoveStaleManifests(request.IntermediatePath, models);
+            if (models.Count > 0)
+                NoticesWriter.WriteIfChanged(noticesPath, manifests);
+            else if (File.Exists(noticesPath))
+                File.Delete(noticesPath);
             var files = models.SelectMany(m => new[] { m.OnnxPath, m.ManifestPath }).Select(NoOpState.Describe).ToList();
+            if (models.Count > 0)
+                files.Add(NoOpState.Describe(noticesPath));
             if (File.Exists(lockPath))
                 files.Add(NoOpState.Describe(lockPath));
             var saved = new NoOpState(NoOpState.ComputeInputsHash(items, request, npmRegistry, cache.Root, lockPath),
@@ -135,7 +145,11 @@ public sealed partial class ModelRestorer
                 files);
             saved.Save(noOpPath);
         }
-        return new RestoreResult(models, problems) { LockFileWritten = lockWritten };
+        return new RestoreResult(models, problems)
+        {
+            LockFileWritten = lockWritten,
+            NoticesPath = models.Count > 0 && File.Exists(noticesPath) ? noticesPath : null,
+        };
     }
 
     private static string? TryNormalize(ModelReference item, RestoreRequest request)
@@ -144,7 +158,7 @@ public sealed partial class ModelRestorer
         catch (ModelRefsException) { return null; }
     }
 
-    private async Task<(RestoredModel Model, LockedModel Entry, string Handle)> RestoreOneAsync(ModelReference item, RestoreRequest request,
+    private async Task<(RestoredModel Model, LockedModel Entry, string Handle, ModelManifest Manifest)> RestoreOneAsync(ModelReference item, RestoreRequest request,
         ModelCache cache, string npmRegistry, Credentials credentials, LockFile? lockFile, CancellationToken cancellationToken)
     {
         var handle = ModelHandle.Parse(item.Include, request.ProjectDirectory);
@@ -180,8 +194,10 @@ public sealed partial class ModelRestorer
         {
             // A locked remote model whose content the cache holds needs no source and no network:
             // the lock says what it resolved to, the content address says it is that content.
+            // (Unless the locked licence came from License metadata the item no longer has.)
             artifact = handle is not LocalModelHandle && item.Sha256 == null && pinned is { Converter: null } && cache.TryGetBlob(pinned.Sha256) is { } blob
-                ? new FetchedArtifact(blob, pinned.Sha256, pinned.Resolved, pinned.License, pinned.LicenseSource)
+                       && (pinned.LicenseSource != RestoredLicense.MetadataSource || item.License != null)
+                ? LicenseDetails.Recall(cache, pinned, blob)
                 : await _sources.FetchAsync(handle, context, cancellationToken).ConfigureAwait(false);
         }
         catch (ModelRefsException ex) when (ex.Diagnostic == RestoreDiagnostics.HashMismatch && item.Sha256 == null && pinned != null)
@@ -207,9 +223,9 @@ public sealed partial class ModelRestorer
         var outputFolder = request.OutputFolder.Replace('\\', '/').Trim('/');
         var targetPath = (outputFolder.Length == 0 ? "" : outputFolder + "/") + name + ".onnx";
         var resourceName = embed ? $"{ns}.{name}.onnx" : null;
-        var (license, licenseSource) = item.License != null
-            ? (item.License, "metadata")
-            : (artifact.License, artifact.LicenseSource);
+        if (handle is not LocalModelHandle)
+            LicenseDetails.Remember(cache, artifact);
+        var license = RestoredLicense.Resolve(item.License, artifact);
 
         var manifest = new ModelManifest
         {
@@ -219,8 +235,11 @@ public sealed partial class ModelRestorer
             Resolved = artifact.Resolved,
             Sha256 = artifact.Sha256,
             OnnxSha256 = artifact.OnnxSha256 ?? artifact.Sha256,
-            License = license,
-            LicenseSource = licenseSource,
+            License = license.Expression,
+            LicenseSource = license.Source,
+            LicenseDeclared = license.Declared,
+            AcceptLicense = LicensePolicyInput.SplitList(item.AcceptLicense),
+            Attribution = license.Attribution,
             ModelFile = targetPath,
             EmbeddedResource = resourceName,
             ProjectFile = Path.GetFullPath(request.ProjectFile),
@@ -238,11 +257,11 @@ public sealed partial class ModelRestorer
             _log($"ModelRefs: {handle.Text} → {name} ({artifact.Sha256[..12]}…)");
 
         var entry = new LockedModel(artifact.Resolved, artifact.Sha256, new FileInfo(artifact.Path).Length,
-            artifact.OnnxSha256 ?? artifact.Sha256, license, licenseSource, artifact.Converter);
+            artifact.OnnxSha256 ?? artifact.Sha256, license.Expression, license.Source, artifact.Converter);
         if (request.LockedMode && pinned != null && pinned.DescribeChange(entry) is { } change)
             throw new ModelRefsException(RestoreDiagnostics.LockOutOfDate,
                 $"Model '{handle.Text}' no longer matches {request.ResolvedLockFilePath}: {change}. Locked mode (ModelRefsLockedMode=true) does not rewrite the lock; restore without it, review the change and commit the lock.");
-        return (new RestoredModel(item, name, artifact.OnnxPath ?? artifact.Path, targetPath, resourceName, manifestPath), entry, handle.Text);
+        return (new RestoredModel(item, name, artifact.OnnxPath ?? artifact.Path, targetPath, resourceName, manifestPath), entry, handle.Text, manifest);
     }
 
     private static ManifestValue ToManifestValue(OnnxValueInfo value) => new(

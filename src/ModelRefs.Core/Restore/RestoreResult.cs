@@ -19,6 +19,9 @@ public sealed record RestoreResult(IReadOnlyList<RestoredModel> Models, IReadOnl
     /// <summary>True when the restore was up to date and answered from the no-op record in obj/.</summary>
     public bool WasNoOp { get; init; }
 
+    /// <summary>The third-party notices file for the models (in the intermediate folder); null when there are no models.</summary>
+    public string? NoticesPath { get; init; }
+
     /// <summary>True when this restore wrote models.lock.json.</summary>
     public bool LockFileWritten { get; init; }
 

@@ -130,6 +130,7 @@ namespace ModelRefs.Generator.Emitting
             }
 
             DocLines("remarks", remarks);
+            _w.Line("[" + Rt + "GeneratedModel(" + Literals.String(_model.Handle) + ")]");
             _w.Open("public sealed partial class " + Name + " : global::System.IDisposable");
 
             Doc("summary", "What the model is, where it came from, its licence and its input and output signature.");

@@ -146,6 +146,10 @@ namespace ModelRefs.Generator.Parsing
                 OnnxSha256: OptionalString(root, "onnxSha256") ?? OptionalString(root, "sha256") ?? string.Empty,
                 License: OptionalString(root, "license"),
                 LicenseSource: OptionalString(root, "licenseSource"),
+                LicenseDeclared: OptionalString(root, "licenseDeclared"),
+                AcceptLicense: ReadStrings(root, "acceptLicense"),
+                ProjectFile: NullIfEmpty(OptionalString(root, "projectFile")),
+                ItemLine: (int)Math.Max(0, Math.Min(int.MaxValue, OptionalInteger(root, "itemLine") ?? 0)),
                 ModelFile: OptionalString(root, "modelFile"),
                 EmbeddedResource: NullIfEmpty(OptionalString(root, "embeddedResource")),
                 Description: OptionalString(root, "description"),
@@ -281,6 +285,29 @@ namespace ModelRefs.Generator.Parsing
             }
 
             return new EquatableArray<MetadataEntry>(result);
+        }
+
+        /// <summary>An array of strings (a single string is read as one item); missing or null: empty.</summary>
+        private EquatableArray<string> ReadStrings(JsonNode root, string key)
+        {
+            JsonNode? node = root[key];
+            if (node is not null && node.Kind == JsonKind.String)
+            {
+                return new EquatableArray<string>(new[] { node.Text! });
+            }
+
+            var result = new List<string>();
+            foreach (JsonNode item in OptionalArray(root, key))
+            {
+                if (item.Kind != JsonKind.String)
+                {
+                    throw Malformed(Span(item), "'" + key + "' entries must be strings, not " + item.Describe());
+                }
+
+                result.Add(item.Text!);
+            }
+
+            return new EquatableArray<string>(result);
         }
 
         private List<JsonNode> OptionalArray(JsonNode obj, string key)

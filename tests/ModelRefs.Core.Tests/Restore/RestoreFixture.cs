@@ -64,7 +64,11 @@ internal sealed class RestoreFixture : IDisposable
     }
 
     /// <summary>An npm tarball, laid out as <c>npm pack</c> lays it out.</summary>
-    public string WriteTarball(string name, string version, string license, params (string Path, byte[] Content)[] files)
+    public string WriteTarball(string name, string version, string license, params (string Path, byte[] Content)[] files) =>
+        WriteTarballWithPackageJson(name, version, $$"""{"name":"{{name}}","version":"{{version}}","license":"{{license}}"}""", files);
+
+    /// <summary>An npm tarball with the given package.json.</summary>
+    public string WriteTarballWithPackageJson(string name, string version, string packageJson, params (string Path, byte[] Content)[] files)
     {
         var path = _dir.Combine("tarballs", $"{name.Replace('/', '-').TrimStart('@')}-{version}-{Guid.NewGuid():N}.tgz");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -76,7 +80,7 @@ internal sealed class RestoreFixture : IDisposable
             var entry = new PaxTarEntry(TarEntryType.RegularFile, "package/" + entryName) { DataStream = new MemoryStream(content) };
             tar.WriteEntry(entry);
         }
-        Add("package.json", Encoding.UTF8.GetBytes($$"""{"name":"{{name}}","version":"{{version}}","license":"{{license}}"}"""));
+        Add("package.json", Encoding.UTF8.GetBytes(packageJson));
         foreach (var (filePath, content) in files)
             Add(filePath, content);
         return path;

@@ -44,6 +44,7 @@ namespace Samples.Models
     /// <item><description><c>string_out</c>: <c>string</c> tensor, shape <c>[2, ?]</c></description></item>
     /// </list>
     /// </remarks>
+    [global::ModelRefs.Runtime.GeneratedModel("models/all-types.onnx")]
     public sealed partial class AllTypes : global::System.IDisposable
     {
         /// <summary>What the model is, where it came from, its licence and its input and output signature.</summary>

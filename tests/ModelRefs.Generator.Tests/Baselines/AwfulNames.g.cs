@@ -64,6 +64,7 @@ namespace Weird.@class.Models
     /// <item><term> </term><description>&quot;</description></item>
     /// </list>
     /// </remarks>
+    [global::ModelRefs.Runtime.GeneratedModel("https://example.com/models/awful\"model\".onnx?x=<1>&y=2")]
     public sealed partial class Awful : global::System.IDisposable
     {
         /// <summary>What the model is, where it came from, its licence and its input and output signature.</summary>

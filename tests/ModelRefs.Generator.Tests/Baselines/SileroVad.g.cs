@@ -30,6 +30,7 @@ namespace VoiceActivity.Models
     /// <item><term>author</term><description>Silero Team &lt;hello@silero.ai&gt;</description></item>
     /// </list>
     /// </remarks>
+    [global::ModelRefs.Runtime.GeneratedModel("npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v5.onnx")]
     public sealed partial class SileroVad : global::System.IDisposable
     {
         /// <summary>What the model is, where it came from, its licence and its input and output signature.</summary>

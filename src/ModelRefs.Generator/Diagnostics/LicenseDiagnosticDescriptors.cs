@@ -1,0 +1,147 @@
+using Microsoft.CodeAnalysis;
+using ModelRefs.Core.Licensing;
+
+namespace ModelRefs.Generator.Diagnostics
+{
+    /// <summary>
+    /// The licence analyzer's diagnostics (MR1001–MR1999), one id per <see cref="LicenseFindingKind"/>.
+    /// Each id has two descriptors that differ only in where they are reported: at a use of the
+    /// model's class (<see cref="AtUse"/>), and once per model at its <c>&lt;ModelReference&gt;</c>
+    /// line from the compilation end (<see cref="AtItem"/>, tagged <c>CompilationEnd</c> so the IDE
+    /// knows it only comes from a full analysis). Each id has a page under <c>docs/diagnostics/</c>;
+    /// list new ids in AnalyzerReleases.Unshipped.md.
+    /// </summary>
+    internal static class LicenseDiagnosticDescriptors
+    {
+        public const string Category = "ModelRefs.Licensing";
+        private const string HelpLinkBase = "https://github.com/modelrefs/modelrefs/blob/main/docs/diagnostics/";
+        private const string MessageFormat = "Model '{0}': {1}";
+
+        public static readonly DiagnosticDescriptor NonCommercial = new DiagnosticDescriptor(
+            "MR1001", "Model licence forbids commercial use", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            description: "The model's licence (e.g. CC-BY-NC-4.0) forbids commercial use. Choose another model, or, if the project is not commercial, accept the licence with AcceptLicense on the ModelReference.",
+            helpLinkUri: HelpLinkBase + "MR1001.md");
+
+        public static readonly DiagnosticDescriptor NonCommercialAtItem = new DiagnosticDescriptor(
+            "MR1001", "Model licence forbids commercial use", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            description: "The model's licence (e.g. CC-BY-NC-4.0) forbids commercial use. Choose another model, or, if the project is not commercial, accept the licence with AcceptLicense on the ModelReference.",
+            helpLinkUri: HelpLinkBase + "MR1001.md", customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        public static readonly DiagnosticDescriptor CopyleftIncompatible = new DiagnosticDescriptor(
+            "MR1002", "Model licence is copyleft incompatible with the project's licence", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            description: "The model's licence is strong or network copyleft (GPL, AGPL, EUPL...) and the project's PackageLicenseExpression is not compatible with it, or the project declares no licence.",
+            helpLinkUri: HelpLinkBase + "MR1002.md");
+
+        public static readonly DiagnosticDescriptor CopyleftIncompatibleAtItem = new DiagnosticDescriptor(
+            "MR1002", "Model licence is copyleft incompatible with the project's licence", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            description: "The model's licence is strong or network copyleft (GPL, AGPL, EUPL...) and the project's PackageLicenseExpression is not compatible with it, or the project declares no licence.",
+            helpLinkUri: HelpLinkBase + "MR1002.md", customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        public static readonly DiagnosticDescriptor UseRestricted = new DiagnosticDescriptor(
+            "MR1003", "Model licence restricts use", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            description: "The model's licence carries a use policy (OpenRAIL family, Llama, Gemma...) that must be passed on to the app's users. Review it, then accept it with AcceptLicense.",
+            helpLinkUri: HelpLinkBase + "MR1003.md");
+
+        public static readonly DiagnosticDescriptor UseRestrictedAtItem = new DiagnosticDescriptor(
+            "MR1003", "Model licence restricts use", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            description: "The model's licence carries a use policy (OpenRAIL family, Llama, Gemma...) that must be passed on to the app's users. Review it, then accept it with AcceptLicense.",
+            helpLinkUri: HelpLinkBase + "MR1003.md", customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        public static readonly DiagnosticDescriptor NoDerivatives = new DiagnosticDescriptor(
+            "MR1004", "Model licence forbids derivatives", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            description: "The model's licence forbids sharing modified versions: converting, quantizing or fine-tuning the model and shipping the result may breach it.",
+            helpLinkUri: HelpLinkBase + "MR1004.md");
+
+        public static readonly DiagnosticDescriptor NoDerivativesAtItem = new DiagnosticDescriptor(
+            "MR1004", "Model licence forbids derivatives", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            description: "The model's licence forbids sharing modified versions: converting, quantizing or fine-tuning the model and shipping the result may breach it.",
+            helpLinkUri: HelpLinkBase + "MR1004.md", customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        public static readonly DiagnosticDescriptor Unknown = new DiagnosticDescriptor(
+            "MR1005", "Model licence is unknown", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            description: "The model states no licence, or one ModelRefs cannot classify (not an SPDX expression, LicenseRef-..., proprietary). Set License on the ModelReference, then accept it with AcceptLicense if needed.",
+            helpLinkUri: HelpLinkBase + "MR1005.md");
+
+        public static readonly DiagnosticDescriptor UnknownAtItem = new DiagnosticDescriptor(
+            "MR1005", "Model licence is unknown", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            description: "The model states no licence, or one ModelRefs cannot classify (not an SPDX expression, LicenseRef-..., proprietary). Set License on the ModelReference, then accept it with AcceptLicense if needed.",
+            helpLinkUri: HelpLinkBase + "MR1005.md", customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        public static readonly DiagnosticDescriptor Denied = new DiagnosticDescriptor(
+            "MR1006", "Model licence is denied by ModelRefsDeniedLicenses", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            description: "The project lists the model's licence in ModelRefsDeniedLicenses.",
+            helpLinkUri: HelpLinkBase + "MR1006.md");
+
+        public static readonly DiagnosticDescriptor DeniedAtItem = new DiagnosticDescriptor(
+            "MR1006", "Model licence is denied by ModelRefsDeniedLicenses", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            description: "The project lists the model's licence in ModelRefsDeniedLicenses.",
+            helpLinkUri: HelpLinkBase + "MR1006.md", customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        public static readonly DiagnosticDescriptor NotAllowed = new DiagnosticDescriptor(
+            "MR1007", "Model licence is not in ModelRefsAllowedLicenses", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            description: "The project sets ModelRefsAllowedLicenses and the model's licence is not in it.",
+            helpLinkUri: HelpLinkBase + "MR1007.md");
+
+        public static readonly DiagnosticDescriptor NotAllowedAtItem = new DiagnosticDescriptor(
+            "MR1007", "Model licence is not in ModelRefsAllowedLicenses", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            description: "The project sets ModelRefsAllowedLicenses and the model's licence is not in it.",
+            helpLinkUri: HelpLinkBase + "MR1007.md", customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        public static readonly DiagnosticDescriptor AttributionRequired = new DiagnosticDescriptor(
+            "MR1008", "Model licence requires attribution", MessageFormat, Category, DiagnosticSeverity.Info, isEnabledByDefault: true,
+            description: "The model's licence requires its copyright notice and licence text to ship with the app; the build writes THIRD-PARTY-NOTICES.models.txt into the output for that.",
+            helpLinkUri: HelpLinkBase + "MR1008.md");
+
+        public static readonly DiagnosticDescriptor AttributionRequiredAtItem = new DiagnosticDescriptor(
+            "MR1008", "Model licence requires attribution", MessageFormat, Category, DiagnosticSeverity.Info, isEnabledByDefault: true,
+            description: "The model's licence requires its copyright notice and licence text to ship with the app; the build writes THIRD-PARTY-NOTICES.models.txt into the output for that.",
+            helpLinkUri: HelpLinkBase + "MR1008.md", customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        /// <summary>Every descriptor, for <c>SupportedDiagnostics</c>.</summary>
+        public static readonly DiagnosticDescriptor[] All =
+        {
+            NonCommercial, NonCommercialAtItem,
+            CopyleftIncompatible, CopyleftIncompatibleAtItem,
+            UseRestricted, UseRestrictedAtItem,
+            NoDerivatives, NoDerivativesAtItem,
+            Unknown, UnknownAtItem,
+            Denied, DeniedAtItem,
+            NotAllowed, NotAllowedAtItem,
+            AttributionRequired, AttributionRequiredAtItem,
+        };
+
+        /// <summary>The descriptor for a finding reported at a use of the model's class (null: a kind without an id).</summary>
+        public static DiagnosticDescriptor? AtUse(LicenseFindingKind kind)
+        {
+            switch (kind)
+            {
+                case LicenseFindingKind.NonCommercial: return NonCommercial;
+                case LicenseFindingKind.CopyleftIncompatible: return CopyleftIncompatible;
+                case LicenseFindingKind.UseRestricted: return UseRestricted;
+                case LicenseFindingKind.NoDerivatives: return NoDerivatives;
+                case LicenseFindingKind.Unknown: return Unknown;
+                case LicenseFindingKind.Denied: return Denied;
+                case LicenseFindingKind.NotAllowed: return NotAllowed;
+                case LicenseFindingKind.AttributionRequired: return AttributionRequired;
+                default: return null; // a finding kind newer than this analyzer: not reported, never thrown
+            }
+        }
+
+        /// <summary>The descriptor for a finding reported once per model, at its ModelReference item (null: a kind without an id).</summary>
+        public static DiagnosticDescriptor? AtItem(LicenseFindingKind kind)
+        {
+            switch (kind)
+            {
+                case LicenseFindingKind.NonCommercial: return NonCommercialAtItem;
+                case LicenseFindingKind.CopyleftIncompatible: return CopyleftIncompatibleAtItem;
+                case LicenseFindingKind.UseRestricted: return UseRestrictedAtItem;
+                case LicenseFindingKind.NoDerivatives: return NoDerivativesAtItem;
+                case LicenseFindingKind.Unknown: return UnknownAtItem;
+                case LicenseFindingKind.Denied: return DeniedAtItem;
+                case LicenseFindingKind.NotAllowed: return NotAllowedAtItem;
+                case LicenseFindingKind.AttributionRequired: return AttributionRequiredAtItem;
+                default: return null; // a finding kind newer than this analyzer: not reported, never thrown
+            }
+        }
+    }
+}
