@@ -76,7 +76,7 @@ public sealed class TfHubSourceTests : IDisposable
         Assert.Equal($"{_hub.Url}{MoveNet}/4?tfjs-format=compressed", first.Resolved);
         Assert.Equal(TfJsToOnnxConverter.Identity, first.Converter);
         Assert.Equal("Apache-2.0", first.License);
-        Assert.Contains("metadata", first.LicenseSource);
+        Assert.Equal("hub", first.LicenseSource);
         Assert.Equal("MoveNet SinglePose Lightning", first.Description);
         Assert.Contains(_hub.Requests, r => r.Path.StartsWith("/storage/tfhub-modules/", StringComparison.Ordinal)); // the redirect was followed
         var signature = OnnxSignatureReader.Read(first.OnnxPath!);

@@ -270,7 +270,7 @@ public sealed partial class TfHubModelSource : IModelSource
             string? Text(string name) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
                 && v.GetString() is { Length: > 0 and < 4096 } s ? s.Trim() : null;
             var license = Text("license");
-            return (license, license is null ? null : $"TF Hub model metadata ({Downloads.Redact(url)})", Text("description"));
+            return (license, license is null ? null : "hub", Text("description"));
         }
         catch (Exception e) when (e is HttpRequestException or IOException or JsonException
                                   || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))

@@ -4,7 +4,6 @@ using ModelRefs.Core.Caching;
 using ModelRefs.Core.Conversion.Torch;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Handles;
-using ModelRefs.Core.Licensing;
 
 namespace ModelRefs.Core.Sources.TorchHub;
 
@@ -102,9 +101,11 @@ public sealed class TorchHubModelSource : IModelSource
                 $"(relative {export.Verification.MaxRelDifference:G3}; tolerance {export.Verification.AbsoluteTolerance:G3} + " +
                 $"{export.Verification.RelativeTolerance:G3}·|torch|; {export.Verification.Runner})");
 
-        var (license, licenseSource) = RepoLicense(checkout);
-        return new FetchedArtifact(listing.Path, listing.Sha256, resolved, license, licenseSource)
+        // The repo's licence file goes to restore, which recognises it by content and records
+        // "LICENSE file" as the source and its copyright lines for the notices.
+        return new FetchedArtifact(listing.Path, listing.Sha256, resolved)
         {
+            LicenseText = RepoLicenseText(checkout),
             OnnxPath = export.OnnxPath,
             OnnxSha256 = export.OnnxSha256,
             Converter = export.Converter,
@@ -163,18 +164,15 @@ public sealed class TorchHubModelSource : IModelSource
         return pinned.Ref.ToLowerInvariant();
     }
 
-    private static (string? License, string? Source) RepoLicense(TorchHubCheckout checkout)
+    private static string? RepoLicenseText(TorchHubCheckout checkout)
     {
         foreach (var name in new[] { "LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "COPYING" })
         {
             var path = Path.Combine(checkout.Directory, name);
-            if (!File.Exists(path) || new FileInfo(path).Length > 1 << 20)
-                continue;
-            var recognition = LicenseTextRecognizer.Recognize(File.ReadAllText(path));
-            if (recognition.IsRecognized)
-                return (recognition.LicenseId, $"{name} of {checkout.Resolution.Handle.Repository} at {checkout.Resolution.Commit[..12]} (the code; weights may have their own terms)");
+            if (File.Exists(path) && new FileInfo(path).Length <= 1 << 20)
+                return File.ReadAllText(path);
         }
-        return (null, null);
+        return null;
     }
 }
 
