@@ -1,3 +1,4 @@
+using ModelRefs.Core.Archives;
 using System.Formats.Tar;
 using System.IO.Compression;
 using ModelRefs.Core.Sources.TfHub;

@@ -106,13 +106,13 @@ public sealed class NpmModelSource : IModelSource
                     foreach (var shard in group.GetProperty("paths").EnumerateArray())
                     {
                         var name = shard.GetString() ?? "";
-                        if (TorchHub.SafeZipExtractor.Segments(name) is not { Length: > 0 } segments)
+                        if (Archives.ArchiveEntryNames.Segments(name) is not { Length: > 0 } segments)
                             throw new FormatException($"the shard path '{name}' is empty");
                         shards.Add(string.Join('/', segments));
                     }
             return shards;
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException or TorchHub.UnsafeArchiveException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException or Archives.UnsafeArchiveException)
         {
             throw new ModelRefsException(RestoreDiagnostics.ConversionFailed,
                 $"Model '{npm.Text}': Format=\"tfjs\" needs a TF.js graph model.json, and this file's weightsManifest cannot be read ({e.Message}).", e);

@@ -1,3 +1,4 @@
+using ModelRefs.Core.Archives;
 using System.Globalization;
 using System.Net;
 using System.Text;

@@ -1,3 +1,4 @@
+using ModelRefs.Core.Archives;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;

@@ -1,0 +1,145 @@
+namespace ModelRefs.Core.Archives;
+
+/// <summary>
+/// Where an archive's checked entries are written: a temp folder beside the destination, renamed
+/// into place in one step by <see cref="Commit"/> and deleted otherwise, so that a refused archive
+/// leaves nothing behind. It refuses names that collide (also by case, so the cache works on every
+/// file system), files where folders are needed, and entries or bytes beyond the limits. The
+/// extractors of each archive format decide which entry types are allowed and call it per entry.
+/// </summary>
+internal sealed class ExtractionFolder : IDisposable
+{
+    private readonly string _destination;
+    private readonly string _temp;
+    private readonly string _tempWithSeparator;
+    private readonly ArchiveLimits _limits;
+    private readonly Dictionary<string, string> _files = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _directories = new(StringComparer.OrdinalIgnoreCase);
+    private readonly byte[] _buffer = new byte[1 << 16];
+    private long _totalBytes;
+    private int _entries;
+    private int _filesWritten;
+
+    public ExtractionFolder(string destination, ArchiveLimits limits)
+    {
+        _destination = destination;
+        _limits = limits;
+        _temp = Path.Combine(Path.GetDirectoryName(destination)!, ".tmp", Guid.NewGuid().ToString("N"));
+        _tempWithSeparator = Path.TrimEndingDirectorySeparator(_temp) + Path.DirectorySeparatorChar;
+        Directory.CreateDirectory(_temp);
+    }
+
+    /// <summary>Counts one archive entry against <see cref="ArchiveLimits.MaxEntries"/>.</summary>
+    public void CountEntry()
+    {
+        if (++_entries > _limits.MaxEntries)
+            throw new UnsafeArchiveException("", $"the archive has more than the limit of {_limits.MaxEntries} entries (an archive bomb?)");
+    }
+
+    public void AddDirectory(string entryName, string[] segments)
+    {
+        var relative = ClaimParents(entryName, segments, includeLast: true);
+        if (_files.ContainsKey(relative))
+            throw new UnsafeArchiveException(entryName, "a file of the same name (ignoring case) is in the archive too");
+        Directory.CreateDirectory(Target(entryName, relative));
+    }
+
+    /// <summary>Writes a file entry, counting its bytes as they are written; <paramref name="open"/> gives its data (null: empty).</summary>
+    public void AddFile(string entryName, string[] segments, long declaredLength, Func<Stream?> open)
+    {
+        var relative = ClaimParents(entryName, segments, includeLast: false);
+        if (_files.TryGetValue(relative, out var other) || _directories.Contains(relative))
+            throw new UnsafeArchiveException(entryName, other is null
+                ? "a folder of the same name (ignoring case) is in the archive too"
+                : $"it collides with '{other}' (same name, ignoring case); one would overwrite the other");
+        _files[relative] = entryName;
+        if (declaredLength > _limits.MaxEntryBytes)
+            throw new UnsafeArchiveException(entryName, $"it unpacks to {declaredLength} bytes, more than the limit of {_limits.MaxEntryBytes} per file");
+        if (_totalBytes + declaredLength > _limits.MaxTotalBytes)
+            throw TooLarge();
+
+        var target = Target(entryName, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        try
+        {
+            using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            using var input = open();
+            if (input != null)
+            {
+                long written = 0;
+                int read;
+                while ((read = input.Read(_buffer, 0, _buffer.Length)) > 0)
+                {
+                    written += read;
+                    _totalBytes += read;
+                    if (written > _limits.MaxEntryBytes)
+                        throw new UnsafeArchiveException(entryName, $"it unpacks to more than the limit of {_limits.MaxEntryBytes} bytes per file (an archive bomb?)");
+                    if (_totalBytes > _limits.MaxTotalBytes)
+                        throw TooLarge();
+                    output.Write(_buffer, 0, read);
+                }
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UnsafeArchiveException(entryName, $"the entry's data is corrupt ({e.Message})", e);
+        }
+        _filesWritten++;
+    }
+
+    /// <summary>
+    /// Renames the folder into place. When the destination exists already (another writer won the
+    /// race), that one is kept. Returns the number of files written, 0 when the other one was kept.
+    /// </summary>
+    public int Commit()
+    {
+        try
+        {
+            Directory.Move(_temp, _destination);
+            return _filesWritten;
+        }
+        catch (IOException) when (Directory.Exists(_destination))
+        {
+            return 0;
+        }
+    }
+
+    public void Dispose()
+    {
+        TryDelete(() => { if (Directory.Exists(_temp)) Directory.Delete(_temp, recursive: true); });
+        var tempParent = Path.GetDirectoryName(_temp)!;
+        TryDelete(() => { if (Directory.Exists(tempParent) && !Directory.EnumerateFileSystemEntries(tempParent).Any()) Directory.Delete(tempParent); });
+    }
+
+    /// <summary>Every parent is a folder; none may be a file. Returns the '/'-joined relative name.</summary>
+    private string ClaimParents(string entryName, string[] segments, bool includeLast)
+    {
+        for (var i = 1; i <= segments.Length - (includeLast ? 0 : 1); i++)
+        {
+            var folder = string.Join('/', segments[..i]);
+            if (_files.ContainsKey(folder))
+                throw new UnsafeArchiveException(entryName, $"it needs a folder '{folder}' where the archive has a file of the same name (ignoring case)");
+            _directories.Add(folder);
+        }
+        return string.Join('/', segments);
+    }
+
+    private string Target(string entryName, string relative)
+    {
+        var target = Path.GetFullPath(Path.Combine(_temp, relative.Replace('/', Path.DirectorySeparatorChar)));
+        // Belt and braces: the name checks already keep every entry inside.
+        if (!target.StartsWith(_tempWithSeparator, StringComparison.Ordinal))
+            throw new UnsafeArchiveException(entryName, "the name resolves outside the target folder (path traversal)");
+        return target;
+    }
+
+    private UnsafeArchiveException TooLarge() =>
+        new("", $"the archive unpacks to more than the limit of {_limits.MaxTotalBytes} bytes (an archive bomb?)");
+
+    private static void TryDelete(Action delete)
+    {
+        try { delete(); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
