@@ -323,13 +323,16 @@ public class DownloadFaultTests
     public async Task Cancellation_IsNotRetried_AndLeavesNoTempFile()
     {
         using var test = new SourceTestContext();
+        // Cancelled while the body stalls: timed from the request's arrival, not from the test's
+        // start, so that a slow machine cannot cancel before the request is made.
+        using var cts = new CancellationTokenSource();
         using var server = Serve(out var url, (_, r) =>
         {
+            cts.CancelAfter(TimeSpan.FromMilliseconds(300));
             var response = LoopbackResponse.Ranged(r, Content);
             response.StallAfterBodyBytes = 100_000;
             return response;
         });
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
         var handle = ModelRefs.Core.Handles.ModelHandle.Parse(url, test.Temp.Path);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>

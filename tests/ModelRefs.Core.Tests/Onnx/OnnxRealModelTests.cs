@@ -113,20 +113,14 @@ public class OnnxRealModelTests
     }
 
     [Fact]
-    public void SileroVadV5_ReadsFast_AndReadsLittleOfTheFile()
+    public void SileroVadV5_ReadsLittleOfTheFile()
     {
+        // Speed is measured by reading, not timing: the reader seeks past the weights, so it reads a
+        // small part of the file (the graph's structure), whatever the machine's load.
         var path = NpmPackages.GetFile(NpmPackages.SileroVad, NpmPackages.SileroVadV5Path);
-        for (var i = 0; i < 5; i++)
-            OnnxSignatureReader.Read(path);
-
-        var best = TimeSpan.MaxValue;
-        for (var i = 0; i < 20; i++)
-        {
-            var stopwatch = Stopwatch.StartNew();
-            OnnxSignatureReader.Read(path);
-            best = stopwatch.Elapsed < best ? stopwatch.Elapsed : best;
-        }
-        // Best of 20, so that a busy test machine does not make this flaky; it takes about 2 ms.
-        Assert.True(best < TimeSpan.FromMilliseconds(10), $"reading Silero v5 took {best.TotalMilliseconds} ms");
+        using var counting = new CountingStream(File.OpenRead(path));
+        var signature = OnnxSignatureReader.Read(counting, path);
+        Assert.Equal(3, signature.Inputs.Count);
+        Assert.True(counting.BytesRead < counting.Length / 2, $"reading read {counting.BytesRead} bytes of {counting.Length}");
     }
 }

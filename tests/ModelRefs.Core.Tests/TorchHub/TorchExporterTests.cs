@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ModelRefs.Core.Conversion.Torch;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Onnx;
@@ -73,14 +72,12 @@ public class TorchExporterTests
         // Another project (another exporter), same key: nothing runs, the verification is done from the cache.
         var runner = new ReplayRunner(outputs);
         var second = test.Exporter(verifier: runner);
-        var stopwatch = Stopwatch.StartNew();
         var cached = await ExportAsync(test, include, second, Options(include, "1,3,224,224"));
         Assert.True(cached.FromCache);
         Assert.Equal(0, second.ExportRuns);
         Assert.Equal(result.OnnxSha256, cached.OnnxSha256);
         Assert.Equal(("passed", 0.0, "replay-runner"), (cached.Verification.Status, cached.Verification.MaxAbsDifference, cached.Verification.Runner));
         Assert.Equal(result.OnnxPath, runner.LastModel);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"a cache hit took {stopwatch.Elapsed}");
 
         // Now recorded as verified: a third run does not even verify again.
         var third = test.Exporter(verifier: runner);
