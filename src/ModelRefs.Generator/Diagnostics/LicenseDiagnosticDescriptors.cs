@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using ModelRefs.Core.Licensing;
 
@@ -22,93 +24,61 @@ namespace ModelRefs.Generator.Diagnostics
             description: "The model's licence (e.g. CC-BY-NC-4.0) forbids commercial use. Choose another model, or, if the project is not commercial, accept the licence with AcceptLicense on the ModelReference.",
             helpLinkUri: HelpLinkBase + "MR1001.md");
 
-        public static readonly DiagnosticDescriptor NonCommercialAtItem = new DiagnosticDescriptor(
-            "MR1001", "Model licence forbids commercial use", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-            description: "The model's licence (e.g. CC-BY-NC-4.0) forbids commercial use. Choose another model, or, if the project is not commercial, accept the licence with AcceptLicense on the ModelReference.",
-            helpLinkUri: HelpLinkBase + "MR1001.md", customTags: WellKnownDiagnosticTags.CompilationEnd);
 
         public static readonly DiagnosticDescriptor CopyleftIncompatible = new DiagnosticDescriptor(
             "MR1002", "Model licence is copyleft incompatible with the project's licence", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
             description: "The model's licence is strong or network copyleft (GPL, AGPL, EUPL...) and the project's PackageLicenseExpression is not compatible with it, or the project declares no licence.",
             helpLinkUri: HelpLinkBase + "MR1002.md");
 
-        public static readonly DiagnosticDescriptor CopyleftIncompatibleAtItem = new DiagnosticDescriptor(
-            "MR1002", "Model licence is copyleft incompatible with the project's licence", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-            description: "The model's licence is strong or network copyleft (GPL, AGPL, EUPL...) and the project's PackageLicenseExpression is not compatible with it, or the project declares no licence.",
-            helpLinkUri: HelpLinkBase + "MR1002.md", customTags: WellKnownDiagnosticTags.CompilationEnd);
 
         public static readonly DiagnosticDescriptor UseRestricted = new DiagnosticDescriptor(
             "MR1003", "Model licence restricts use", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
             description: "The model's licence carries a use policy (OpenRAIL family, Llama, Gemma...) that must be passed on to the app's users. Review it, then accept it with AcceptLicense.",
             helpLinkUri: HelpLinkBase + "MR1003.md");
 
-        public static readonly DiagnosticDescriptor UseRestrictedAtItem = new DiagnosticDescriptor(
-            "MR1003", "Model licence restricts use", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-            description: "The model's licence carries a use policy (OpenRAIL family, Llama, Gemma...) that must be passed on to the app's users. Review it, then accept it with AcceptLicense.",
-            helpLinkUri: HelpLinkBase + "MR1003.md", customTags: WellKnownDiagnosticTags.CompilationEnd);
 
         public static readonly DiagnosticDescriptor NoDerivatives = new DiagnosticDescriptor(
             "MR1004", "Model licence forbids derivatives", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
             description: "The model's licence forbids sharing modified versions: converting, quantizing or fine-tuning the model and shipping the result may breach it.",
             helpLinkUri: HelpLinkBase + "MR1004.md");
 
-        public static readonly DiagnosticDescriptor NoDerivativesAtItem = new DiagnosticDescriptor(
-            "MR1004", "Model licence forbids derivatives", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-            description: "The model's licence forbids sharing modified versions: converting, quantizing or fine-tuning the model and shipping the result may breach it.",
-            helpLinkUri: HelpLinkBase + "MR1004.md", customTags: WellKnownDiagnosticTags.CompilationEnd);
 
         public static readonly DiagnosticDescriptor Unknown = new DiagnosticDescriptor(
             "MR1005", "Model licence is unknown", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
             description: "The model states no licence, or one ModelRefs cannot classify (not an SPDX expression, LicenseRef-..., proprietary). Set License on the ModelReference, then accept it with AcceptLicense if needed.",
             helpLinkUri: HelpLinkBase + "MR1005.md");
 
-        public static readonly DiagnosticDescriptor UnknownAtItem = new DiagnosticDescriptor(
-            "MR1005", "Model licence is unknown", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-            description: "The model states no licence, or one ModelRefs cannot classify (not an SPDX expression, LicenseRef-..., proprietary). Set License on the ModelReference, then accept it with AcceptLicense if needed.",
-            helpLinkUri: HelpLinkBase + "MR1005.md", customTags: WellKnownDiagnosticTags.CompilationEnd);
 
         public static readonly DiagnosticDescriptor Denied = new DiagnosticDescriptor(
             "MR1006", "Model licence is denied by ModelRefsDeniedLicenses", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
             description: "The project lists the model's licence in ModelRefsDeniedLicenses.",
             helpLinkUri: HelpLinkBase + "MR1006.md");
 
-        public static readonly DiagnosticDescriptor DeniedAtItem = new DiagnosticDescriptor(
-            "MR1006", "Model licence is denied by ModelRefsDeniedLicenses", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-            description: "The project lists the model's licence in ModelRefsDeniedLicenses.",
-            helpLinkUri: HelpLinkBase + "MR1006.md", customTags: WellKnownDiagnosticTags.CompilationEnd);
 
         public static readonly DiagnosticDescriptor NotAllowed = new DiagnosticDescriptor(
             "MR1007", "Model licence is not in ModelRefsAllowedLicenses", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
             description: "The project sets ModelRefsAllowedLicenses and the model's licence is not in it.",
             helpLinkUri: HelpLinkBase + "MR1007.md");
 
-        public static readonly DiagnosticDescriptor NotAllowedAtItem = new DiagnosticDescriptor(
-            "MR1007", "Model licence is not in ModelRefsAllowedLicenses", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-            description: "The project sets ModelRefsAllowedLicenses and the model's licence is not in it.",
-            helpLinkUri: HelpLinkBase + "MR1007.md", customTags: WellKnownDiagnosticTags.CompilationEnd);
 
         public static readonly DiagnosticDescriptor AttributionRequired = new DiagnosticDescriptor(
             "MR1008", "Model licence requires attribution", MessageFormat, Category, DiagnosticSeverity.Info, isEnabledByDefault: true,
             description: "The model's licence requires its copyright notice and licence text to ship with the app; the build writes THIRD-PARTY-NOTICES.models.txt into the output for that.",
             helpLinkUri: HelpLinkBase + "MR1008.md");
 
-        public static readonly DiagnosticDescriptor AttributionRequiredAtItem = new DiagnosticDescriptor(
-            "MR1008", "Model licence requires attribution", MessageFormat, Category, DiagnosticSeverity.Info, isEnabledByDefault: true,
-            description: "The model's licence requires its copyright notice and licence text to ship with the app; the build writes THIRD-PARTY-NOTICES.models.txt into the output for that.",
-            helpLinkUri: HelpLinkBase + "MR1008.md", customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        private static readonly DiagnosticDescriptor[] AtUseDescriptors =
+        {
+            NonCommercial, CopyleftIncompatible, UseRestricted, NoDerivatives, Unknown, Denied, NotAllowed, AttributionRequired,
+        };
+
+        // The at-item twins: the same id, text and severity, tagged CompilationEnd. Derived rather
+        // than written out so that the two can never drift apart.
+        private static readonly Dictionary<string, DiagnosticDescriptor> AtItemById =
+            AtUseDescriptors.ToDictionary(d => d.Id, CompilationEndTwin);
 
         /// <summary>Every descriptor, for <c>SupportedDiagnostics</c>.</summary>
-        public static readonly DiagnosticDescriptor[] All =
-        {
-            NonCommercial, NonCommercialAtItem,
-            CopyleftIncompatible, CopyleftIncompatibleAtItem,
-            UseRestricted, UseRestrictedAtItem,
-            NoDerivatives, NoDerivativesAtItem,
-            Unknown, UnknownAtItem,
-            Denied, DeniedAtItem,
-            NotAllowed, NotAllowedAtItem,
-            AttributionRequired, AttributionRequiredAtItem,
-        };
+        public static readonly DiagnosticDescriptor[] All = AtUseDescriptors.Concat(AtItemById.Values).ToArray();
 
         /// <summary>The descriptor for a finding reported at a use of the model's class (null: a kind without an id).</summary>
         public static DiagnosticDescriptor? AtUse(LicenseFindingKind kind)
@@ -128,20 +98,11 @@ namespace ModelRefs.Generator.Diagnostics
         }
 
         /// <summary>The descriptor for a finding reported once per model, at its ModelReference item (null: a kind without an id).</summary>
-        public static DiagnosticDescriptor? AtItem(LicenseFindingKind kind)
-        {
-            switch (kind)
-            {
-                case LicenseFindingKind.NonCommercial: return NonCommercialAtItem;
-                case LicenseFindingKind.CopyleftIncompatible: return CopyleftIncompatibleAtItem;
-                case LicenseFindingKind.UseRestricted: return UseRestrictedAtItem;
-                case LicenseFindingKind.NoDerivatives: return NoDerivativesAtItem;
-                case LicenseFindingKind.Unknown: return UnknownAtItem;
-                case LicenseFindingKind.Denied: return DeniedAtItem;
-                case LicenseFindingKind.NotAllowed: return NotAllowedAtItem;
-                case LicenseFindingKind.AttributionRequired: return AttributionRequiredAtItem;
-                default: return null; // a finding kind newer than this analyzer: not reported, never thrown
-            }
-        }
+        public static DiagnosticDescriptor? AtItem(LicenseFindingKind kind) =>
+            AtUse(kind) is { } atUse ? AtItemById[atUse.Id] : null;
+
+        private static DiagnosticDescriptor CompilationEndTwin(DiagnosticDescriptor d) => new DiagnosticDescriptor(
+            d.Id, d.Title, d.MessageFormat, d.Category, d.DefaultSeverity, d.IsEnabledByDefault, d.Description, d.HelpLinkUri,
+            WellKnownDiagnosticTags.CompilationEnd);
     }
 }
