@@ -1,5 +1,6 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using ModelRefs.Core.Configuration;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Restore;
 using ModelRefs.Core.Sources;
@@ -19,35 +20,22 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
     [Required] public string ProjectFile { get; set; } = "";
     [Required] public string IntermediatePath { get; set; } = "";
     [Required] public string DefaultNamespace { get; set; } = "";
-    public string OutputFolder { get; set; } = "models";
-    public string? NpmRegistry { get; set; }
-    public bool Offline { get; set; }
-    public bool LockedMode { get; set; }
-    public string? LockFilePath { get; set; }
-    public string? CacheRoot { get; set; }
-    public string? TrustedOwners { get; set; }
-    public string? Python { get; set; }
-    public string? GitHubUrl { get; set; }
-    public string? GitHubApiUrl { get; set; }
-    public string? TfHubUrl { get; set; }
-
-    /// <summary>ModelRefs.Verifier.dll (the package's tools/verifier/): runs torchhub exports in ONNX Runtime, out of process.</summary>
-    public string? OnnxVerifier { get; set; }
-
-    /// <summary>$(NuGetPackageRoot): where the verifier finds ONNX Runtime.</summary>
-    public string? NuGetPackageRoot { get; set; }
 
     /// <summary>
-    /// Where to list what this restore produced, for the targets to read when MSBuild skips this
-    /// task as up to date (see ModelRefs.targets). Deleted first, so a failed restore runs again.
+    /// The settings (MSBuild properties) restore and the sources read, one item each:
+    /// <c>Include</c> the property name, <c>Value</c> its value. Core declares them
+    /// (<see cref="ModelSources.Settings"/>); the task only forwards them.
     /// </summary>
-    public string? ResultsFile { get; set; }
+    public ITaskItem[] Settings { get; set; } = [];
 
     /// <summary>One <c>*.modelref.json</c> per restored model, for AdditionalFiles.</summary>
     [Output] public ITaskItem[] Manifests { get; private set; } = [];
 
     /// <summary>The ONNX files, with TargetPath, Embed and ResourceName metadata.</summary>
     [Output] public ITaskItem[] ModelFiles { get; private set; } = [];
+
+    /// <summary>The models' third-party notices file (none without models), with TargetPath metadata.</summary>
+    [Output] public ITaskItem[] Notices { get; private set; } = [];
 
     public void Cancel() => _cancel.Cancel();
 
@@ -56,32 +44,19 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
         try
         {
             var items = ModelReferences.Select(ToModelReference).ToList();
-            var request = new RestoreRequest
+            var settings = new SettingValues(Settings.Select(s => KeyValuePair.Create(s.ItemSpec, (string?)s.GetMetadata("Value"))));
+            RestoreRequest request;
+            try
             {
-                ProjectFile = ProjectFile,
-                IntermediatePath = Path.GetFullPath(IntermediatePath, Path.GetDirectoryName(ProjectFile)!),
-                DefaultNamespace = DefaultNamespace,
-                OutputFolder = string.IsNullOrWhiteSpace(OutputFolder) ? "models" : OutputFolder,
-                NpmRegistry = string.IsNullOrWhiteSpace(NpmRegistry) ? null : NpmRegistry,
-                Offline = Offline,
-                LockedMode = LockedMode,
-                LockFilePath = string.IsNullOrWhiteSpace(LockFilePath) ? null : Path.GetFullPath(LockFilePath, Path.GetDirectoryName(ProjectFile)!),
-                CacheRoot = string.IsNullOrWhiteSpace(CacheRoot) ? null : CacheRoot,
-                Sources = new SourceSettings
-                {
-                    TrustedOwners = string.IsNullOrWhiteSpace(TrustedOwners) ? SourceSettings.Default.TrustedOwners : SourceSettings.SplitList(TrustedOwners),
-                    Python = NullIfBlank(Python),
-                    GitHubUrl = NullIfBlank(GitHubUrl),
-                    GitHubApiUrl = NullIfBlank(GitHubApiUrl),
-                    TfHubUrl = NullIfBlank(TfHubUrl),
-                    OnnxVerifier = NullIfBlank(OnnxVerifier),
-                    NuGetPackageRoot = NullIfBlank(NuGetPackageRoot),
-                },
-            };
+                request = RestoreRequest.FromSettings(ProjectFile, IntermediatePath, DefaultNamespace, settings);
+            }
+            catch (FormatException ex)
+            {
+                var d = RestoreDiagnostics.InvalidMetadata;
+                Log.LogError(null, d.Id, null, d.HelpLink, ProjectFile, 0, 0, 0, 0, "ModelRefs: {0}", ex.Message);
+                return false;
+            }
             Log.LogMessage(MessageImportance.Low, "ModelRefs: restoring {0} model(s) for {1}", items.Count, ProjectFile);
-
-            if (!string.IsNullOrWhiteSpace(ResultsFile) && File.Exists(ResultsFile))
-                File.Delete(ResultsFile);
 
             var restorer = new ModelRestorer(SharedHttp.Client, message => Log.LogMessage(MessageImportance.Normal, message));
             var result = restorer.RestoreAsync(items, request, _cancel.Token).GetAwaiter().GetResult();
@@ -91,10 +66,11 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
 
             Manifests = result.Models.Select(m => (ITaskItem)new TaskItem(m.ManifestPath)).ToArray();
             ModelFiles = result.Models.Select(ToModelFileItem).ToArray();
+            Notices = result.NoticesPath is { } notices
+                ? [new TaskItem(notices, new Dictionary<string, string> { ["TargetPath"] = Path.GetFileName(notices) })]
+                : [];
             if (result.LockFileWritten)
                 Log.LogMessage(MessageImportance.High, "ModelRefs: wrote {0}", request.ResolvedLockFilePath);
-            if (!Log.HasLoggedErrors && !string.IsNullOrWhiteSpace(ResultsFile))
-                RestoreResultsFile.Write(ResultsFile, result, request);
             return !Log.HasLoggedErrors;
         }
         catch (OperationCanceledException)
@@ -112,13 +88,12 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
         }
     }
 
-    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
     private ModelReference ToModelReference(ITaskItem item)
     {
+        // Custom metadata only: well-known metadata such as AccessedTime would change the no-op hash.
         var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (string name in item.MetadataNames)
-            metadata[name] = item.GetMetadata(name);
+        foreach (System.Collections.DictionaryEntry entry in item.CloneCustomMetadata())
+            metadata[(string)entry.Key] = (string?)entry.Value ?? "";
         return new ModelReference(item.ItemSpec, metadata)
         {
             Line = ProjectFileLines.FindItemLine(ProjectFile, "ModelReference", item.ItemSpec),

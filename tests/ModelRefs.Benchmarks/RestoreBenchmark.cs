@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using ModelRefs.Core.Caching;
-using ModelRefs.Core.Handles;
 using ModelRefs.Core.Sources;
 
 namespace ModelRefs.Benchmarks;

@@ -1,13 +1,11 @@
 using System.Text.RegularExpressions;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Handles;
 using ModelRefs.Core.Licensing;
 using ModelRefs.Core.Locking;
 using ModelRefs.Core.Manifests;
 using ModelRefs.Core.Onnx;
 using ModelRefs.Core.Sources;
-using ModelRefs.Core.Sources.Npm;
 
 namespace ModelRefs.Core.Restore;
 
@@ -22,9 +20,9 @@ public sealed partial class ModelRestorer
 
     private readonly HttpClient _http;
     private readonly Action<string> _log;
-    private readonly IModelSource _sources;
+    private readonly ModelSources _sources;
 
-    public ModelRestorer(HttpClient http, Action<string>? log = null, IModelSource? sources = null)
+    public ModelRestorer(HttpClient http, Action<string>? log = null, ModelSources? sources = null)
     {
         _http = http;
         _log = log ?? (static _ => { });
@@ -34,12 +32,12 @@ public sealed partial class ModelRestorer
     public async Task<RestoreResult> RestoreAsync(IReadOnlyList<ModelReference> items, RestoreRequest request, CancellationToken cancellationToken = default)
     {
         var cache = new ModelCache(request.CacheRoot);
-        var npmRegistry = request.NpmRegistry ?? NpmRegistry.Resolve(request.ProjectDirectory);
+        request = request with { Settings = request.Settings.ForProject(request.ProjectDirectory) };
         var credentials = Credentials.FromProcess(request.ProjectDirectory);
         var lockPath = request.ResolvedLockFilePath;
         var noOpPath = Path.Combine(request.IntermediatePath, NoOpState.FileName);
         var noticesPath = Path.Combine(request.IntermediatePath, NoticesWriter.FileName);
-        var inputsHash = NoOpState.ComputeInputsHash(items, request, npmRegistry, cache.Root, lockPath);
+        var inputsHash = NoOpState.ComputeInputsHash(items, request, _sources, cache.Root, lockPath);
 
         if (NoOpState.TryLoad(noOpPath) is { } previous && previous.InputsHash == inputsHash && previous.FilesUnchanged()
             && previous.Models.All(m => m.ItemIndex < items.Count))
@@ -81,7 +79,7 @@ public sealed partial class ModelRestorer
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                var (model, entry, handle, manifest) = await RestoreOneAsync(item, request, cache, npmRegistry, credentials, lockFile, cancellationToken).ConfigureAwait(false);
+                var (model, entry, handle, manifest) = await RestoreOneAsync(item, request, cache, credentials, lockFile, cancellationToken).ConfigureAwait(false);
                 if (names.TryGetValue(model.Name, out var first))
                 {
                     problems.Add(new RestoreProblem(RestoreDiagnostics.DuplicateModelName,
@@ -140,7 +138,7 @@ public sealed partial class ModelRestorer
                 files.Add(NoOpState.Describe(noticesPath));
             if (File.Exists(lockPath))
                 files.Add(NoOpState.Describe(lockPath));
-            var saved = new NoOpState(NoOpState.ComputeInputsHash(items, request, npmRegistry, cache.Root, lockPath),
+            var saved = new NoOpState(NoOpState.ComputeInputsHash(items, request, _sources, cache.Root, lockPath),
                 models.Select((m, i) => new NoOpModel(modelIndexes[i], m.Name, m.OnnxPath, m.TargetPath, m.ResourceName, m.ManifestPath)).ToList(),
                 files);
             saved.Save(noOpPath);
@@ -152,16 +150,16 @@ public sealed partial class ModelRestorer
         };
     }
 
-    private static string? TryNormalize(ModelReference item, RestoreRequest request)
+    private string? TryNormalize(ModelReference item, RestoreRequest request)
     {
-        try { return ModelHandle.Parse(item.Include, request.ProjectDirectory).Text; }
+        try { return _sources.Parse(item.Include, request.ProjectDirectory).Text; }
         catch (ModelRefsException) { return null; }
     }
 
     private async Task<(RestoredModel Model, LockedModel Entry, string Handle, ModelManifest Manifest)> RestoreOneAsync(ModelReference item, RestoreRequest request,
-        ModelCache cache, string npmRegistry, Credentials credentials, LockFile? lockFile, CancellationToken cancellationToken)
+        ModelCache cache, Credentials credentials, LockFile? lockFile, CancellationToken cancellationToken)
     {
-        var handle = ModelHandle.Parse(item.Include, request.ProjectDirectory);
+        var handle = _sources.Parse(item.Include, request.ProjectDirectory);
         var pinned = lockFile?.Find(handle.Text);
         if (request.LockedMode && pinned == null)
             throw new ModelRefsException(RestoreDiagnostics.LockOutOfDate,
@@ -180,12 +178,11 @@ public sealed partial class ModelRestorer
         {
             Credentials = credentials,
             Metadata = item.Metadata,
-            Settings = request.Sources with { ProjectDirectory = request.ProjectDirectory },
+            Settings = request.Settings,
             PinnedResolved = pinned?.Resolved,
-            NpmRegistry = npmRegistry,
             // The lock pins what a remote source may serve, unless the item pins something else
             // itself. A local file is the user's own: its change is a change of the lock.
-            Sha256 = item.Sha256 ?? (handle is LocalModelHandle ? null : pinned?.Sha256),
+            Sha256 = item.Sha256 ?? (handle.IsLocalFile ? null : pinned?.Sha256),
             Offline = request.Offline,
             Log = _log,
         };
@@ -195,7 +192,7 @@ public sealed partial class ModelRestorer
             // A locked remote model whose content the cache holds needs no source and no network:
             // the lock says what it resolved to, the content address says it is that content.
             // (Unless the locked licence came from License metadata the item no longer has.)
-            artifact = handle is not LocalModelHandle && item.Sha256 == null && pinned is { Converter: null } && cache.TryGetBlob(pinned.Sha256) is { } blob
+            artifact = !handle.IsLocalFile && item.Sha256 == null && pinned is { Converter: null } && cache.TryGetBlob(pinned.Sha256) is { } blob
                        && (pinned.LicenseSource != RestoredLicense.MetadataSource || item.License != null)
                 ? LicenseDetails.Recall(cache, pinned, blob)
                 : await _sources.FetchAsync(handle, context, cancellationToken).ConfigureAwait(false);
@@ -223,7 +220,7 @@ public sealed partial class ModelRestorer
         var outputFolder = request.OutputFolder.Replace('\\', '/').Trim('/');
         var targetPath = (outputFolder.Length == 0 ? "" : outputFolder + "/") + name + ".onnx";
         var resourceName = embed ? $"{ns}.{name}.onnx" : null;
-        if (handle is not LocalModelHandle)
+        if (!handle.IsLocalFile)
             LicenseDetails.Remember(cache, artifact);
         var license = RestoredLicense.Resolve(item.License, artifact);
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ModelRefs.Core.Caching;
+using ModelRefs.Core.Sources;
 
 namespace ModelRefs.Core.Restore;
 
@@ -15,7 +16,7 @@ internal sealed record NoOpState(string InputsHash, IReadOnlyList<NoOpModel> Mod
 {
     public const string FileName = "restore.noop.json";
 
-    public static string ComputeInputsHash(IReadOnlyList<ModelReference> items, RestoreRequest request, string npmRegistry, string cacheRoot, string lockPath)
+    public static string ComputeInputsHash(IReadOnlyList<ModelReference> items, RestoreRequest request, ModelSources sources, string cacheRoot, string lockPath)
     {
         var text = new StringBuilder();
         var tool = typeof(NoOpState).Assembly;
@@ -24,14 +25,14 @@ internal sealed record NoOpState(string InputsHash, IReadOnlyList<NoOpModel> Mod
         text.Append("obj=").Append(request.IntermediatePath).Append('\n');
         text.Append("namespace=").Append(request.DefaultNamespace).Append('\n');
         text.Append("output=").Append(request.OutputFolder).Append('\n');
-        text.Append("npm=").Append(npmRegistry).Append('\n');
         text.Append("cache=").Append(cacheRoot).Append('\n');
         text.Append("locked=").Append(request.LockedMode).Append('\n');
-        // Project settings that change what a hub source produces (torchhub: trust, endpoints, Python, verifier).
-        var sources = request.Sources;
-        text.Append("sources=").AppendJoin(';', sources.TrustedOwners).Append('|').Append(sources.Python).Append('|')
-            .Append(sources.GitHubUrl).Append('|').Append(sources.GitHubApiUrl).Append('|').Append(sources.TfHubUrl).Append('|')
-            .Append(sources.OnnxVerifier).Append('\n');
+        // Every declared setting (endpoints, trust, Python, verifier…) and what the sources read
+        // from the project besides them (npm: the registry of its .npmrc files).
+        foreach (var setting in sources.Settings)
+            text.Append("setting=").Append(setting.Property).Append('=').Append(request.Settings.Get(setting)).Append('\n');
+        foreach (var inputs in sources.DescribeProjectInputs(request.Settings))
+            text.Append("source=").Append(inputs).Append('\n');
         foreach (var item in items)
         {
             text.Append("item=").Append(item.Include).Append('|').Append(item.Line);

@@ -1,3 +1,5 @@
+using ModelRefs.Core.Configuration;
+
 namespace ModelRefs.Core.Restore;
 
 /// <summary>Everything a restore of one project needs besides its items.</summary>
@@ -14,9 +16,6 @@ public sealed record RestoreRequest
     /// <summary>Folder under the app's base directory where models are deployed.</summary>
     public string OutputFolder { get; init; } = "models";
 
-    /// <summary>npm registry base URL; null: the one npm is configured with.</summary>
-    public string? NpmRegistry { get; init; }
-
     public bool Offline { get; init; }
 
     /// <summary>Fail instead of changing the lock file (<c>ModelRefsLockedMode</c>).</summary>
@@ -30,8 +29,31 @@ public sealed record RestoreRequest
     /// <summary>Root of the global cache; null: MODELREFS_HOME or ~/.modelrefs.</summary>
     public string? CacheRoot { get; init; }
 
-    /// <summary>Hub endpoints, trusted owners, Python: what sources read besides the item.</summary>
-    public Sources.SourceSettings Sources { get; init; } = Core.Sources.SourceSettings.Default;
+    /// <summary>The sources' settings (hub endpoints, trusted owners, Python): what they read besides the item.</summary>
+    public SettingValues Settings { get; init; } = SettingValues.Default;
 
     public string ProjectDirectory => Path.GetDirectoryName(Path.GetFullPath(ProjectFile))!;
+
+    /// <summary>
+    /// A request from the project's settings as a build host has them (MSBuild property → value):
+    /// <see cref="RestoreSettings"/> become the typed properties, and every value stays in
+    /// <see cref="Settings"/> for the sources. Throws <see cref="FormatException"/> for a boolean
+    /// setting that is not a boolean.
+    /// </summary>
+    public static RestoreRequest FromSettings(string projectFile, string intermediatePath, string defaultNamespace, SettingValues settings)
+    {
+        var projectDirectory = Path.GetDirectoryName(Path.GetFullPath(projectFile))!;
+        return new RestoreRequest
+        {
+            ProjectFile = projectFile,
+            IntermediatePath = Path.GetFullPath(intermediatePath, projectDirectory),
+            DefaultNamespace = defaultNamespace,
+            OutputFolder = settings.Get(RestoreSettings.OutputFolder) ?? "models",
+            Offline = settings.GetBool(RestoreSettings.Offline),
+            LockedMode = settings.GetBool(RestoreSettings.LockedMode),
+            LockFilePath = settings.Get(RestoreSettings.LockFilePath) is { } lockFile ? Path.GetFullPath(lockFile, projectDirectory) : null,
+            CacheRoot = settings.Get(RestoreSettings.Home),
+            Settings = settings.ForProject(projectDirectory),
+        };
+    }
 }

@@ -5,7 +5,6 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Handles;
 
 namespace ModelRefs.Core.Sources;
 

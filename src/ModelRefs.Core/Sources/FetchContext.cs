@@ -1,7 +1,6 @@
 using ModelRefs.Core.Caching;
+using ModelRefs.Core.Configuration;
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Handles;
-using ModelRefs.Core.Sources.Npm;
 
 namespace ModelRefs.Core.Sources;
 
@@ -18,9 +17,6 @@ public sealed class FetchContext
 
     /// <summary>Injected so that hosts share one client and tests can point it anywhere.</summary>
     public HttpClient Http { get; }
-
-    /// <summary>npm registry base URL; see <see cref="NpmRegistry.Resolve(string)"/>.</summary>
-    public string NpmRegistry { get; init; } = Npm.NpmRegistry.DefaultUrl;
 
     /// <summary>The item's expected SHA-256 (hex), from its metadata or the lock; null when not pinned.</summary>
     public string? Sha256 { get; init; }
@@ -50,8 +46,8 @@ public sealed class FetchContext
     /// </summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Project-wide settings (hub endpoints, trusted owners, Python).</summary>
-    public SourceSettings Settings { get; init; } = SourceSettings.Default;
+    /// <summary>Project-wide settings (hub endpoints, trusted owners, Python), read through each source's <c>&lt;Hub&gt;Settings</c>.</summary>
+    public SettingValues Settings { get; init; } = SettingValues.Default;
 
     /// <summary>
     /// What models.lock.json recorded for this handle (its <c>resolved</c> value), so a source can

@@ -1,18 +1,49 @@
-using ModelRefs.Core.Handles;
-
+using ModelRefs.Core.Configuration;
 namespace ModelRefs.Core.Sources;
 
-/// <summary>Fetches the artifact a handle names, verified, into the cache (or in place for local files).</summary>
+/// <summary>
+/// One kind of model origin (a hub, a registry, a plain URL, a local file), and everything that
+/// is particular to it: how its handles are written and parsed, which settings it reads, and how
+/// it fetches. Each lives in its own folder under <c>Sources/</c> and is registered once in
+/// <see cref="ModelSources.Default"/>; nothing outside its folder spells its scheme.
+/// </summary>
 public interface IModelSource
 {
-    bool CanFetch(ModelHandle handle);
+    /// <summary>The scheme of the handles it parses (<c>npm</c>, <c>tfhub</c>; <c>local</c> for paths), used in messages and as <see cref="ModelHandle.Scheme"/>.</summary>
+    string Scheme { get; }
+
+    /// <summary>How its handles are written, for the message that lists the supported forms.</summary>
+    string HandleForms { get; }
+
+    /// <summary>The MSBuild properties it reads (see <see cref="Setting"/>).</summary>
+    IReadOnlyList<Setting> Settings { get; }
+
+    /// <summary>
+    /// The handle when <paramref name="include"/> is one of this source's (by its scheme, or a URL
+    /// this source claims, such as a tfhub.dev URL), else null. Throws
+    /// <see cref="Diagnostics.ModelRefsException"/> (MR0001) when it is this source's but malformed.
+    /// </summary>
+    ModelHandle? TryParse(HandleText include);
 
     /// <summary>
     /// Throws <see cref="Diagnostics.ModelRefsException"/> for every expected failure (missing file,
     /// download error, hash or integrity mismatch, offline and not cached).
     /// </summary>
     Task<FetchedArtifact> FetchAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Inputs besides the settings that change what this source fetches for a project (npm: the
+    /// registry its .npmrc files name), for the no-op restore's hash; null when there are none.
+    /// </summary>
+    string? DescribeProjectInputs(SettingValues settings) => null;
 }
+
+/// <summary>An Include split at its scheme, as the registry hands it to each source.</summary>
+/// <param name="Text">The whole Include, trimmed.</param>
+/// <param name="Scheme">The scheme, lower-case, without ':'; null when there is none (a path).</param>
+/// <param name="Rest">What follows <c>scheme:</c>; the whole text when there is no scheme.</param>
+/// <param name="ProjectDirectory">The project folder, for relative paths.</param>
+public sealed record HandleText(string Text, string? Scheme, string Rest, string ProjectDirectory);
 
 /// <summary>A fetched, verified artifact.</summary>
 /// <param name="Path">The verified file: a blob in the cache, or the local file itself.</param>

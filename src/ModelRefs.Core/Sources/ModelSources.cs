@@ -1,5 +1,7 @@
+using ModelRefs.Core.Configuration;
+using System.Text.RegularExpressions;
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Handles;
+using ModelRefs.Core.Restore;
 using ModelRefs.Core.Sources.Https;
 using ModelRefs.Core.Sources.Local;
 using ModelRefs.Core.Sources.Npm;
@@ -8,25 +10,85 @@ using ModelRefs.Core.Sources.TorchHub;
 
 namespace ModelRefs.Core.Sources;
 
-/// <summary>Dispatches a handle to the source that understands it.</summary>
-public sealed class ModelSources : IModelSource
+/// <summary>
+/// The table of sources: parses an Include with the first source that claims it, lists every
+/// declared setting, and dispatches a fetch to the source of the handle's scheme.
+/// </summary>
+public sealed partial class ModelSources
 {
     private readonly IReadOnlyList<IModelSource> _sources;
 
-    public ModelSources(IEnumerable<IModelSource> sources) => _sources = sources.ToArray();
+    /// <param name="sources">In the order they are asked to parse an Include; the first that claims it wins.</param>
+    public ModelSources(IEnumerable<IModelSource> sources)
+    {
+        _sources = sources.ToArray();
+        SupportedForms = _sources.Count == 0 ? "" : _sources.Count == 1 ? _sources[0].HandleForms
+            : string.Join(", ", _sources.Take(_sources.Count - 1).Select(s => s.HandleForms)) + ", or " + _sources[^1].HandleForms;
+        Settings = RestoreSettings.All.Concat(_sources.SelectMany(s => s.Settings))
+            .DistinctBy(s => s.Property, StringComparer.OrdinalIgnoreCase).ToArray();
+    }
 
-    /// <summary>Local files, https downloads, npm packages, TF Hub models and PyTorch Hub entrypoints (exported to ONNX).</summary>
-    public static ModelSources Default { get; } = new([new LocalModelSource(), new HttpsModelSource(), new NpmModelSource(), new TfHubModelSource(), new TorchHubModelSource()]);
+    /// <summary>
+    /// Every source of this version, one line each. A source that claims URLs of another scheme
+    /// (TF Hub claims tfhub.dev and Kaggle URLs) comes before that scheme's own source.
+    /// </summary>
+    public static ModelSources Default { get; } = new(
+    [
+        new LocalModelSource(),
+        new NpmModelSource(),
+        new TorchHubModelSource(),
+        new TfHubModelSource(),
+        new HttpsModelSource(),
+    ]);
 
-    public bool CanFetch(ModelHandle handle) => _sources.Any(s => s.CanFetch(handle));
+    /// <summary>The handle forms of every source, for messages: "a local path (…), npm:…, or https://…".</summary>
+    public string SupportedForms { get; }
+
+    /// <summary>Every setting restore and the sources read, each once (restore's own first).</summary>
+    public IReadOnlyList<Setting> Settings { get; }
+
+    public IReadOnlyList<IModelSource> Sources => _sources;
+
+    // Schemes that name hubs this version does not support yet, so their handles get a clear
+    // answer instead of "unknown scheme". Each leaves this list when its source is registered.
+    private static readonly string[] PlannedSchemes = ["hf", "oci"];
+
+    // A scheme is two or more characters before ':' so that Windows drive letters (C:\…) stay paths.
+    [GeneratedRegex(@"^(?<scheme>[A-Za-z][A-Za-z0-9+.\-]+):", RegexOptions.CultureInvariant)]
+    private static partial Regex SchemePattern();
+
+    /// <summary>Parses an Include. Throws <see cref="ModelRefsException"/> (MR0001) when it is not a valid handle.</summary>
+    public ModelHandle Parse(string include, string projectDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(projectDirectory);
+        var text = (include ?? "").Trim();
+        if (text.Length == 0)
+            throw ModelHandle.Invalid(include ?? "", "the Include is empty. Write " + SupportedForms + ".");
+
+        var match = SchemePattern().Match(text);
+        var scheme = match.Success ? match.Groups["scheme"].Value.ToLowerInvariant() : null;
+        var parts = new HandleText(text, scheme, match.Success ? text[match.Length..] : text, projectDirectory);
+        foreach (var source in _sources)
+            if (source.TryParse(parts) is { } handle)
+                return handle;
+
+        if (scheme is not null && Array.IndexOf(PlannedSchemes, scheme) >= 0)
+            throw ModelHandle.Invalid(text, $"'{scheme}:' handles are not supported by this version of ModelRefs yet. " +
+                $"Supported now: {SupportedForms}. Until then, export the model to ONNX and reference the file.");
+        throw ModelHandle.Invalid(text, $"the scheme '{scheme}:' is not known. Write {SupportedForms}.");
+    }
 
     public Task<FetchedArtifact> FetchAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handle);
         ArgumentNullException.ThrowIfNull(context);
-        var source = _sources.FirstOrDefault(s => s.CanFetch(handle))
+        var source = _sources.FirstOrDefault(s => s.Scheme == handle.Scheme)
             ?? throw new ModelRefsException(RestoreDiagnostics.InvalidHandle,
-                $"Model '{handle.Text}': no source can fetch '{handle.Scheme}' handles in this version. Write {ModelHandle.SupportedForms}.");
+                $"Model '{handle.Text}': no source can fetch '{handle.Scheme}' handles in this version. Write {SupportedForms}.");
         return source.FetchAsync(handle, context, cancellationToken);
     }
+
+    /// <summary>What the sources add to the no-op restore's hash for a project (see <see cref="IModelSource.DescribeProjectInputs"/>).</summary>
+    public IEnumerable<string> DescribeProjectInputs(SettingValues settings) =>
+        _sources.Select(s => s.DescribeProjectInputs(settings) is { } inputs ? s.Scheme + "=" + inputs : null).OfType<string>();
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using ModelRefs.Core.Caching;
-using ModelRefs.Core.Handles;
 using ModelRefs.Core.Sources;
 
 namespace ModelRefs.Core.Tests.Downloads;

@@ -333,7 +333,7 @@ public class DownloadFaultTests
             response.StallAfterBodyBytes = 100_000;
             return response;
         });
-        var handle = ModelRefs.Core.Handles.ModelHandle.Parse(url, test.Temp.Path);
+        var handle = ModelRefs.Core.Sources.ModelHandle.Parse(url, test.Temp.Path);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             ModelSources.Default.FetchAsync(handle, test.Context(http: NoAutoRedirect), cts.Token));

@@ -1,5 +1,10 @@
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Handles;
+using ModelRefs.Core.Sources;
+using ModelRefs.Core.Sources.Https;
+using ModelRefs.Core.Sources.Local;
+using ModelRefs.Core.Sources.Npm;
+using ModelRefs.Core.Sources.TfHub;
 
 namespace ModelRefs.Core.Tests.Handles;
 

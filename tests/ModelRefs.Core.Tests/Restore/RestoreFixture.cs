@@ -1,3 +1,5 @@
+using ModelRefs.Core.Sources.Npm;
+using ModelRefs.Core.Configuration;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
@@ -37,7 +39,8 @@ internal sealed class RestoreFixture : IDisposable
         CacheRoot = CacheRoot,
         LockedMode = lockedMode,
         Offline = offline,
-        NpmRegistry = npmRegistry ?? "http://127.0.0.1:9/", // nothing listens there: a test that needs npm passes its registry
+        // Nothing listens on port 9: a test that needs npm passes its registry.
+        Settings = new SettingValues { [NpmSettings.Registry] = npmRegistry ?? "http://127.0.0.1:9/" },
     };
 
     public Task<RestoreResult> RestoreAsync(RestoreRequest request, params ModelReference[] items) =>

@@ -1,5 +1,6 @@
+using ModelRefs.Core.Sources.Npm;
+using ModelRefs.Core.Configuration;
 using ModelRefs.Core.Caching;
-using ModelRefs.Core.Handles;
 using ModelRefs.Core.Sources;
 using ModelRefs.TestSupport;
 
@@ -32,7 +33,7 @@ internal sealed class SourceTestContext : IDisposable
         {
             Sha256 = sha256,
             Offline = offline,
-            NpmRegistry = npmRegistry ?? "http://127.0.0.1:9/",
+            Settings = new SettingValues { [NpmSettings.Registry] = npmRegistry ?? "http://127.0.0.1:9/" },
             Log = message => { lock (Log) Log.Add(message); },
             Download = download ?? FastRetries,
             Credentials = credentials ?? Credentials.None,

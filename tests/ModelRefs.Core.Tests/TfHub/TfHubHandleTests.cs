@@ -1,5 +1,7 @@
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Handles;
+using ModelRefs.Core.Sources;
+using ModelRefs.Core.Sources.Https;
+using ModelRefs.Core.Sources.TfHub;
 
 namespace ModelRefs.Core.Tests.TfHub;
 

@@ -1,10 +1,11 @@
+using ModelRefs.Core.Conversion;
+using ModelRefs.Core.Configuration;
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text;
 using ModelRefs.Core.Conversion.SavedModel;
 using ModelRefs.Core.Conversion.TfJs;
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Handles;
 using ModelRefs.Core.Onnx;
 using ModelRefs.Core.Sources;
 using ModelRefs.Core.Sources.TfHub;
@@ -45,7 +46,7 @@ public sealed class TfHubSourceTests : IDisposable
             Sha256 = sha256,
             Metadata = metadata,
             PinnedResolved = pinnedResolved,
-            Settings = new SourceSettings { TfHubUrl = _hub.Url, Python = python ?? _test.Temp.Combine("no-such-python3") },
+            Settings = new SettingValues { [TfHubSettings.Url] = _hub.Url, [ConversionSettings.Python] = python ?? _test.Temp.Combine("no-such-python3") },
         };
     }
 

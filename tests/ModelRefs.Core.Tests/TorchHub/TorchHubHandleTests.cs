@@ -1,5 +1,5 @@
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Handles;
+using ModelRefs.Core.Sources;
 
 namespace ModelRefs.Core.Tests.TorchHub;
 

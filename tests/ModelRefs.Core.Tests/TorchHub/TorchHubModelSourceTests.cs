@@ -1,3 +1,5 @@
+using ModelRefs.Core.Conversion;
+using ModelRefs.Core.Configuration;
 using System.Security.Cryptography;
 using ModelRefs.Core.Conversion.Torch;
 using ModelRefs.Core.Diagnostics;
@@ -23,7 +25,13 @@ public class TorchHubModelSourceTests
         return new FetchContext(test.Cache, Http)
         {
             Metadata = metadata,
-            Settings = new SourceSettings { GitHubUrl = test.GitHub.WebUrl, GitHubApiUrl = test.GitHub.ApiUrl, Python = HubRepoFixture.Python, ProjectDirectory = projectDirectory },
+            Settings = new SettingValues
+            {
+                [TorchHubSettings.GitHubUrl] = test.GitHub.WebUrl,
+                [TorchHubSettings.GitHubApiUrl] = test.GitHub.ApiUrl,
+                [ConversionSettings.Python] = HubRepoFixture.Python,
+                ProjectDirectory = projectDirectory,
+            },
             PinnedResolved = pinned,
             Sha256 = sha256,
             Offline = offline,

@@ -1,6 +1,5 @@
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Conversion.Torch;
-using ModelRefs.Core.Handles;
 using ModelRefs.Core.Sources;
 using ModelRefs.Core.Sources.TorchHub;
 using ModelRefs.TestSupport;

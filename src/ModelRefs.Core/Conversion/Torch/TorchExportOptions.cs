@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Handles;
+using ModelRefs.Core.Sources;
+using ModelRefs.Core.Sources.TorchHub;
 
 namespace ModelRefs.Core.Conversion.Torch;
 

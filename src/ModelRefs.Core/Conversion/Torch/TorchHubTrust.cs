@@ -1,5 +1,4 @@
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Handles;
 using ModelRefs.Core.Sources.TorchHub;
 
 namespace ModelRefs.Core.Conversion.Torch;

@@ -1,13 +1,20 @@
 using ModelRefs.Core.Caching;
+using ModelRefs.Core.Configuration;
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Handles;
 
 namespace ModelRefs.Core.Sources.Https;
 
 /// <summary>A plain download, streamed into the cache and verified against its pinned SHA-256.</summary>
 public sealed class HttpsModelSource : IModelSource
 {
-    public bool CanFetch(ModelHandle handle) => handle is HttpsModelHandle;
+    public string Scheme => "https";
+
+    public string HandleForms => "https://host/path/model.onnx";
+
+    public IReadOnlyList<Setting> Settings => [];
+
+    public ModelHandle? TryParse(HandleText include) =>
+        include.Scheme is "https" or "http" ? HttpsModelHandle.Create(include.Text) : null;
 
     internal static string RefKey(HttpsModelHandle handle) => "https|" + handle.Uri.AbsoluteUri;
 

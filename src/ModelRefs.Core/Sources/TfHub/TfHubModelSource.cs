@@ -1,3 +1,4 @@
+using ModelRefs.Core.Configuration;
 using ModelRefs.Core.Archives;
 using System.Globalization;
 using System.Net;
@@ -9,7 +10,6 @@ using ModelRefs.Core.Conversion;
 using ModelRefs.Core.Conversion.SavedModel;
 using ModelRefs.Core.Conversion.TfJs;
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Handles;
 using ModelRefs.Core.Onnx;
 using ModelRefs.Core.Sources.TorchHub;
 
@@ -34,7 +34,20 @@ public sealed partial class TfHubModelSource : IModelSource
 
     public TarExtractionLimits Limits { get; }
 
-    public bool CanFetch(ModelHandle handle) => handle is TfHubModelHandle;
+    public string Scheme => "tfhub";
+
+    public string HandleForms => "tfhub:<publisher>/<model>[/<variation>…]/<version> (also as a https://tfhub.dev/… or https://www.kaggle.com/models/… URL)";
+
+    public IReadOnlyList<Setting> Settings => [TfHubSettings.Url, ConversionSettings.Python];
+
+    /// <summary><c>tfhub:</c> handles, and tfhub.dev and Kaggle model URLs, which name the same models (contract.md).</summary>
+    public ModelHandle? TryParse(HandleText include) => include.Scheme switch
+    {
+        "tfhub" => TfHubModelHandle.Create(include.Text, include.Rest),
+        "https" or "http" when Uri.TryCreate(include.Text, UriKind.Absolute, out var uri) && TfHubModelHandle.IsHubUrl(uri)
+            => TfHubModelHandle.CreateFromUrl(include.Text, uri),
+        _ => null,
+    };
 
     /// <summary>The cache folder for extracted TF Hub archives.</summary>
     public static string Root(ModelCache cache) => Path.Combine(cache.Root, "tfhub");
@@ -93,7 +106,7 @@ public sealed partial class TfHubModelSource : IModelSource
         var hub = handle as TfHubModelHandle ?? throw new ArgumentException("not a tfhub: handle", nameof(handle));
         var format = ResolveFormat(hub, context.GetMetadata("Format"));
         var opset = Opset(hub, context, format);
-        var baseUrl = BaseUrl(context.Settings.TfHubUrl);
+        var baseUrl = BaseUrl(context.Settings.Get(TfHubSettings.Url));
 
         var archive = await GetArchiveAsync(hub, context, baseUrl, format, cancellationToken).ConfigureAwait(false);
         return format switch
@@ -373,7 +386,7 @@ public sealed partial class TfHubModelSource : IModelSource
             ", so there is nothing to call. Use Format=\"tfjs\" when the model has a TF.js variant.");
         context.Log($"{hub.Text}: SavedModel {serving.Describe()}");
 
-        var probe = Tf2OnnxRunner.Find(context.Settings.Python);
+        var probe = Tf2OnnxRunner.Find(context.Settings.Get(ConversionSettings.Python));
         if (probe.Interpreter is not { } python)
             throw new ModelRefsException(RestoreDiagnostics.SavedModelConverterMissing,
                 $"Model '{hub.Text}': the SavedModel (version {archive.Version}, {serving.Describe()}) is converted to ONNX by tf2onnx, and no Python " +

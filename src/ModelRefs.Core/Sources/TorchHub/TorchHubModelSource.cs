@@ -1,9 +1,10 @@
+using ModelRefs.Core.Configuration;
+using ModelRefs.Core.Conversion;
 using System.Security.Cryptography;
 using System.Text;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Conversion.Torch;
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Handles;
 
 namespace ModelRefs.Core.Sources.TorchHub;
 
@@ -28,7 +29,7 @@ public sealed class TorchHubModelSource : IModelSource
     private readonly TimeSpan _exportTimeout;
 
     /// <param name="runner">Runs exported models for the check against torch; null: the
-    /// <see cref="DotNetOnnxVerifier"/> named by <see cref="SourceSettings.OnnxVerifier"/>, if any.</param>
+    /// <see cref="DotNetOnnxVerifier"/> named by <see cref="TorchHubSettings.OnnxVerifier"/>, if any.</param>
     /// <param name="exportTimeout">How long an export may run; null: 30 minutes.</param>
     public TorchHubModelSource(IOnnxReferenceRunner? runner = null, TimeSpan? exportTimeout = null)
     {
@@ -36,7 +37,17 @@ public sealed class TorchHubModelSource : IModelSource
         _exportTimeout = exportTimeout ?? TimeSpan.FromMinutes(30);
     }
 
-    public bool CanFetch(ModelHandle handle) => handle is TorchHubModelHandle;
+    public string Scheme => "torchhub";
+
+    public string HandleForms => "torchhub:<owner>/<repo>[:<ref>]/<entrypoint>";
+
+    public IReadOnlyList<Setting> Settings =>
+    [
+        TorchHubSettings.TrustedOwners, TorchHubSettings.GitHubUrl, TorchHubSettings.GitHubApiUrl, ConversionSettings.Python,
+        TorchHubSettings.OnnxVerifier, TorchHubSettings.NuGetPackageRoot,
+    ];
+
+    public ModelHandle? TryParse(HandleText include) => include.Scheme == "torchhub" ? TorchHubModelHandle.Create(include.Text, include.Rest) : null;
 
     public async Task<FetchedArtifact> FetchAsync(ModelHandle modelHandle, FetchContext context, CancellationToken cancellationToken = default)
     {
@@ -45,7 +56,7 @@ public sealed class TorchHubModelSource : IModelSource
         var handle = modelHandle as TorchHubModelHandle
             ?? throw new ArgumentException($"{modelHandle.Text} is not a torchhub: handle.", nameof(modelHandle));
         var settings = context.Settings;
-        var trustedOwners = settings.TrustedOwners.Count == 0 ? null : string.Join(";", settings.TrustedOwners);
+        var trustedOwners = settings.Get(TorchHubSettings.TrustedOwners);
 
         // Everything that can be checked without the network is checked first.
         var options = TorchExportOptions.Parse(handle, context.GetMetadata("Args"), context.GetMetadata("InputShape"),
@@ -67,7 +78,7 @@ public sealed class TorchHubModelSource : IModelSource
             var pinnedLocal = context.PinnedResolved?.EndsWith("/hubconf.py#" + handle.Entry, StringComparison.Ordinal) == true;
             var lockedCommit = pinnedLocal ? null : LockedCommit(handle, context.PinnedResolved);
             var expected = pinnedLocal ? null : context.ExpectedSha256(handle);
-            var source = new TorchHubSource(GitHubEndpoints.FromEnvironment(settings.GitHubUrl, settings.GitHubApiUrl));
+            var source = new TorchHubSource(GitHubEndpoints.FromEnvironment(settings.Get(TorchHubSettings.GitHubUrl), settings.Get(TorchHubSettings.GitHubApiUrl)));
             var resolution = await source.ResolveAsync(handle, context, lockedCommit, cancellationToken).ConfigureAwait(false);
             checkout = await source.FetchAsync(resolution, context, cancellationToken).ConfigureAwait(false);
             listing = await TreeListing.AddToCacheAsync(checkout.Directory, context.Cache, cancellationToken).ConfigureAwait(false);
@@ -82,14 +93,14 @@ public sealed class TorchHubModelSource : IModelSource
         var hubconf = HubconfReader.Read(checkout.Directory);
         var entrypoint = HubconfReader.RequireEntrypoint(checkout, hubconf);
 
-        var runner = _runner ?? (settings.OnnxVerifier is { } verifier
-            ? new DotNetOnnxVerifier(verifier, settings.NuGetPackageRoot, settings.DotNetHost)
+        var runner = _runner ?? (settings.Get(TorchHubSettings.OnnxVerifier) is { } verifier
+            ? new DotNetOnnxVerifier(verifier, settings.Get(TorchHubSettings.NuGetPackageRoot))
             : null);
         if (runner is null)
             context.Log($"ModelRefs: {handle.Text}: no ONNX verifier is configured (ModelRefsOnnxVerifier), so the export is not checked against torch");
         var exporter = new TorchExporter(context.Cache, new TorchExporterSettings
         {
-            Python = settings.Python,
+            Python = settings.Get(ConversionSettings.Python),
             TrustedOwners = trustedOwners,
             Verifier = runner,
             Timeout = _exportTimeout,

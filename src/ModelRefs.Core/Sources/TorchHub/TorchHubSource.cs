@@ -6,7 +6,6 @@ using System.Text;
 using System.Text.Json;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Handles;
 
 namespace ModelRefs.Core.Sources.TorchHub;
 

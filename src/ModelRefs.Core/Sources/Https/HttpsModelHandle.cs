@@ -1,4 +1,4 @@
-namespace ModelRefs.Core.Handles;
+namespace ModelRefs.Core.Sources.Https;
 
 /// <summary>A plain download over HTTPS; its <c>Sha256</c> metadata (or the lock) pins the content.</summary>
 public sealed class HttpsModelHandle : ModelHandle

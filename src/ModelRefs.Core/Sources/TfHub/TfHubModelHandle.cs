@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace ModelRefs.Core.Handles;
+namespace ModelRefs.Core.Sources.TfHub;
 
 /// <summary>The formats a TF Hub model can be downloaded in (the <c>Format</c> metadata).</summary>
 public enum TfHubFormat

@@ -1,4 +1,4 @@
-namespace ModelRefs.Core.Handles;
+namespace ModelRefs.Core.Sources.Local;
 
 /// <summary>A model file on disk: no download, still hashed and locked.</summary>
 public sealed class LocalModelHandle : ModelHandle
@@ -10,6 +10,8 @@ public sealed class LocalModelHandle : ModelHandle
     public string FullPath { get; }
 
     public override string Scheme => "local";
+
+    public override bool IsLocalFile => true;
 
     internal static LocalModelHandle Create(string include, string path, string projectDirectory)
     {

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace ModelRefs.Core.Handles;
+namespace ModelRefs.Core.Sources.Npm;
 
 /// <summary><c>npm:&lt;package&gt;@&lt;exact version&gt;/&lt;path inside the package&gt;</c>.</summary>
 public sealed class NpmModelHandle : ModelHandle

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace ModelRefs.Core.Handles;
+namespace ModelRefs.Core.Sources.TorchHub;
 
 /// <summary>
 /// <c>torchhub:&lt;owner&gt;/&lt;repo&gt;[:&lt;ref&gt;]/&lt;entrypoint&gt;</c>: a PyTorch Hub entrypoint of a

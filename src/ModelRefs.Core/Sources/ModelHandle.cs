@@ -1,0 +1,51 @@
+using ModelRefs.Core.Diagnostics;
+using ModelRefs.Core.Handles;
+
+namespace ModelRefs.Core.Sources;
+
+/// <summary>
+/// A parsed <c>ModelReference</c> Include. Each source (<see cref="IModelSource"/>) has its own sealed handle type beside it.
+/// </summary>
+public abstract class ModelHandle : IEquatable<ModelHandle>
+{
+    private protected ModelHandle(string text, string fileName)
+    {
+        Text = text;
+        FileName = fileName;
+        DefaultName = IdentifierNames.ToPascalCase(Path.GetFileNameWithoutExtension(fileName));
+    }
+
+    /// <summary>The normalised handle, as written to the lock file and in messages.</summary>
+    public string Text { get; }
+
+    /// <summary>The artifact's file name (last segment of the path or URL).</summary>
+    public string FileName { get; }
+
+    /// <summary>PascalCase of <see cref="FileName"/> without extension; always a valid C# identifier.</summary>
+    public string DefaultName { get; }
+
+    /// <summary>Scheme name used in messages and cache keys: <c>local</c>, <c>https</c>, <c>npm</c>.</summary>
+    public abstract string Scheme { get; }
+
+    /// <summary>
+    /// True for a file of the project's own (a local path): its content is whatever the file holds,
+    /// so a change is a change of the lock, and nothing about it is remembered in the cache. Remote
+    /// handles are pinned by the lock.
+    /// </summary>
+    public virtual bool IsLocalFile => false;
+
+    /// <summary>Parses an Include with the <see cref="ModelSources.Default"/> sources. Throws <see cref="ModelRefsException"/> (MR0001) when it is not a valid handle.</summary>
+    public static ModelHandle Parse(string include, string projectDirectory) => ModelSources.Default.Parse(include, projectDirectory);
+
+    internal static ModelRefsException Invalid(string include, string what) =>
+        new(RestoreDiagnostics.InvalidHandle, $"Model '{include}': {what}");
+
+    public override string ToString() => Text;
+
+    public bool Equals(ModelHandle? other) =>
+        other is not null && other.GetType() == GetType() && string.Equals(other.Text, Text, StringComparison.Ordinal);
+
+    public override bool Equals(object? obj) => Equals(obj as ModelHandle);
+
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Text);
+}
