@@ -53,15 +53,15 @@ public sealed class LicenseEndToEndTests(PackedPackages packages)
         Assert.True(strict.ExitCode != 0, strict.Output);
         AssertDiagnostic(strict.Output, "Program.cs(3,17): error MR1001");
 
-        // Up to date: the restore task is skipped, and the notices are still deployed, to the
-        // output and the publish folder.
+        // Up to date: the restore is a no-op (its record in obj/ is not rewritten), and the notices
+        // are still deployed, to the output and the publish folder.
         File.Delete(notices);
-        var results = Directory.GetFiles(Path.Combine(app.Directory, "obj"), "restore.results", SearchOption.AllDirectories).Single();
-        var restoredAt = File.GetLastWriteTimeUtc(results);
+        var noOpRecord = Directory.GetFiles(Path.Combine(app.Directory, "obj"), "restore.noop.json", SearchOption.AllDirectories).Single();
+        var restoredAt = File.GetLastWriteTimeUtc(noOpRecord);
         using var publishDir = new TempDirectory();
         var publish = app.Publish(publishDir.Path);
         Assert.True(publish.ExitCode == 0, publish.Output);
-        Assert.Equal(restoredAt, File.GetLastWriteTimeUtc(results)); // the restore task did not run
+        Assert.Equal(restoredAt, File.GetLastWriteTimeUtc(noOpRecord)); // the restore was a no-op
         AssertNotices(notices);
         AssertNotices(Path.Combine(publishDir.Path, "THIRD-PARTY-NOTICES.models.txt"));
     }

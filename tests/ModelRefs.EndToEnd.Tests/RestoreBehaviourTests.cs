@@ -27,10 +27,12 @@ public sealed class RestoreBehaviourTests(PackedPackages packages)
         Assert.Contains("/vad-web-0.0.31.tgz#dist/silero_vad_v5.onnx", lockText);
         var lockBytes = File.ReadAllBytes(app.LockFile);
 
-        // Up to date: MSBuild skips the restore task altogether, and the lock is untouched.
+        // Up to date: the restore is a no-op (answered from obj/, no request), and the lock is untouched.
+        var requests = registry.Requests.Count;
         var rebuild = app.Build("-v:n");
         Assert.True(rebuild.ExitCode == 0, rebuild.Output);
-        Assert.Contains("Skipping target \"_ModelRefsRestoreModels\"", rebuild.Output);
+        Assert.Contains("ModelRefs: models are up to date (no-op restore).", rebuild.Output);
+        Assert.Equal(requests, registry.Requests.Count);
         Assert.Equal(lockBytes, File.ReadAllBytes(app.LockFile));
         var lockedRebuild = app.Build("-p:ModelRefsLockedMode=true");
         Assert.True(lockedRebuild.ExitCode == 0, lockedRebuild.Output);

@@ -1,6 +1,6 @@
-namespace ModelRefs.EndToEnd.Tests;
+namespace ModelRefs.TestSupport;
 
-internal static class RepoPaths
+public static class RepoPaths
 {
     /// <summary>The repo root: the folder above the test assembly that holds ModelRefs.sln.</summary>
     public static string Root { get; } = FindRoot();
