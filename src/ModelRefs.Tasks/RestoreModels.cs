@@ -43,7 +43,8 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
     {
         try
         {
-            var items = ModelReferences.Select(ToModelReference).ToList();
+            var lines = ProjectFileLines.ReadItemLines(ProjectFile, "ModelReference");
+            var items = ModelReferences.Select(item => ToModelReference(item, lines)).ToList();
             var settings = new SettingValues(Settings.Select(s => KeyValuePair.Create(s.ItemSpec, (string?)s.GetMetadata("Value"))));
             RestoreRequest request;
             try
@@ -88,7 +89,7 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
         }
     }
 
-    private ModelReference ToModelReference(ITaskItem item)
+    private static ModelReference ToModelReference(ITaskItem item, IReadOnlyDictionary<string, int> lines)
     {
         // Custom metadata only: well-known metadata such as AccessedTime would change the no-op hash.
         var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -96,7 +97,7 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
             metadata[(string)entry.Key] = (string?)entry.Value ?? "";
         return new ModelReference(item.ItemSpec, metadata)
         {
-            Line = ProjectFileLines.FindItemLine(ProjectFile, "ModelReference", item.ItemSpec),
+            Line = lines.GetValueOrDefault(item.ItemSpec.Trim()),
         };
     }
 

@@ -1,6 +1,6 @@
 using ModelRefs.Benchmarks;
 
-// dotnet run -c Release --project tests/ModelRefs.Benchmarks [vad [rounds] | restore [megabytes]]
+// dotnet run -c Release --project tests/ModelRefs.Benchmarks [vad [rounds] | restore [megabytes | up-to-date]]
 return args.FirstOrDefault() switch
 {
     "restore" => await RestoreBenchmark.RunAsync(args[1..]),

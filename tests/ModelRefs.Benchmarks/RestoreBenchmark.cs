@@ -18,14 +18,19 @@ internal static class RestoreBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var megabytes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
+        // "up-to-date" runs part (2) alone; a number is the size of part (1)'s artifact in MB.
+        var upToDateOnly = args.FirstOrDefault() == "up-to-date";
+        var megabytes = args.Length > 0 && !upToDateOnly ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
         var work = Directory.CreateTempSubdirectory("modelrefs-bench-");
         try
         {
             Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}");
             Console.WriteLine();
-            await ColdRestoreAsync(work.FullName, megabytes);
-            Console.WriteLine();
+            if (!upToDateOnly)
+            {
+                await ColdRestoreAsync(work.FullName, megabytes);
+                Console.WriteLine();
+            }
             UpToDateBuild(work.FullName);
             return 0;
         }

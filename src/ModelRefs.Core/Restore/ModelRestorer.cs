@@ -33,7 +33,6 @@ public sealed partial class ModelRestorer
     {
         var cache = new ModelCache(request.CacheRoot);
         request = request with { Settings = request.Settings.ForProject(request.ProjectDirectory) };
-        var credentials = Credentials.FromProcess(request.ProjectDirectory);
         var lockPath = request.ResolvedLockFilePath;
         var noOpPath = Path.Combine(request.IntermediatePath, NoOpState.FileName);
         var noticesPath = Path.Combine(request.IntermediatePath, NoticesWriter.FileName);
@@ -51,6 +50,7 @@ public sealed partial class ModelRestorer
         if (File.Exists(noOpPath))
             File.Delete(noOpPath); // from here on, the obj/ state is not known to be good
 
+        var credentials = Credentials.FromProcess(request.ProjectDirectory);
         var problems = new List<RestoreProblem>();
         LockFile? lockFile;
         try

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Sources;
 
@@ -51,7 +52,7 @@ internal sealed record NoOpState(string InputsHash, IReadOnlyList<NoOpModel> Mod
         {
             if (!File.Exists(path))
                 return null;
-            return JsonSerializer.Deserialize<NoOpState>(File.ReadAllBytes(path));
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), NoOpStateJson.Default.NoOpState);
         }
         catch (Exception ex) when (ex is JsonException or IOException or NotSupportedException)
         {
@@ -76,7 +77,7 @@ internal sealed record NoOpState(string InputsHash, IReadOnlyList<NoOpModel> Mod
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = path + ".tmp";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(this));
+        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(this, NoOpStateJson.Default.NoOpState));
         File.Move(temp, path, overwrite: true);
     }
 }
@@ -84,3 +85,7 @@ internal sealed record NoOpState(string InputsHash, IReadOnlyList<NoOpModel> Mod
 internal sealed record NoOpModel(int ItemIndex, string Name, string OnnxPath, string TargetPath, string? ResourceName, string ManifestPath);
 
 internal sealed record NoOpFile(string Path, long Size, long LastWriteTicks);
+
+/// <summary>Source-generated JSON for the no-op record: it is read on every build, so no reflection warm-up.</summary>
+[JsonSerializable(typeof(NoOpState))]
+internal sealed partial class NoOpStateJson : JsonSerializerContext;

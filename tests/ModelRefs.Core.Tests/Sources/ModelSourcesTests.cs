@@ -127,4 +127,12 @@ public sealed class ModelSourcesTests
             Environment.SetEnvironmentVariable(setting.EnvironmentVariable, null);
         }
     }
+
+    [Fact]
+    public void TheTrustedOwnersThatProjectsExtend_AreCoresDefault()
+    {
+        var props = File.ReadAllText(Path.Combine(RepoPaths.Root, "nuget", "ModelRefs", "build", "ModelRefs.props"));
+        var value = Regex.Match(props, @"<ModelRefsTrustedOwners [^>]*>(?<owners>[^<]*)</ModelRefsTrustedOwners>").Groups["owners"].Value;
+        Assert.Equal(ModelRefs.Core.Conversion.Torch.TorchHubTrust.DefaultTrustedOwners, value);
+    }
 }
