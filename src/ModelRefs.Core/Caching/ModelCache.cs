@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using ModelRefs.Core.IO;
 
 namespace ModelRefs.Core.Caching;
 
@@ -163,20 +164,8 @@ public sealed partial class ModelCache
         {
             Sha256 = Sha256Hex.Normalize(value.Sha256) ?? throw new ArgumentException($"'{value.Sha256}' is not a SHA-256.", nameof(value)),
         };
-        var path = RefPath(value.Key);
-        var tempDirectory = Path.Combine(RefsDirectory, ".tmp");
-        Directory.CreateDirectory(tempDirectory);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = Path.Combine(tempDirectory, Guid.NewGuid().ToString("N") + ".partial");
-        try
-        {
-            File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(normalised, JsonOptions));
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            TryDelete(temp);
-        }
+        // The temp file goes to refs/.tmp/, where the cleaner finds what a killed process left.
+        AtomicFile.WriteAllBytes(RefPath(value.Key), JsonSerializer.SerializeToUtf8Bytes(normalised, JsonOptions), Path.Combine(RefsDirectory, ".tmp"));
     }
 
     private string RefPath(string key)
@@ -201,13 +190,6 @@ public sealed partial class ModelCache
         {
             return null;
         }
-    }
-
-    internal static void TryDelete(string path)
-    {
-        try { File.Delete(path); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new()

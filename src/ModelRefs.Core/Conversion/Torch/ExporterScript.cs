@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ModelRefs.Core.Caching;
+using ModelRefs.Core.IO;
 using ModelRefs.Core.Sources.TorchHub;
 
 namespace ModelRefs.Core.Conversion.Torch;
@@ -31,7 +32,7 @@ public static class ExporterScript
         ArgumentNullException.ThrowIfNull(cache);
         var path = Path.Combine(TorchHubSource.Root(cache), "exporter", Sha256, "torch_export.py");
         if (!File.Exists(path))
-            AtomicFile.Write(path, Content);
+            AtomicFile.WriteAllBytes(path, Content);
         return path;
     }
 

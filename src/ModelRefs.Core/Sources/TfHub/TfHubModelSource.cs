@@ -10,6 +10,7 @@ using ModelRefs.Core.Conversion.SavedModel;
 using ModelRefs.Core.Conversion.TfJs;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Handles;
+using ModelRefs.Core.IO;
 using ModelRefs.Core.Onnx;
 using ModelRefs.Core.Sources.TorchHub;
 
@@ -452,7 +453,7 @@ public sealed partial class TfHubModelSource : IModelSource
         public static void Write(ModelCache cache, string sha256, string? description)
         {
             if (description is not null)
-                AtomicFile.Write(PathFor(cache, sha256), Encoding.UTF8.GetBytes(description));
+                AtomicFile.WriteAllBytes(PathFor(cache, sha256), Encoding.UTF8.GetBytes(description));
         }
     }
 }

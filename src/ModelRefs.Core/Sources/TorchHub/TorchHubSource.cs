@@ -7,6 +7,7 @@ using System.Text.Json;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Handles;
+using ModelRefs.Core.IO;
 
 namespace ModelRefs.Core.Sources.TorchHub;
 
@@ -278,28 +279,6 @@ public sealed class TorchHubSource
         }
 
         public static void Write(ModelCache cache, string key, string gitRef, string commit) =>
-            AtomicFile.Write(PathFor(cache, key), JsonSerializer.SerializeToUtf8Bytes(new Entry(key, gitRef, commit)));
-    }
-}
-
-/// <summary>Small files written to a temp name and renamed into place (last writer wins).</summary>
-internal static class AtomicFile
-{
-    public static void Write(string path, byte[] content)
-    {
-        var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, "." + Guid.NewGuid().ToString("N") + ".partial");
-        try
-        {
-            File.WriteAllBytes(temp, content);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            try { File.Delete(temp); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
+            AtomicFile.WriteAllBytes(PathFor(cache, key), JsonSerializer.SerializeToUtf8Bytes(new Entry(key, gitRef, commit)));
     }
 }
