@@ -30,7 +30,7 @@ public static class ExporterScript
     public static string EnsureExtracted(ModelCache cache)
     {
         ArgumentNullException.ThrowIfNull(cache);
-        var path = Path.Combine(TorchHubSource.Root(cache), "exporter", Sha256, "torch_export.py");
+        var path = new TorchHubCacheFolders(cache).ExporterScript(Sha256);
         if (!File.Exists(path))
             AtomicFile.WriteAllBytes(path, Content);
         return path;

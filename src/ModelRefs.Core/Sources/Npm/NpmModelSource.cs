@@ -7,6 +7,7 @@ using System.Text.Json;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Handles;
+using ModelRefs.Core.IO;
 using ModelRefs.Core.Licensing;
 
 namespace ModelRefs.Core.Sources.Npm;
@@ -57,13 +58,12 @@ public sealed class NpmModelSource : IModelSource
                     ? throw new ModelRefsException(RestoreDiagnostics.OfflineNotCached,
                         $"Model '{npm.Text}': restore is offline (ModelRefsOffline) and the weights of the TF.js model in {npm.PackageName}@{npm.Version} are not in the cache. Restore once with the network.")
                     : await LockedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
-            var folder = Path.Combine(context.Cache.Root, "conversions", ".tmp", "npm-" + Guid.NewGuid().ToString("N"));
-            try
+            using (var work = new ScratchDirectory(context.Cache.Layout.NewConversionWorkDirectory("npm-")))
             {
+                var folder = work.Path;
                 var modelDirectory = npm.PathInPackage.Contains('/') ? npm.PathInPackage[..npm.PathInPackage.LastIndexOf('/')] + "/" : "";
                 var shards = TfJsShards(npm, modelJson.Path).Select(s => modelDirectory + s).ToHashSet(StringComparer.Ordinal);
                 var localJson = Path.Combine(folder, "model.json");
-                Directory.CreateDirectory(folder);
                 File.Copy(modelJson.Path, localJson);
                 await using (var file = File.OpenRead(tarball.Path))
                 await using (var gzip = new GZipStream(file, CompressionMode.Decompress))
@@ -83,12 +83,6 @@ public sealed class NpmModelSource : IModelSource
                         $"Model '{npm.Text}': the TF.js model's weight shards {string.Join(", ", shards)} are not in {npm.PackageName}@{npm.Version}.");
                 converted = await ConversionCache.GetOrConvertAsync(context.Cache, key, $"converting '{npm.Text}'", context.Log, context.Download.LockTimeout,
                     output => TfHub.TfHubModelSource.ConvertTfJs(npm, localJson, output, context), cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                try { Directory.Delete(folder, recursive: true); }
-                catch (IOException) { }
-                catch (UnauthorizedAccessException) { }
             }
         }
         return modelJson with { OnnxPath = converted.OnnxPath, OnnxSha256 = converted.OnnxSha256, Converter = converted.Converter };

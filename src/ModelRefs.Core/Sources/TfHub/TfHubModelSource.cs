@@ -37,8 +37,11 @@ public sealed partial class TfHubModelSource : IModelSource
 
     public bool CanFetch(ModelHandle handle) => handle is TfHubModelHandle;
 
+    /// <summary>The name of this source's cache folder: <c>extracted/&lt;archive sha256&gt;/</c> and <c>metadata/&lt;archive sha256&gt;.txt</c> are in it.</summary>
+    public const string CacheFolderName = "tfhub";
+
     /// <summary>The cache folder for extracted TF Hub archives.</summary>
-    public static string Root(ModelCache cache) => Path.Combine(cache.Root, "tfhub");
+    public static string Root(ModelCache cache) => cache.Layout.SourceFolder(CacheFolderName);
 
     /// <summary>The hub base URL with a trailing slash.</summary>
     public static Uri BaseUrl(string? configured)

@@ -1,8 +1,6 @@
 using ModelRefs.Core.Archives;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Diagnostics;
@@ -49,7 +47,7 @@ public sealed class TorchHubSource
     public ZipExtractionLimits Limits { get; }
 
     /// <summary>The cache folder for everything torchhub: repos, exports, TORCH_HOME, the exporter script.</summary>
-    public static string Root(ModelCache cache) => Path.Combine(cache.Root, "torchhub");
+    public static string Root(ModelCache cache) => new TorchHubCacheFolders(cache).Root;
 
     /// <summary>
     /// Pins the handle's ref to a commit. <paramref name="lockedCommit"/> (from models.lock.json) wins
@@ -125,7 +123,7 @@ public sealed class TorchHubSource
         ArgumentNullException.ThrowIfNull(resolution);
         ArgumentNullException.ThrowIfNull(context);
         var handle = resolution.Handle;
-        var directory = Path.Combine(Root(context.Cache), $"{handle.Owner}_{handle.Repo}_{resolution.Commit}".ToLowerInvariant());
+        var directory = new TorchHubCacheFolders(context.Cache).Repo(handle.Owner, handle.Repo, resolution.Commit);
         var url = Endpoints.ZipballUrl(handle.Owner, handle.Repo, resolution.Commit);
         if (Directory.Exists(directory))
         {
@@ -259,8 +257,7 @@ public sealed class TorchHubSource
     {
         public sealed record Entry(string Key, string Ref, string Commit);
 
-        private static string PathFor(ModelCache cache, string key) =>
-            Path.Combine(Root(cache), "refs", Sha256Hex.ToHex(SHA256.HashData(Encoding.UTF8.GetBytes(key))) + ".json");
+        private static string PathFor(ModelCache cache, string key) => new TorchHubCacheFolders(cache).RefIndexFile(key);
 
         public static Entry? Read(ModelCache cache, string key)
         {
