@@ -1,3 +1,4 @@
+using ModelRefs.Core.Archives;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Sources.TorchHub;
 using ModelRefs.TestSupport.Http;
