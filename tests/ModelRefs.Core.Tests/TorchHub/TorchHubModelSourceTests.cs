@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using ModelRefs.Core.Conversion.Torch;
+using ModelRefs.Core.Sources.TorchHub.Export;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Sources;
 using ModelRefs.Core.Sources.TorchHub;

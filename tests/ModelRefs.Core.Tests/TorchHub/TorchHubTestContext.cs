@@ -1,5 +1,5 @@
 using ModelRefs.Core.Caching;
-using ModelRefs.Core.Conversion.Torch;
+using ModelRefs.Core.Sources.TorchHub.Export;
 using ModelRefs.Core.Handles;
 using ModelRefs.Core.Sources;
 using ModelRefs.Core.Sources.TorchHub;
@@ -49,7 +49,7 @@ internal sealed class TorchHubTestContext : IDisposable
         return sha;
     }
 
-    public TorchHubSource Source(string? token = null) => new(new GitHubEndpoints(GitHub.WebUrl, GitHub.ApiUrl, token));
+    public GitHubRepoClient Source(string? token = null) => new(new GitHubEndpoints(GitHub.WebUrl, GitHub.ApiUrl, token));
 
     public FetchContext Context(bool offline = false) =>
         new(Cache, SharedHttp) { Offline = offline, Log = message => { lock (Log) Log.Add(message); } };

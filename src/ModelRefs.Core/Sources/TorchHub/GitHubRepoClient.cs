@@ -26,17 +26,17 @@ public sealed record TorchHubCheckout(TorchHubResolution Resolution, string Dire
 }
 
 /// <summary>
-/// The PyTorch Hub protocol over GitHub: a ref is pinned to a commit through the API
-/// (<c>GET {api}/repos/{owner}/{repo}/commits/{ref}</c> → <c>sha</c>; no ref: <c>main</c>, else <c>master</c>),
+/// The GitHub client of the torchhub source, speaking the PyTorch Hub protocol over GitHub: a ref
+/// is pinned to a commit through the API (<c>GET {api}/repos/{owner}/{repo}/commits/{ref}</c> → <c>sha</c>; no ref: <c>main</c>, else <c>master</c>),
 /// the commit's zipball (<c>{web}/{owner}/{repo}/zipball/{sha}</c>) is downloaded into the cache and
 /// extracted safely, once per commit and machine.
 /// </summary>
-public sealed class TorchHubSource
+public sealed class GitHubRepoClient
 {
     public const string UserAgent = "ModelRefs (+https://github.com/modelrefs/modelrefs)";
     private static readonly string[] DefaultBranches = ["main", "master"];
 
-    public TorchHubSource(GitHubEndpoints endpoints, ZipExtractionLimits? limits = null)
+    public GitHubRepoClient(GitHubEndpoints endpoints, ZipExtractionLimits? limits = null)
     {
         Endpoints = endpoints ?? throw new ArgumentNullException(nameof(endpoints));
         Limits = limits ?? ZipExtractionLimits.Default;
@@ -45,9 +45,6 @@ public sealed class TorchHubSource
     public GitHubEndpoints Endpoints { get; }
 
     public ZipExtractionLimits Limits { get; }
-
-    /// <summary>The cache folder for everything torchhub: repos, exports, TORCH_HOME, the exporter script.</summary>
-    public static string Root(ModelCache cache) => new TorchHubCacheFolders(cache).Root;
 
     /// <summary>
     /// Pins the handle's ref to a commit. <paramref name="lockedCommit"/> (from models.lock.json) wins

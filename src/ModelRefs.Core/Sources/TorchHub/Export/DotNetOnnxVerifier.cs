@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace ModelRefs.Core.Conversion.Torch;
+namespace ModelRefs.Core.Sources.TorchHub.Export;
 
 /// <summary>
 /// Runs an exported model in ONNX Runtime through <c>ModelRefs.Verifier.dll</c>, a small app shipped

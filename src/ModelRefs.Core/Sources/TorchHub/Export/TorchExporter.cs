@@ -6,9 +6,8 @@ using System.Text.Json.Serialization;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.IO;
-using ModelRefs.Core.Sources.TorchHub;
 
-namespace ModelRefs.Core.Conversion.Torch;
+namespace ModelRefs.Core.Sources.TorchHub.Export;
 
 /// <summary>How exports run.</summary>
 public sealed record TorchExporterSettings

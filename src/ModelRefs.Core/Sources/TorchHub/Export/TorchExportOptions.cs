@@ -4,7 +4,7 @@ using System.Text.Json;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Handles;
 
-namespace ModelRefs.Core.Conversion.Torch;
+namespace ModelRefs.Core.Sources.TorchHub.Export;
 
 /// <summary>
 /// What an export needs besides the repo: the item's <c>Args</c>, <c>InputShape</c>,

@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.IO;
-using ModelRefs.Core.Sources.TorchHub;
 
-namespace ModelRefs.Core.Conversion.Torch;
+namespace ModelRefs.Core.Sources.TorchHub.Export;
 
 /// <summary>
 /// The Python exporter (<c>torch_export.py</c>), shipped inside ModelRefs.Core as an embedded
@@ -12,7 +11,7 @@ namespace ModelRefs.Core.Conversion.Torch;
 /// </summary>
 public static class ExporterScript
 {
-    public const string ResourceName = "ModelRefs.Core.Conversion.Torch.torch_export.py";
+    public const string ResourceName = "ModelRefs.Core.Sources.TorchHub.Export.torch_export.py";
     public const string Name = "modelrefs-torch-export";
 
     private static readonly Lazy<byte[]> ContentLazy = new(LoadContent);
