@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
-using ModelRefs.Core.Sources.TorchHub.Export;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Sources;
 using ModelRefs.Core.Sources.TorchHub;
+using ModelRefs.Core.Sources.TorchHub.Export;
 using ModelRefs.TestSupport.TorchHub;
 
 namespace ModelRefs.Core.Tests.TorchHub;

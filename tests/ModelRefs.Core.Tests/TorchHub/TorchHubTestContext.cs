@@ -1,8 +1,8 @@
 using ModelRefs.Core.Caching;
-using ModelRefs.Core.Sources.TorchHub.Export;
 using ModelRefs.Core.Handles;
 using ModelRefs.Core.Sources;
 using ModelRefs.Core.Sources.TorchHub;
+using ModelRefs.Core.Sources.TorchHub.Export;
 using ModelRefs.TestSupport;
 using ModelRefs.TestSupport.Http;
 

@@ -1,7 +1,7 @@
-using ModelRefs.Core.Archives;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using ModelRefs.Core.Archives;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Handles;

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using ModelRefs.Core.Caching;
-using ModelRefs.Core.Sources.TorchHub.Export;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Handles;
+using ModelRefs.Core.Sources.TorchHub.Export;
 
 namespace ModelRefs.Core.Sources.TorchHub;
 

@@ -1,7 +1,7 @@
-using ModelRefs.Core.Sources.TorchHub.Export;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Onnx;
 using ModelRefs.Core.Sources.TorchHub;
+using ModelRefs.Core.Sources.TorchHub.Export;
 using ModelRefs.Core.Tests.TorchHub;
 using ModelRefs.TestSupport;
 using ModelRefs.TestSupport.Http;
