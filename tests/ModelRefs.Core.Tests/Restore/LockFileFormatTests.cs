@@ -41,6 +41,7 @@ public class LockFileFormatTests
         Assert.Equal(written, File.GetLastWriteTimeUtc(path));
         Assert.Equal(lockFile.Models.OrderBy(m => m.Key), LockFileFormat.Read(path)!.Models.OrderBy(m => m.Key));
         Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(dir.Path, "*" + Core.IO.AtomicFile.TempExtension));
     }
 
     [Theory]

@@ -9,6 +9,7 @@ using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Onnx;
 using ModelRefs.Core.Sources;
 using ModelRefs.Core.Sources.TfHub;
+using ModelRefs.Core.Tests.Archives;
 using ModelRefs.Core.Tests.Sources;
 using ModelRefs.TestSupport;
 using ModelRefs.TestSupport.Http;

@@ -1,10 +1,10 @@
 using ModelRefs.Core.Conversion;
 using ModelRefs.Core.Configuration;
 using System.Security.Cryptography;
-using ModelRefs.Core.Conversion.Torch;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Sources;
 using ModelRefs.Core.Sources.TorchHub;
+using ModelRefs.Core.Sources.TorchHub.Export;
 using ModelRefs.TestSupport.TorchHub;
 
 namespace ModelRefs.Core.Tests.TorchHub;

@@ -1,7 +1,7 @@
 using ModelRefs.Core.Caching;
-using ModelRefs.Core.Conversion.Torch;
 using ModelRefs.Core.Sources;
 using ModelRefs.Core.Sources.TorchHub;
+using ModelRefs.Core.Sources.TorchHub.Export;
 using ModelRefs.TestSupport;
 using ModelRefs.TestSupport.Http;
 
@@ -48,7 +48,7 @@ internal sealed class TorchHubTestContext : IDisposable
         return sha;
     }
 
-    public TorchHubSource Source(string? token = null) => new(new GitHubEndpoints(GitHub.WebUrl, GitHub.ApiUrl, token));
+    public GitHubRepoClient Source(string? token = null) => new(new GitHubEndpoints(GitHub.WebUrl, GitHub.ApiUrl, token));
 
     public FetchContext Context(bool offline = false) =>
         new(Cache, SharedHttp) { Offline = offline, Log = message => { lock (Log) Log.Add(message); } };

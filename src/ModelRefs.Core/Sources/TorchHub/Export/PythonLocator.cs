@@ -1,9 +1,8 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Sources.TorchHub;
 
-namespace ModelRefs.Core.Conversion.Torch;
+namespace ModelRefs.Core.Sources.TorchHub.Export;
 
 /// <summary>A Python interpreter that can import torch, and the versions that go into export cache keys.</summary>
 public sealed record PythonInterpreter(string Path, string PythonVersion, string TorchVersion);

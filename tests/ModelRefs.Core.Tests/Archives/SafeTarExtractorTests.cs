@@ -1,11 +1,9 @@
 using ModelRefs.Core.Archives;
 using System.Formats.Tar;
 using System.IO.Compression;
-using ModelRefs.Core.Sources.TfHub;
-using ModelRefs.Core.Sources.TorchHub;
 using ModelRefs.TestSupport;
 
-namespace ModelRefs.Core.Tests.TfHub;
+namespace ModelRefs.Core.Tests.Archives;
 
 public class SafeTarExtractorTests
 {

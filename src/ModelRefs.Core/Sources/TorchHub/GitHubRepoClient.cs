@@ -1,11 +1,10 @@
-using ModelRefs.Core.Archives;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using ModelRefs.Core.Archives;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Diagnostics;
+using ModelRefs.Core.IO;
 
 namespace ModelRefs.Core.Sources.TorchHub;
 
@@ -26,17 +25,17 @@ public sealed record TorchHubCheckout(TorchHubResolution Resolution, string Dire
 }
 
 /// <summary>
-/// The PyTorch Hub protocol over GitHub: a ref is pinned to a commit through the API
-/// (<c>GET {api}/repos/{owner}/{repo}/commits/{ref}</c> → <c>sha</c>; no ref: <c>main</c>, else <c>master</c>),
+/// The GitHub client of the torchhub source, speaking the PyTorch Hub protocol over GitHub: a ref
+/// is pinned to a commit through the API (<c>GET {api}/repos/{owner}/{repo}/commits/{ref}</c> → <c>sha</c>; no ref: <c>main</c>, else <c>master</c>),
 /// the commit's zipball (<c>{web}/{owner}/{repo}/zipball/{sha}</c>) is downloaded into the cache and
 /// extracted safely, once per commit and machine.
 /// </summary>
-public sealed class TorchHubSource
+public sealed class GitHubRepoClient
 {
     public const string UserAgent = "ModelRefs (+https://github.com/modelrefs/modelrefs)";
     private static readonly string[] DefaultBranches = ["main", "master"];
 
-    public TorchHubSource(GitHubEndpoints endpoints, ZipExtractionLimits? limits = null)
+    public GitHubRepoClient(GitHubEndpoints endpoints, ZipExtractionLimits? limits = null)
     {
         Endpoints = endpoints ?? throw new ArgumentNullException(nameof(endpoints));
         Limits = limits ?? ZipExtractionLimits.Default;
@@ -45,9 +44,6 @@ public sealed class TorchHubSource
     public GitHubEndpoints Endpoints { get; }
 
     public ZipExtractionLimits Limits { get; }
-
-    /// <summary>The cache folder for everything torchhub: repos, exports, TORCH_HOME, the exporter script.</summary>
-    public static string Root(ModelCache cache) => Path.Combine(cache.Root, "torchhub");
 
     /// <summary>
     /// Pins the handle's ref to a commit. <paramref name="lockedCommit"/> (from models.lock.json) wins
@@ -123,7 +119,7 @@ public sealed class TorchHubSource
         ArgumentNullException.ThrowIfNull(resolution);
         ArgumentNullException.ThrowIfNull(context);
         var handle = resolution.Handle;
-        var directory = Path.Combine(Root(context.Cache), $"{handle.Owner}_{handle.Repo}_{resolution.Commit}".ToLowerInvariant());
+        var directory = new TorchHubCacheFolders(context.Cache).Repo(handle.Owner, handle.Repo, resolution.Commit);
         var url = Endpoints.ZipballUrl(handle.Owner, handle.Repo, resolution.Commit);
         if (Directory.Exists(directory))
         {
@@ -257,8 +253,7 @@ public sealed class TorchHubSource
     {
         public sealed record Entry(string Key, string Ref, string Commit);
 
-        private static string PathFor(ModelCache cache, string key) =>
-            Path.Combine(Root(cache), "refs", Sha256Hex.ToHex(SHA256.HashData(Encoding.UTF8.GetBytes(key))) + ".json");
+        private static string PathFor(ModelCache cache, string key) => new TorchHubCacheFolders(cache).RefIndexFile(key);
 
         public static Entry? Read(ModelCache cache, string key)
         {
@@ -277,28 +272,6 @@ public sealed class TorchHubSource
         }
 
         public static void Write(ModelCache cache, string key, string gitRef, string commit) =>
-            AtomicFile.Write(PathFor(cache, key), JsonSerializer.SerializeToUtf8Bytes(new Entry(key, gitRef, commit)));
-    }
-}
-
-/// <summary>Small files written to a temp name and renamed into place (last writer wins).</summary>
-internal static class AtomicFile
-{
-    public static void Write(string path, byte[] content)
-    {
-        var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, "." + Guid.NewGuid().ToString("N") + ".partial");
-        try
-        {
-            File.WriteAllBytes(temp, content);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            try { File.Delete(temp); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
+            AtomicFile.WriteAllBytes(PathFor(cache, key), JsonSerializer.SerializeToUtf8Bytes(new Entry(key, gitRef, commit)));
     }
 }

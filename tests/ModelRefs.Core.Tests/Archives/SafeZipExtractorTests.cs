@@ -1,11 +1,10 @@
 using ModelRefs.Core.Archives;
 using System.Text;
-using ModelRefs.Core.Sources.TorchHub;
 using ModelRefs.TestSupport;
 using ModelRefs.TestSupport.Http;
 using Spec = ModelRefs.TestSupport.Http.LoopbackGitHub.ZipEntrySpec;
 
-namespace ModelRefs.Core.Tests.TorchHub;
+namespace ModelRefs.Core.Tests.Archives;
 
 public class SafeZipExtractorTests
 {

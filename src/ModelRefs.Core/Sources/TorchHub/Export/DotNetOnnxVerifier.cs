@@ -1,8 +1,9 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
+using ModelRefs.Core.IO;
 
-namespace ModelRefs.Core.Conversion.Torch;
+namespace ModelRefs.Core.Sources.TorchHub.Export;
 
 /// <summary>
 /// Runs an exported model in ONNX Runtime through <c>ModelRefs.Verifier.dll</c>, a small app shipped
@@ -46,47 +47,39 @@ public sealed class DotNetOnnxVerifier : IOnnxReferenceRunner
     {
         if (!File.Exists(VerifierPath))
             throw new InvalidOperationException($"the verifier {VerifierPath} does not exist (a broken ModelRefs package?)");
-        var work = Path.Combine(Path.GetTempPath(), "modelrefs-verify-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(work);
-        try
+        // Outside the cache: the verifier's files are the run's alone and deleted when it ends.
+        using var scratch = new ScratchDirectory(Path.Combine(Path.GetTempPath(), "modelrefs-verify-" + Guid.NewGuid().ToString("N")));
+        var work = scratch.Path;
+        var request = new
         {
-            var request = new
+            model = Path.GetFullPath(onnxPath),
+            output_dir = work,
+            inputs = inputs.Select((t, i) =>
             {
-                model = Path.GetFullPath(onnxPath),
-                output_dir = work,
-                inputs = inputs.Select((t, i) =>
-                {
-                    var file = Path.Combine(work, $"input_{i}.bin");
-                    File.WriteAllBytes(file, t.Data);
-                    return new { name = t.Name, dtype = t.DType, shape = t.Shape, file };
-                }).ToArray(),
-            };
-            var requestPath = Path.Combine(work, "request.json");
-            File.WriteAllBytes(requestPath, JsonSerializer.SerializeToUtf8Bytes(request));
+                var file = Path.Combine(work, $"input_{i}.bin");
+                File.WriteAllBytes(file, t.Data);
+                return new { name = t.Name, dtype = t.DType, shape = t.Shape, file };
+            }).ToArray(),
+        };
+        var requestPath = Path.Combine(work, "request.json");
+        File.WriteAllBytes(requestPath, JsonSerializer.SerializeToUtf8Bytes(request));
 
-            var (exitCode, output) = RunProcess(requestPath, work);
-            var resultPath = Path.Combine(work, "result.json");
-            if (exitCode != 0 || !File.Exists(resultPath))
-                throw new InvalidOperationException($"{DotNetHost} exec {Path.GetFileName(VerifierPath)} exited with code {exitCode}: " +
-                    TorchExporter.Tail(output, 3000) + (exitCode != 0 && output.Contains("onnxruntime", StringComparison.OrdinalIgnoreCase)
-                        ? $" (ONNX Runtime is looked up in the NuGet packages folder {NuGetPackageRoot ?? "(none given)"}: restore the project so that Microsoft.ML.OnnxRuntime is there)"
-                        : ""));
+        var (exitCode, output) = RunProcess(requestPath, work);
+        var resultPath = Path.Combine(work, "result.json");
+        if (exitCode != 0 || !File.Exists(resultPath))
+            throw new InvalidOperationException($"{DotNetHost} exec {Path.GetFileName(VerifierPath)} exited with code {exitCode}: " +
+                TorchExporter.Tail(output, 3000) + (exitCode != 0 && output.Contains("onnxruntime", StringComparison.OrdinalIgnoreCase)
+                    ? $" (ONNX Runtime is looked up in the NuGet packages folder {NuGetPackageRoot ?? "(none given)"}: restore the project so that Microsoft.ML.OnnxRuntime is there)"
+                    : ""));
 
-            using var result = JsonDocument.Parse(File.ReadAllBytes(resultPath));
-            if (result.RootElement.TryGetProperty("runtime", out var runtime) && runtime.GetString() is { Length: > 0 } runtimeName)
-                _name = runtimeName;
-            return result.RootElement.GetProperty("outputs").EnumerateArray().Select(o => new ExportTensor(
-                o.GetProperty("name").GetString()!,
-                o.GetProperty("dtype").GetString()!,
-                o.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray(),
-                File.ReadAllBytes(o.GetProperty("file").GetString()!))).ToArray();
-        }
-        finally
-        {
-            try { Directory.Delete(work, recursive: true); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
+        using var result = JsonDocument.Parse(File.ReadAllBytes(resultPath));
+        if (result.RootElement.TryGetProperty("runtime", out var runtime) && runtime.GetString() is { Length: > 0 } runtimeName)
+            _name = runtimeName;
+        return result.RootElement.GetProperty("outputs").EnumerateArray().Select(o => new ExportTensor(
+            o.GetProperty("name").GetString()!,
+            o.GetProperty("dtype").GetString()!,
+            o.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray(),
+            File.ReadAllBytes(o.GetProperty("file").GetString()!))).ToArray();
     }
 
     private (int ExitCode, string Output) RunProcess(string requestPath, string work)

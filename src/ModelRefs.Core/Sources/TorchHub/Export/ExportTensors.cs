@@ -1,8 +1,7 @@
 using System.Buffers.Binary;
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Sources.TorchHub;
 
-namespace ModelRefs.Core.Conversion.Torch;
+namespace ModelRefs.Core.Sources.TorchHub.Export;
 
 /// <summary>A tensor of the export's seeded example: raw little-endian data as numpy wrote it.</summary>
 /// <param name="DType">numpy's name: <c>float32</c>, <c>float64</c>, <c>float16</c>, <c>int64</c>, <c>int32</c>, <c>int16</c>, <c>int8</c>, <c>uint8</c>, <c>bool</c>.</param>

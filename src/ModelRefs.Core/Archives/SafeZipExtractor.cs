@@ -1,7 +1,6 @@
 using System.IO.Compression;
-using ModelRefs.Core.Archives;
 
-namespace ModelRefs.Core.Sources.TorchHub;
+namespace ModelRefs.Core.Archives;
 
 /// <summary>Limits for <see cref="SafeZipExtractor"/>: the largest hub repos with room to spare.</summary>
 public sealed record ZipExtractionLimits : ArchiveLimits

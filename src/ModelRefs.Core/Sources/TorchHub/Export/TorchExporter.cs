@@ -5,9 +5,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Sources.TorchHub;
+using ModelRefs.Core.IO;
 
-namespace ModelRefs.Core.Conversion.Torch;
+namespace ModelRefs.Core.Sources.TorchHub.Export;
 
 /// <summary>How exports run.</summary>
 public sealed record TorchExporterSettings
@@ -94,7 +94,7 @@ public sealed class TorchExporter
     public int ExportRuns => Volatile.Read(ref _exportRuns);
 
     /// <summary>TORCH_HOME of exports: <c>&lt;cache&gt;/torchhub/torch-home</c>; weights land in its <c>hub/checkpoints/</c>.</summary>
-    public static string TorchHome(ModelCache cache) => Path.Combine(TorchHubSource.Root(cache), "torch-home");
+    public static string TorchHome(ModelCache cache) => new TorchHubCacheFolders(cache).TorchHome;
 
     /// <summary>The export cache key: every input that determines the ONNX file.</summary>
     public static string CacheKey(TorchExportRequest request, string torchVersion)
@@ -130,20 +130,10 @@ public sealed class TorchExporter
             return ToResult(record, key, fromCache: true);
         }
 
-        var work = Path.Combine(TorchHubSource.Root(_cache), ".tmp", "export-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(work);
-        try
-        {
-            var fresh = await RunExporterAsync(request, python, work, cancellationToken).ConfigureAwait(false);
-            SaveRecord(key, fresh);
-            return ToResult(fresh, key, fromCache: false);
-        }
-        finally
-        {
-            try { Directory.Delete(work, recursive: true); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
+        using var work = new ScratchDirectory(new TorchHubCacheFolders(_cache).NewExportWorkDirectory());
+        var fresh = await RunExporterAsync(request, python, work.Path, cancellationToken).ConfigureAwait(false);
+        SaveRecord(key, fresh);
+        return ToResult(fresh, key, fromCache: false);
     }
 
     private async Task<ExportRecord> RunExporterAsync(TorchExportRequest request, PythonInterpreter python, string work, CancellationToken cancellationToken)

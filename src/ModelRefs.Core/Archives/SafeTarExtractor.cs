@@ -1,8 +1,6 @@
 using System.Formats.Tar;
-using System.IO.Compression;
-using ModelRefs.Core.Archives;
 
-namespace ModelRefs.Core.Sources.TfHub;
+namespace ModelRefs.Core.Archives;
 
 /// <summary>Limits for <see cref="SafeTarExtractor"/>: the largest TF Hub models with room to spare.</summary>
 public sealed record TarExtractionLimits : ArchiveLimits
@@ -39,32 +37,16 @@ public static class SafeTarExtractor
             return 0;
 
         using var folder = new ExtractionFolder(destination, limits ?? TarExtractionLimits.Default);
-        using (var file = File.OpenRead(archivePath))
-        {
-            using var input = IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
-            Write(input, folder, cancellationToken);
-        }
+        Write(archivePath, folder, cancellationToken);
         return folder.Commit();
     }
 
-    private static bool IsGzip(FileStream file)
-    {
-        Span<byte> magic = stackalloc byte[2];
-        var read = file.Read(magic);
-        file.Position = 0;
-        return read == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
-    }
-
-    private static void Write(Stream input, ExtractionFolder folder, CancellationToken cancellationToken)
+    private static void Write(string archivePath, ExtractionFolder folder, CancellationToken cancellationToken)
     {
         try
         {
-            using var reader = new TarReader(input, leaveOpen: true);
-            while (reader.GetNextEntry(copyData: false) is { } entry)
+            foreach (var entry in TarArchive.Entries(archivePath, TarCompression.Detect, cancellationToken))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
-                    continue; // pax metadata for the whole archive, not a file
                 folder.CountEntry();
 
                 var isDirectory = entry.EntryType is TarEntryType.Directory;
@@ -86,7 +68,7 @@ public static class SafeTarExtractor
 
     private static void CheckType(TarEntry entry, bool isDirectory)
     {
-        if (isDirectory || entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile)
+        if (isDirectory || TarArchive.IsRegularFile(entry))
             return;
         var kind = entry.EntryType switch
         {

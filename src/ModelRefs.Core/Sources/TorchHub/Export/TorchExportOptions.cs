@@ -5,7 +5,7 @@ using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Sources;
 using ModelRefs.Core.Sources.TorchHub;
 
-namespace ModelRefs.Core.Conversion.Torch;
+namespace ModelRefs.Core.Sources.TorchHub.Export;
 
 /// <summary>
 /// What an export needs besides the repo: the item's <c>Args</c>, <c>InputShape</c>,

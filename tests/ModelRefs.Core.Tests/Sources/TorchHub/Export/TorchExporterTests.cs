@@ -1,11 +1,12 @@
-using ModelRefs.Core.Conversion.Torch;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Onnx;
 using ModelRefs.Core.Sources.TorchHub;
+using ModelRefs.Core.Sources.TorchHub.Export;
+using ModelRefs.Core.Tests.TorchHub;
 using ModelRefs.TestSupport;
 using ModelRefs.TestSupport.Http;
 
-namespace ModelRefs.Core.Tests.TorchHub;
+namespace ModelRefs.Core.Tests.Sources.TorchHub.Export;
 
 /// <summary>Real exports with Debian's python3-torch and python3-torchvision (/usr/bin/python3).</summary>
 public class TorchExporterTests

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using ModelRefs.Core.Caching;
-using ModelRefs.Core.Sources.TorchHub;
+using ModelRefs.Core.IO;
 
-namespace ModelRefs.Core.Conversion.Torch;
+namespace ModelRefs.Core.Sources.TorchHub.Export;
 
 /// <summary>
 /// The Python exporter (<c>torch_export.py</c>), shipped inside ModelRefs.Core as an embedded
@@ -11,7 +11,7 @@ namespace ModelRefs.Core.Conversion.Torch;
 /// </summary>
 public static class ExporterScript
 {
-    public const string ResourceName = "ModelRefs.Core.Conversion.Torch.torch_export.py";
+    public const string ResourceName = "ModelRefs.Core.Sources.TorchHub.Export.torch_export.py";
     public const string Name = "modelrefs-torch-export";
 
     private static readonly Lazy<byte[]> ContentLazy = new(LoadContent);
@@ -29,9 +29,9 @@ public static class ExporterScript
     public static string EnsureExtracted(ModelCache cache)
     {
         ArgumentNullException.ThrowIfNull(cache);
-        var path = Path.Combine(TorchHubSource.Root(cache), "exporter", Sha256, "torch_export.py");
+        var path = new TorchHubCacheFolders(cache).ExporterScript(Sha256);
         if (!File.Exists(path))
-            AtomicFile.Write(path, Content);
+            AtomicFile.WriteAllBytes(path, Content);
         return path;
     }
 

@@ -1,7 +1,7 @@
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Sources.TorchHub;
 
-namespace ModelRefs.Core.Conversion.Torch;
+namespace ModelRefs.Core.Sources.TorchHub.Export;
 
 /// <summary>
 /// Whether a hub repo's code may run (the export imports hubconf.py and calls the entrypoint, which

@@ -1,3 +1,4 @@
+using ModelRefs.Core.Archives;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Sources.TorchHub;
 using ModelRefs.TestSupport.Http;
@@ -5,7 +6,7 @@ using Spec = ModelRefs.TestSupport.Http.LoopbackGitHub.ZipEntrySpec;
 
 namespace ModelRefs.Core.Tests.TorchHub;
 
-public class TorchHubSourceTests
+public class GitHubRepoClientTests
 {
     private const string Include = "torchhub:pytorch/vision:v0.14.1/squeezenet1_1";
 
@@ -185,7 +186,7 @@ public class TorchHubSourceTests
         using var test = new TorchHubTestContext();
         var sha = test.GitHub.AddZipball("evil", "repo", LoopbackGitHub.BuildZip(entries));
         test.GitHub.SetRef("evil", "repo", "v1", sha);
-        var source = new TorchHubSource(new GitHubEndpoints(test.GitHub.WebUrl, test.GitHub.ApiUrl),
+        var source = new GitHubRepoClient(new GitHubEndpoints(test.GitHub.WebUrl, test.GitHub.ApiUrl),
             new ZipExtractionLimits { MaxEntries = 50, MaxTotalBytes = 500_000 });
 
         var resolution = await source.ResolveAsync(TorchHubTestContext.Handle("torchhub:evil/repo:v1/model"), test.Context());
