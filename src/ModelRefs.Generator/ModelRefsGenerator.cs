@@ -8,6 +8,7 @@ using ModelRefs.Generator.Diagnostics;
 using ModelRefs.Generator.Emitting;
 using ModelRefs.Generator.Model;
 using ModelRefs.Generator.Parsing;
+using ModelRefs.Shared.Manifest;
 
 namespace ModelRefs.Generator
 {
@@ -26,7 +27,7 @@ namespace ModelRefs.Generator
     public sealed class ModelRefsGenerator : IIncrementalGenerator
     {
         /// <summary>The file name suffix of model manifests.</summary>
-        public const string ManifestSuffix = ".modelref.json";
+        public const string ManifestSuffix = ManifestKeys.FileSuffix;
 
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {

@@ -18,7 +18,7 @@ namespace ModelRefs.Core.Restore;
 /// </summary>
 public sealed partial class ModelRestorer
 {
-    public const string ManifestExtension = ".modelref.json";
+    public const string ManifestExtension = Shared.Manifest.ManifestKeys.FileSuffix;
 
     private readonly HttpClient _http;
     private readonly Action<string> _log;

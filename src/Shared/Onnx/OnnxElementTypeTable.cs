@@ -90,6 +90,9 @@ namespace ModelRefs.Shared.Onnx
             new OnnxElementTypeRow(26, "Int2", 2),
         };
 
+        /// <summary>The row of id 0: a value that declares no element type.</summary>
+        public static OnnxElementTypeRow Undefined => Rows[0];
+
         /// <summary>The row of <paramref name="id"/>, or null for an id this version does not know.</summary>
         public static OnnxElementTypeRow? ById(int id) => id >= 0 && id < Rows.Count ? Rows[id] : null;
 
