@@ -59,8 +59,7 @@ public sealed class RunTests : IDisposable
             """;
 
         Compilation compilation = GeneratorHarness.CreateCompilation(caller);
-        GeneratorHarness.CreateDriver([GeneratorHarness.Manifest("/obj/Echo.modelref.json", manifest)])
-            .RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out var generatorDiagnostics);
+        GeneratorHarness.RunAndUpdateCompilation([GeneratorHarness.Manifest("/obj/Echo.modelref.json", manifest)], compilation, out Compilation output, out var generatorDiagnostics);
         Assert.Empty(generatorDiagnostics);
 
         using var stream = new MemoryStream();

@@ -3,24 +3,22 @@ using System.Collections.Generic;
 using System.Globalization;
 using ModelRefs.Generator.Diagnostics;
 using ModelRefs.Generator.Model;
-using ModelRefs.Generator.Naming;
 using ModelRefs.Shared.Manifest;
+using ModelRefs.Shared.Naming;
 using ModelRefs.Shared.Onnx;
 
 namespace ModelRefs.Generator.Parsing
 {
     /// <summary>
     /// Reads one <c>*.modelref.json</c> (docs/design/manifest.md) into a <see cref="ModelSpec"/>.
-    /// Never throws: anything wrong becomes MR2003 (malformed), MR2001 (unsupported tensor) or
-    /// MR2002 (the model's name clashes with the generated class's own members), and then no model.
+    /// Never throws: anything wrong becomes MR2003 (malformed, including a name or namespace restore
+    /// would not have written, see <see cref="ModelTypeNames"/>) or MR2001 (unsupported tensor), and
+    /// then no model.
     /// </summary>
     internal sealed class ManifestParser
     {
         /// <summary>The newest manifest schema this generator understands.</summary>
         public const int SupportedSchema = ManifestKeys.SchemaVersion;
-
-        /// <summary>Members of the generated class; a model of the same name would break it (CS0542).</summary>
-        private static readonly string[] GeneratedMemberNames = { "Info", "ModelFile", "Run", "Dispose" };
 
         private readonly string _path;
         private readonly string _text;
@@ -111,27 +109,20 @@ namespace ModelRefs.Generator.Parsing
                 throw Malformed(Span(nameNode!), "'" + ManifestKeys.Name + "' is empty");
             }
 
-            string typeName = IdentifierNames.ToTypeName(declaredName);
             FileLocation nameLocation = Span(nameNode!);
+            if (ModelTypeNames.NameProblem(declaredName) is { } nameProblem)
+            {
+                throw Malformed(nameLocation, "the name '" + declaredName + "' " + nameProblem);
+            }
+
+            string typeName = ModelTypeNames.ToTypeName(declaredName);
+            string ns = ReadNamespace(root);
 
             var diagnostics = new List<DiagnosticInfo>();
             EquatableArray<TensorSpec> inputs = ReadTensors(root, ManifestKeys.Inputs);
             EquatableArray<TensorSpec> outputs = ReadTensors(root, ManifestKeys.Outputs);
             CheckSupported(typeName, inputs, "input", diagnostics);
             CheckSupported(typeName, outputs, "output", diagnostics);
-
-            foreach (string member in GeneratedMemberNames)
-            {
-                if (typeName == member)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(
-                        DiagnosticDescriptors.NameClash,
-                        nameLocation,
-                        typeName,
-                        "the type name '" + typeName + "' is also the name of a member of the generated class; choose another Name on the ModelReference"));
-                }
-            }
-
             if (diagnostics.Count > 0)
             {
                 return new ParsedManifest(_path, null, new EquatableArray<DiagnosticInfo>(diagnostics));
@@ -141,7 +132,7 @@ namespace ModelRefs.Generator.Parsing
                 FilePath: _path,
                 DeclaredName: declaredName,
                 TypeName: typeName,
-                Namespace: IdentifierNames.ToNamespace(OptionalString(root, ManifestKeys.Namespace)),
+                Namespace: ns,
                 Handle: OptionalString(root, ManifestKeys.Handle) ?? string.Empty,
                 Resolved: OptionalString(root, ManifestKeys.Resolved),
                 Sha256: OptionalString(root, ManifestKeys.Sha256) ?? string.Empty,
@@ -164,6 +155,23 @@ namespace ModelRefs.Generator.Parsing
                 NameLocation: nameLocation);
 
             return new ParsedManifest(_path, model, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        /// <summary>The namespace as C# writes it; a manifest without one generates into the global namespace.</summary>
+        private string ReadNamespace(JsonNode root)
+        {
+            string? declared = OptionalString(root, ManifestKeys.Namespace);
+            if (string.IsNullOrEmpty(declared))
+            {
+                return string.Empty;
+            }
+
+            if (!ModelTypeNames.IsNamespace(declared))
+            {
+                throw Malformed(Span(root[ManifestKeys.Namespace]!), "the namespace '" + declared + "' is not a valid C# namespace");
+            }
+
+            return ModelTypeNames.ToNamespace(declared!);
         }
 
         private void CheckSupported(string typeName, EquatableArray<TensorSpec> tensors, string role, List<DiagnosticInfo> diagnostics)
