@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text;
 using ModelRefs.Generator.Model;
@@ -183,29 +184,13 @@ namespace ModelRefs.Generator.Emitting
                 W.Line(SetInput(i, type, local + ".Data", local + ".Shape"));
             }
 
-            W.Line("this.__session.Run();");
-            if (Model.Outputs.Count == 0)
+            RunAndReturn(ModelTypeNames.OutputSuffix, static (type, index) =>
             {
-                W.Line("return new " + Model.GlobalTypeName(ModelTypeNames.OutputSuffix) + "();");
-            }
-            else
-            {
-                W.Line("return new " + Model.GlobalTypeName(ModelTypeNames.OutputSuffix) + "(");
-                W.Indent();
-                for (int i = 0; i < Model.Outputs.Count; i++)
-                {
-                    ElementType type = ElementTypes.Get(Model.Outputs[i].ElementType);
-                    string index = Literals.Int(i);
-                    string data = type.IsString
-                        ? "this.__session.GetStringOutput(" + index + ")"
-                        : "this.__session.GetOutput<" + type.CSharpType + ">(" + index + ").ToArray()";
-                    W.Line("new " + TensorData(type) + "(" + data + ", this.__session.GetOutputShape(" + index + ").ToArray())"
-                        + (i == Model.Outputs.Count - 1 ? ");" : ","));
-                }
-
-                W.Unindent();
-            }
-
+                string data = type.IsString
+                    ? "this.__session.GetStringOutput(" + index + ")"
+                    : "this.__session.GetOutput<" + type.CSharpType + ">(" + index + ").ToArray()";
+                return new[] { "new " + TensorData(type) + "(" + data + ", this.__session.GetOutputShape(" + index + ").ToArray())" };
+            });
             W.Close();
         }
 
@@ -260,30 +245,40 @@ namespace ModelRefs.Generator.Emitting
                 }
             }
 
+            RunAndReturn(ModelTypeNames.OutputSpansSuffix, static (type, index) => new[]
+            {
+                type.IsString ? "this.__session.GetStringOutput(" + index + ")" : "this.__session.GetOutput<" + type.CSharpType + ">(" + index + ")",
+                "this.__session.GetOutputShape(" + index + ")",
+            });
+            W.Close();
+        }
+
+        /// <summary>
+        /// Runs the session and returns a new <c>Name + suffix</c> built from the outputs: each output
+        /// gives the constructor arguments <paramref name="arguments"/> writes for its element type and index.
+        /// </summary>
+        private void RunAndReturn(string suffix, Func<ElementType, string, string[]> arguments)
+        {
             W.Line("this.__session.Run();");
             if (Model.Outputs.Count == 0)
             {
-                W.Line("return new " + Model.GlobalTypeName(ModelTypeNames.OutputSpansSuffix) + "();");
+                W.Line("return new " + Model.GlobalTypeName(suffix) + "();");
+                return;
             }
-            else
+
+            W.Line("return new " + Model.GlobalTypeName(suffix) + "(");
+            W.Indent();
+            for (int i = 0; i < Model.Outputs.Count; i++)
             {
-                W.Line("return new " + Model.GlobalTypeName(ModelTypeNames.OutputSpansSuffix) + "(");
-                W.Indent();
-                for (int i = 0; i < Model.Outputs.Count; i++)
+                string[] lines = arguments(ElementTypes.Get(Model.Outputs[i].ElementType), Literals.Int(i));
+                for (int k = 0; k < lines.Length; k++)
                 {
-                    ElementType type = ElementTypes.Get(Model.Outputs[i].ElementType);
-                    string index = Literals.Int(i);
-                    string data = type.IsString
-                        ? "this.__session.GetStringOutput(" + index + ")"
-                        : "this.__session.GetOutput<" + type.CSharpType + ">(" + index + ")";
-                    W.Line(data + ",");
-                    W.Line("this.__session.GetOutputShape(" + index + ")" + (i == Model.Outputs.Count - 1 ? ");" : ","));
+                    bool last = i == Model.Outputs.Count - 1 && k == lines.Length - 1;
+                    W.Line(lines[k] + (last ? ");" : ","));
                 }
-
-                W.Unindent();
             }
 
-            W.Close();
+            W.Unindent();
         }
 
         private static string SetInput(int index, ElementType type, string data, string shape)
