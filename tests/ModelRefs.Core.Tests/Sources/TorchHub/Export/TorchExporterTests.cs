@@ -2,7 +2,7 @@ using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Onnx;
 using ModelRefs.Core.Sources.TorchHub;
 using ModelRefs.Core.Sources.TorchHub.Export;
-using ModelRefs.Core.Tests.TorchHub;
+using ModelRefs.Core.Tests.Sources.TorchHub;
 using ModelRefs.TestSupport;
 using ModelRefs.TestSupport.Http;
 

@@ -4,7 +4,7 @@ using System.Text;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Sources;
 
-namespace ModelRefs.Core.Tests.Downloads;
+namespace ModelRefs.Core.Tests.Sources.Downloads;
 
 /// <summary>
 /// Runs this test assembly again as a child process (<c>dotnet ModelRefs.Core.Tests.dll</c>) with

@@ -7,7 +7,7 @@ using ModelRefs.Core.Sources.TorchHub;
 using ModelRefs.Core.Sources.TorchHub.Export;
 using ModelRefs.TestSupport.TorchHub;
 
-namespace ModelRefs.Core.Tests.TorchHub;
+namespace ModelRefs.Core.Tests.Sources.TorchHub;
 
 /// <summary>The torchhub: source as the restorer calls it: metadata, settings and the lock in, an artifact out.</summary>
 public class TorchHubModelSourceTests

@@ -1,7 +1,7 @@
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Sources;
 
-namespace ModelRefs.Core.Tests.TorchHub;
+namespace ModelRefs.Core.Tests.Sources.TorchHub;
 
 public class TorchHubHandleTests
 {

@@ -5,9 +5,9 @@ using ModelRefs.Core.Sources.Npm;
 using ModelRefs.Core.Tests.Sources;
 using ModelRefs.TestSupport;
 using ModelRefs.TestSupport.Http;
-using static ModelRefs.Core.Tests.Downloads.DownloadTest;
+using static ModelRefs.Core.Tests.Sources.Downloads.DownloadTest;
 
-namespace ModelRefs.Core.Tests.Downloads;
+namespace ModelRefs.Core.Tests.Sources.Downloads;
 
 public class RedirectAndCredentialTests
 {

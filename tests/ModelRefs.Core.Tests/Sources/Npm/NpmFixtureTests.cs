@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using ModelRefs.TestSupport;
 
-namespace ModelRefs.Core.Tests.Smoke;
+namespace ModelRefs.Core.Tests.Sources.Npm;
 
 public class NpmFixtureTests
 {

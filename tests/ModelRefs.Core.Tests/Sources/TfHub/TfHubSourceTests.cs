@@ -14,7 +14,7 @@ using ModelRefs.Core.Tests.Sources;
 using ModelRefs.TestSupport;
 using ModelRefs.TestSupport.Http;
 
-namespace ModelRefs.Core.Tests.TfHub;
+namespace ModelRefs.Core.Tests.Sources.TfHub;
 
 /// <summary>The TF Hub protocol against a loopback hub that redirects downloads to a storage URL, as tfhub.dev does.</summary>
 public sealed class TfHubSourceTests : IDisposable

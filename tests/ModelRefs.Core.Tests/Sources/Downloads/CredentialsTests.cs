@@ -2,7 +2,7 @@ using ModelRefs.Core.Sources;
 using ModelRefs.Core.Sources.Npm;
 using ModelRefs.TestSupport;
 
-namespace ModelRefs.Core.Tests.Downloads;
+namespace ModelRefs.Core.Tests.Sources.Downloads;
 
 public class CredentialsTests
 {

@@ -3,7 +3,7 @@ using ModelRefs.Core.Sources;
 using ModelRefs.Core.Sources.Https;
 using ModelRefs.Core.Sources.TfHub;
 
-namespace ModelRefs.Core.Tests.TfHub;
+namespace ModelRefs.Core.Tests.Sources.TfHub;
 
 public class TfHubHandleTests
 {

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using ModelRefs.Core.Sources;
 using ModelRefs.Core.Tests.Sources;
 
-namespace ModelRefs.Core.Tests.Downloads;
+namespace ModelRefs.Core.Tests.Sources.Downloads;
 
 /// <summary>Content, clients and assertions shared by the download tests.</summary>
 internal static class DownloadTest

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using ModelRefs.Core.Tests.Sources;
 using ModelRefs.TestSupport.Http;
-using static ModelRefs.Core.Tests.Downloads.DownloadTest;
+using static ModelRefs.Core.Tests.Sources.Downloads.DownloadTest;
 
-namespace ModelRefs.Core.Tests.Downloads;
+namespace ModelRefs.Core.Tests.Sources.Downloads;
 
 /// <summary>Runs alone: the allocation count is process-wide.</summary>
 [CollectionDefinition(nameof(LargeDownloadTests), DisableParallelization = true)]

@@ -4,7 +4,7 @@ using ModelRefs.Core.Sources.TorchHub;
 using ModelRefs.TestSupport.Http;
 using Spec = ModelRefs.TestSupport.Http.LoopbackGitHub.ZipEntrySpec;
 
-namespace ModelRefs.Core.Tests.TorchHub;
+namespace ModelRefs.Core.Tests.Sources.TorchHub;
 
 public class GitHubRepoClientTests
 {

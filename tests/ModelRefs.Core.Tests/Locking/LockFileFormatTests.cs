@@ -3,7 +3,7 @@ using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Locking;
 using ModelRefs.TestSupport;
 
-namespace ModelRefs.Core.Tests.Restore;
+namespace ModelRefs.Core.Tests.Locking;
 
 public class LockFileFormatTests
 {

@@ -7,7 +7,7 @@ using ModelRefs.TestSupport.Http;
 
 using ModelRefs.TestSupport.TorchHub;
 
-namespace ModelRefs.Core.Tests.TorchHub;
+namespace ModelRefs.Core.Tests.Sources.TorchHub;
 
 /// <summary>A loopback GitHub serving the fixture hub repo and its weights, a fresh cache, a log.</summary>
 internal sealed class TorchHubTestContext : IDisposable

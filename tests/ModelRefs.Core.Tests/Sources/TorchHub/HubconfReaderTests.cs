@@ -4,7 +4,7 @@ using ModelRefs.TestSupport;
 
 using ModelRefs.TestSupport.TorchHub;
 
-namespace ModelRefs.Core.Tests.TorchHub;
+namespace ModelRefs.Core.Tests.Sources.TorchHub;
 
 public class HubconfReaderTests
 {

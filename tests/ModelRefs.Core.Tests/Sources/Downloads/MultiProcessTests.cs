@@ -2,9 +2,9 @@ using System.Diagnostics;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Tests.Sources;
 using ModelRefs.TestSupport.Http;
-using static ModelRefs.Core.Tests.Downloads.DownloadTest;
+using static ModelRefs.Core.Tests.Sources.Downloads.DownloadTest;
 
-namespace ModelRefs.Core.Tests.Downloads;
+namespace ModelRefs.Core.Tests.Sources.Downloads;
 
 /// <summary>Several real processes sharing one cache.</summary>
 public class MultiProcessTests

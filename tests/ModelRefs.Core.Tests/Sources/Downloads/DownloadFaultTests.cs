@@ -4,9 +4,9 @@ using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Sources;
 using ModelRefs.Core.Tests.Sources;
 using ModelRefs.TestSupport.Http;
-using static ModelRefs.Core.Tests.Downloads.DownloadTest;
+using static ModelRefs.Core.Tests.Sources.Downloads.DownloadTest;
 
-namespace ModelRefs.Core.Tests.Downloads;
+namespace ModelRefs.Core.Tests.Sources.Downloads;
 
 /// <summary>The https source against a loopback server that breaks in every way a real one does.</summary>
 public class DownloadFaultTests

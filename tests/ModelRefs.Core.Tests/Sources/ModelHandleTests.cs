@@ -1,12 +1,12 @@
+using ModelRefs.Shared.Naming;
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Handles;
 using ModelRefs.Core.Sources;
 using ModelRefs.Core.Sources.Https;
 using ModelRefs.Core.Sources.Local;
 using ModelRefs.Core.Sources.Npm;
 using ModelRefs.Core.Sources.TfHub;
 
-namespace ModelRefs.Core.Tests.Handles;
+namespace ModelRefs.Core.Tests.Sources;
 
 public class ModelHandleTests
 {
@@ -176,7 +176,7 @@ public class ModelHandleTests
     [InlineData("___", "Model")]
     [InlineData("élan vital", "ÉlanVital")]
     public void DefaultNames_ArePascalCaseIdentifiers(string fileName, string expected) =>
-        Assert.Equal(expected, IdentifierNames.ToPascalCase(fileName));
+        Assert.Equal(expected, ModelTypeNames.FromFileName(fileName));
 
     [Fact]
     public void Handles_CompareByTypeAndText()
