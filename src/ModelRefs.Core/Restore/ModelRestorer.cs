@@ -77,6 +77,8 @@ public sealed partial class ModelRestorer
         {
             var item = items[index];
             cancellationToken.ThrowIfCancellationRequested();
+            var damagedBefore = cache.DamagedBlobs.Count;
+            var problemsBefore = problems.Count;
             try
             {
                 var (model, entry, handle, manifest) = await RestoreOneAsync(item, request, cache, credentials, lockFile, cancellationToken).ConfigureAwait(false);
@@ -104,6 +106,7 @@ public sealed partial class ModelRestorer
                 problems.Add(new RestoreProblem(RestoreDiagnostics.InternalError,
                     $"Model '{item.Include}' could not be restored: {ex.Message}", item));
             }
+            ReportDamage(item, cache, cache.DamagedBlobs.Skip(damagedBefore).ToList(), problems, problemsBefore);
         }
 
         var offlineMisses = problems.Where(p => p.Diagnostic == RestoreDiagnostics.OfflineNotCached).ToList();
@@ -147,6 +150,28 @@ public sealed partial class ModelRestorer
             LockFileWritten = lockWritten,
             NoticesPath = models.Count > 0 && File.Exists(noticesPath) ? noticesPath : null,
         };
+    }
+
+    /// <summary>
+    /// Says which cached files of the item were found damaged (and moved aside): a warning when the
+    /// restore could fetch them again, an error with the way to repair the cache when it is offline.
+    /// </summary>
+    private static void ReportDamage(ModelReference item, ModelCache cache, IReadOnlyList<DamagedBlob> damaged, List<RestoreProblem> problems, int problemsBefore)
+    {
+        if (damaged.Count == 0)
+            return;
+        var what = string.Join("; ", damaged.Select(d => $"the content with SHA-256 {d.Sha256} no longer had that hash and was moved to {d.MovedTo}"));
+        var offlineMiss = problems.FindIndex(problemsBefore, p => p.Diagnostic == RestoreDiagnostics.OfflineNotCached && p.Item == item);
+        if (offlineMiss >= 0)
+        {
+            problems[offlineMiss] = new RestoreProblem(RestoreDiagnostics.DamagedCache,
+                $"Model '{item.Include}': the cache {cache.Root} is damaged: {what}. Restore is offline (ModelRefsOffline=true), so it cannot be fetched again. " +
+                "Build once with network access to fetch it again, or copy the blob from a healthy machine's cache (blobs/sha256/<first two digits>/<sha256>).", item);
+            return;
+        }
+        problems.Add(new RestoreProblem(RestoreDiagnostics.DamagedCache,
+            $"Model '{item.Include}': in the cache {cache.Root}, {what}. Damaged content is never used: ModelRefs fetches it again. " +
+            "If this repeats, check the disk, and anything else that writes under the cache folder.", item, IsError: false));
     }
 
     private string? TryNormalize(ModelReference item, RestoreRequest request)
