@@ -8,6 +8,7 @@ using ModelRefs.Generator.Diagnostics;
 using ModelRefs.Generator.Emitting;
 using ModelRefs.Generator.Model;
 using ModelRefs.Generator.Parsing;
+using ModelRefs.Shared.Manifest;
 
 namespace ModelRefs.Generator
 {
@@ -17,16 +18,16 @@ namespace ModelRefs.Generator
     /// </summary>
     /// <remarks>
     /// Pipeline (each step named in <see cref="TrackingNames"/>, every output equatable):
-    /// manifest files → parse (per file) → type claims → name clashes (all files, one value) →
-    /// models to emit (per file, parse result + clash verdict) → generated source (per file).
-    /// Editing C# code re-runs nothing; editing one manifest re-emits only that model (unless its
-    /// type name changes, which re-checks clashes for all). Nothing here throws into the compiler.
+    /// manifest files → parse (per file) → generated source (per file). Each manifest is handled on
+    /// its own: editing C# code re-runs nothing, editing one manifest re-emits only that model.
+    /// Names are restore's to check (MR0008, MR0009); the parser only refuses a name restore would
+    /// not have written. Nothing here throws into the compiler.
     /// </remarks>
     [Generator(LanguageNames.CSharp)]
     public sealed class ModelRefsGenerator : IIncrementalGenerator
     {
         /// <summary>The file name suffix of model manifests.</summary>
-        public const string ManifestSuffix = ".modelref.json";
+        public const string ManifestSuffix = ManifestKeys.FileSuffix;
 
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
@@ -38,25 +39,12 @@ namespace ModelRefs.Generator
                 .Select(static (file, ct) => Parse(file, ct))
                 .WithTrackingName(TrackingNames.ParsedManifests);
 
-            IncrementalValueProvider<NameClashes> clashes = parsed
-                .Select(static (manifest, _) => manifest.Model is null
-                    ? null
-                    : new TypeClaim(manifest.FilePath, manifest.Model.Namespace, manifest.Model.TypeName, manifest.Model.NameLocation))
-                .WithTrackingName(TrackingNames.TypeClaims)
-                .Collect()
-                .Select(static (claims, _) => FindClashes(claims))
-                .WithTrackingName(TrackingNames.NameClashes);
-
-            IncrementalValuesProvider<ModelToEmit> models = parsed
-                .Combine(clashes)
-                .Select(static (pair, _) => Decide(pair.Left, pair.Right))
-                .WithTrackingName(TrackingNames.ModelsToEmit);
-
-            IncrementalValuesProvider<GeneratedModel> generated = models
-                .Select(static (model, ct) => Generate(model, ct))
+            IncrementalValuesProvider<GeneratedModel> generated = parsed
+                .Select(static (manifest, ct) => Generate(manifest, ct))
                 .WithTrackingName(TrackingNames.GeneratedModels);
 
-            context.RegisterSourceOutput(generated, static (spc, model) => Output(spc, model));
+            // All models at once only to give each generated file one owner; the work above stays per manifest.
+            context.RegisterSourceOutput(generated.Collect(), static (spc, models) => Output(spc, models));
         }
 
         internal static ParsedManifest Parse(AdditionalText file, CancellationToken cancellationToken)
@@ -76,117 +64,75 @@ namespace ModelRefs.Generator
             }
         }
 
-        /// <summary>
-        /// Decides which models lose a clash: each model claims <c>Name</c>, <c>NameInput</c>,
-        /// <c>NameOutput</c> and <c>NameOutputSpans</c> in its namespace (ignoring case, since
-        /// hint names and file systems do). Claims are visited in ordinal order of the manifest path,
-        /// so the verdict does not depend on the order of AdditionalFiles; the first claimant wins.
-        /// </summary>
-        internal static NameClashes FindClashes(ImmutableArray<TypeClaim?> claims)
+        internal static GeneratedModel Generate(ParsedManifest manifest, CancellationToken cancellationToken)
         {
-            var sorted = new List<TypeClaim>();
-            foreach (TypeClaim? claim in claims)
+            if (manifest.Model is null)
             {
-                if (claim is not null)
-                {
-                    sorted.Add(claim);
-                }
-            }
-
-            sorted.Sort(static (a, b) => string.CompareOrdinal(a.FilePath, b.FilePath));
-            var owners = new Dictionary<string, (TypeClaim Claim, string TypeName)>(StringComparer.OrdinalIgnoreCase);
-            var result = new List<ClashInfo>();
-            foreach (TypeClaim claim in sorted)
-            {
-                string[] names = { claim.TypeName, claim.TypeName + "Input", claim.TypeName + "Output", claim.TypeName + "OutputSpans" };
-                string? message = null;
-                foreach (string name in names)
-                {
-                    if (owners.TryGetValue(claim.Namespace + "." + name, out (TypeClaim Claim, string TypeName) owner))
-                    {
-                        string ns = claim.Namespace.Length == 0 ? "the global namespace" : "namespace '" + claim.Namespace + "'";
-                        message = "the type '" + name + "' in " + ns + " is also generated for the model '" + owner.Claim.TypeName + "' from '" + owner.Claim.FilePath + "'";
-                        if (!string.Equals(name, owner.TypeName, StringComparison.Ordinal))
-                        {
-                            message += " (as '" + owner.TypeName + "'; names that differ only in case clash too)";
-                        }
-
-                        message += "; give one of the ModelReference items another Name or Namespace";
-                        break;
-                    }
-                }
-
-                if (message is not null)
-                {
-                    result.Add(new ClashInfo(claim.FilePath, DiagnosticInfo.Create(DiagnosticDescriptors.NameClash, claim.Location, claim.TypeName, message)));
-                    continue;
-                }
-
-                foreach (string name in names)
-                {
-                    owners[claim.Namespace + "." + name] = (claim, name);
-                }
-            }
-
-            return new NameClashes(new EquatableArray<ClashInfo>(result));
-        }
-
-        internal static ModelToEmit Decide(ParsedManifest manifest, NameClashes clashes)
-        {
-            foreach (ClashInfo clash in clashes.Clashes)
-            {
-                if (clash.FilePath == manifest.FilePath && manifest.Model is not null)
-                {
-                    var diagnostics = new List<DiagnosticInfo>(manifest.Diagnostics) { clash.Diagnostic };
-                    return new ModelToEmit(manifest.FilePath, null, new EquatableArray<DiagnosticInfo>(diagnostics));
-                }
-            }
-
-            return new ModelToEmit(manifest.FilePath, manifest.Model, manifest.Diagnostics);
-        }
-
-        internal static GeneratedModel Generate(ModelToEmit model, CancellationToken cancellationToken)
-        {
-            if (model.Model is null)
-            {
-                return new GeneratedModel(model.FilePath, null, null, model.Diagnostics);
+                return new GeneratedModel(manifest.FilePath, null, null, manifest.Diagnostics);
             }
 
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                return new GeneratedModel(model.FilePath, ModelEmitter.HintName(model.Model), ModelEmitter.Emit(model.Model), model.Diagnostics);
+                return new GeneratedModel(manifest.FilePath, ModelEmitter.HintName(manifest.Model), ModelEmitter.Emit(manifest.Model), manifest.Diagnostics);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                var diagnostics = new List<DiagnosticInfo>(model.Diagnostics)
+                var diagnostics = new List<DiagnosticInfo>(manifest.Diagnostics)
                 {
-                    DiagnosticInfo.Create(DiagnosticDescriptors.MalformedManifest, model.Model.NameLocation, model.FilePath, "internal error while generating code for it: " + ex.GetType().Name + ": " + ex.Message),
+                    DiagnosticInfo.Create(DiagnosticDescriptors.MalformedManifest, manifest.Model.NameLocation, manifest.FilePath, "internal error while generating code for it: " + ex.GetType().Name + ": " + ex.Message),
                 };
-                return new GeneratedModel(model.FilePath, null, null, new EquatableArray<DiagnosticInfo>(diagnostics));
+                return new GeneratedModel(manifest.FilePath, null, null, new EquatableArray<DiagnosticInfo>(diagnostics));
             }
         }
 
-        private static void Output(SourceProductionContext context, GeneratedModel model)
+        /// <summary>
+        /// Reports every model's diagnostics and adds its source. Two manifests for one type (which
+        /// restore never writes: MR0008) would give one hint name, which Roslyn refuses by throwing:
+        /// manifests are visited in ordinal order of their paths, the first keeps the file and every
+        /// later one gets MR2003, whatever the order of AdditionalFiles.
+        /// </summary>
+        private static void Output(SourceProductionContext context, ImmutableArray<GeneratedModel> models)
         {
-            foreach (DiagnosticInfo diagnostic in model.Diagnostics)
+            var sorted = new List<GeneratedModel>(models);
+            sorted.Sort(static (a, b) => string.CompareOrdinal(a.FilePath, b.FilePath));
+            var owners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (GeneratedModel model in sorted)
             {
-                context.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
+                foreach (DiagnosticInfo diagnostic in model.Diagnostics)
+                {
+                    context.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
 
-            if (model.HintName is not null && model.Source is not null)
-            {
+                if (model.HintName is null || model.Source is null)
+                {
+                    continue;
+                }
+
+                if (owners.TryGetValue(model.HintName, out string? owner))
+                {
+                    ReportRefused(context, model, "the manifest '" + owner + "' generates the same file; restore never writes both (MR0008), rebuild to rewrite the manifests");
+                    continue;
+                }
+
+                owners.Add(model.HintName, model.FilePath);
                 try
                 {
                     context.AddSource(model.HintName, SourceText.From(model.Source, System.Text.Encoding.UTF8));
                 }
                 catch (ArgumentException ex)
                 {
-                    // A hint name Roslyn refuses (should not happen after clash checks): report, don't crash.
-                    context.ReportDiagnostic(DiagnosticInfo.Create(
-                        DiagnosticDescriptors.NameClash, FileLocation.WholeFile(model.FilePath), model.HintName, "the generated file name was refused: " + ex.Message).ToDiagnostic());
+                    // A hint name Roslyn refuses for another reason: report, don't crash.
+                    ReportRefused(context, model, ex.Message);
                 }
             }
         }
+
+        private static void ReportRefused(SourceProductionContext context, GeneratedModel model, string why)
+            => context.ReportDiagnostic(DiagnosticInfo.Create(
+                DiagnosticDescriptors.MalformedManifest,
+                FileLocation.WholeFile(model.FilePath),
+                model.FilePath,
+                "its generated file '" + model.HintName + "' was refused: " + why).ToDiagnostic());
     }
 }

@@ -82,8 +82,7 @@ public class CompileTests
     {
         string manifest = TestFiles.ReadManifest("SileroVad.modelref.json").Replace("\"namespace\": \"VoiceActivity.Models\",", "\"namespace\": null,");
         Compilation compilation = GeneratorHarness.CreateCompilation("internal static class U { public static object M() => new SileroVadInput(); }");
-        GeneratorDriver driver = GeneratorHarness.CreateDriver(new[] { GeneratorHarness.Manifest("/obj/SileroVad.modelref.json", manifest) });
-        driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out var generatorDiagnostics);
+        GeneratorHarness.RunAndUpdateCompilation(new[] { GeneratorHarness.Manifest("/obj/SileroVad.modelref.json", manifest) }, compilation, out Compilation output, out var generatorDiagnostics);
         Assert.Empty(generatorDiagnostics);
         var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
         Assert.True(problems.Count == 0, GeneratorHarness.Describe(problems));
@@ -117,8 +116,7 @@ public class CompileTests
             }
             """;
         Compilation compilation = GeneratorHarness.CreateCompilation(usage);
-        GeneratorHarness.CreateDriver([GeneratorHarness.Manifest("/obj/T.modelref.json", manifest)])
-            .RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out var generatorDiagnostics);
+        GeneratorHarness.RunAndUpdateCompilation([GeneratorHarness.Manifest("/obj/T.modelref.json", manifest)], compilation, out Compilation output, out var generatorDiagnostics);
         Assert.Empty(generatorDiagnostics);
         var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
         Assert.True(problems.Count == 0, GeneratorHarness.Describe(problems));
@@ -127,9 +125,8 @@ public class CompileTests
     internal static void AssertCompilesClean(string usage, params string[] manifests)
     {
         Compilation compilation = GeneratorHarness.CreateCompilation(usage);
-        GeneratorDriver driver = GeneratorHarness.CreateDriver(
-            manifests.Select(m => GeneratorHarness.Manifest("/obj/" + m, TestFiles.ReadManifest(m))));
-        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out var generatorDiagnostics);
+        GeneratorDriver driver = GeneratorHarness.RunAndUpdateCompilation(
+            manifests.Select(m => GeneratorHarness.Manifest("/obj/" + m, TestFiles.ReadManifest(m))), compilation, out Compilation output, out var generatorDiagnostics);
         Assert.True(generatorDiagnostics.IsEmpty, GeneratorHarness.Describe(generatorDiagnostics));
         Assert.Equal(manifests.Length, driver.GetRunResult().GeneratedTrees.Length);
 

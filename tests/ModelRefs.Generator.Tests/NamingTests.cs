@@ -1,10 +1,12 @@
 using ModelRefs.Generator.Model;
 using ModelRefs.Generator.Naming;
+using Microsoft.CodeAnalysis.CSharp;
 using ModelRefs.Generator.Parsing;
+using ModelRefs.Shared.Naming;
 
 namespace ModelRefs.Generator.Tests;
 
-/// <summary>ONNX and manifest names → C# identifiers.</summary>
+/// <summary>ONNX and manifest names → C# identifiers; a model's own names follow the rule restore shares with the generator.</summary>
 public class NamingTests
 {
     [Theory]
@@ -50,25 +52,63 @@ public class NamingTests
     [Theory]
     [InlineData("SileroVad", "SileroVad")]
     [InlineData("silero_vad", "silero_vad")]
-    [InlineData("silero-vad", "SileroVad")]
     [InlineData("class", "Class")]
-    [InlineData("3d-unet", "Model3dUnet")]
-    [InlineData("@x", "X")]
+    [InlineData("__arglist", "Arglist")]
     public void Type_names_keep_valid_user_names(string declared, string expected)
     {
-        Assert.Equal(expected, IdentifierNames.ToTypeName(declared));
+        Assert.Null(ModelTypeNames.NameProblem(declared));
+        Assert.Equal(expected, ModelTypeNames.ToTypeName(declared));
+        Assert.Equal(expected, ParseManifest(declared, "N").Model!.TypeName);
+    }
+
+    [Theory]
+    [InlineData("silero-vad")]
+    [InlineData("3d-unet")]
+    [InlineData("@x")]
+    public void Names_restore_would_not_write_are_MR2003(string declared)
+    {
+        // Restore refuses them (MR0009); the generator takes only names restore writes.
+        Assert.NotNull(ModelTypeNames.NameProblem(declared));
+        ParsedManifest parsed = ParseManifest(declared, "N");
+        Assert.Null(parsed.Model);
+        Assert.Equal("MR2003", Assert.Single(parsed.Diagnostics).Id);
     }
 
     [Theory]
     [InlineData("VoiceActivity.Models", "VoiceActivity.Models")]
     [InlineData("My.class.Models", "My.@class.Models")]
-    [InlineData("My-App.Models", "MyApp.Models")]
-    [InlineData("a..b.", "a.b")]
     [InlineData("", "")]
     [InlineData(null, "")]
     public void Namespaces(string? declared, string expected)
     {
-        Assert.Equal(expected, IdentifierNames.ToNamespace(declared));
+        Assert.Equal(expected, ParseManifest("M", declared).Model!.Namespace);
+    }
+
+    [Theory]
+    [InlineData("My-App.Models")]
+    [InlineData("a..b.")]
+    public void Namespaces_restore_would_not_write_are_MR2003(string declared)
+    {
+        Assert.False(ModelTypeNames.IsNamespace(declared));
+        Assert.Equal("MR2003", Assert.Single(ParseManifest("M", declared).Diagnostics).Id);
+    }
+
+    [Fact]
+    public void The_shared_keyword_list_is_CSharps()
+    {
+        IEnumerable<string> roslyn = SyntaxFacts.GetReservedKeywordKinds().Select(SyntaxFacts.GetText).Append("global");
+        Assert.Equal(roslyn.Order(StringComparer.Ordinal), ModelTypeNames.CSharpKeywords.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("silero_vad_v5", "SileroVadV5")]
+    [InlineData("PP-OCRv4", "PPOCRv4")]
+    [InlineData("3d-unet", "Model3dUnet")]
+    [InlineData("--", "Model")]
+    public void Default_names_come_from_the_file_name(string fileName, string expected)
+    {
+        Assert.Equal(expected, ModelTypeNames.FromFileName(fileName));
+        Assert.Null(ModelTypeNames.NameProblem(expected));
     }
 
     [Fact]
@@ -132,6 +172,9 @@ public class NamingTests
         Assert.Empty(parsed.Diagnostics);
         return MemberNames.For(parsed.Model!);
     }
+
+    private static ParsedManifest ParseManifest(string name, string? ns)
+        => ManifestParser.Parse("/m.modelref.json", "{\"schema\":1,\"name\":" + Json(name) + ",\"namespace\":" + (ns is null ? "null" : Json(ns)) + ",\"inputs\":[],\"outputs\":[]}");
 
     private static string Json(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.CodeAnalysis;
+using ModelRefs.Core.Onnx;
 using ModelRefs.Generator.Tests.Infrastructure;
 
 namespace ModelRefs.Generator.Tests;
@@ -15,9 +16,18 @@ public sealed class RunTests : IDisposable
     public void Generated_wrapper_runs_a_model_through_both_overloads()
     {
         string modelPath = Path.Combine(_dir, "echo.onnx");
-        File.WriteAllBytes(modelPath, TinyOnnx.Identity(
-            [("x.1", 1, ["batch", "4"]), ("class", 7, [])],
-            ["out:0", "count"]));
+        // Each output is the Identity of the input with its index.
+        new OnnxModelBuilder()
+            .IrVersion(8)
+            .Opset(13)
+            .Producer("modelrefs-tests")
+            .Input("x.1", OnnxElementType.Float, "batch", 4)
+            .Input("class", OnnxElementType.Int64)
+            .Output("out:0", OnnxElementType.Float, "batch", 4)
+            .Output("count", OnnxElementType.Int64)
+            .Node("Identity", ["x.1"], ["out:0"])
+            .Node("Identity", ["class"], ["count"])
+            .Save(modelPath);
 
         const string manifest = """
             {
@@ -59,8 +69,7 @@ public sealed class RunTests : IDisposable
             """;
 
         Compilation compilation = GeneratorHarness.CreateCompilation(caller);
-        GeneratorHarness.CreateDriver([GeneratorHarness.Manifest("/obj/Echo.modelref.json", manifest)])
-            .RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out var generatorDiagnostics);
+        GeneratorHarness.RunAndUpdateCompilation([GeneratorHarness.Manifest("/obj/Echo.modelref.json", manifest)], compilation, out Compilation output, out var generatorDiagnostics);
         Assert.Empty(generatorDiagnostics);
 
         using var stream = new MemoryStream();

@@ -1,8 +1,10 @@
+using ModelRefs.Core.IO;
+
 namespace ModelRefs.Core.Archives;
 
 /// <summary>
 /// Where an archive's checked entries are written: a temp folder beside the destination, renamed
-/// into place in one step by <see cref="Commit"/> and deleted otherwise, so that a refused archive
+/// into place in one step by <see cref="Commit"/> and deleted otherwise (<see cref="AtomicDirectory"/>), so that a refused archive
 /// leaves nothing behind. It refuses names that collide (also by case, so the cache works on every
 /// file system), files where folders are needed, and entries or bytes beyond the limits. The
 /// extractors of each archive format decide which entry types are allowed and call it per entry.
@@ -24,9 +26,8 @@ internal sealed class ExtractionFolder : IDisposable
     {
         _destination = destination;
         _limits = limits;
-        _temp = Path.Combine(Path.GetDirectoryName(destination)!, ".tmp", Guid.NewGuid().ToString("N"));
+        _temp = AtomicDirectory.CreateTempBeside(destination);
         _tempWithSeparator = Path.TrimEndingDirectorySeparator(_temp) + Path.DirectorySeparatorChar;
-        Directory.CreateDirectory(_temp);
     }
 
     /// <summary>Counts one archive entry against <see cref="ArchiveLimits.MaxEntries"/>.</summary>
@@ -91,25 +92,9 @@ internal sealed class ExtractionFolder : IDisposable
     /// Renames the folder into place. When the destination exists already (another writer won the
     /// race), that one is kept. Returns the number of files written, 0 when the other one was kept.
     /// </summary>
-    public int Commit()
-    {
-        try
-        {
-            Directory.Move(_temp, _destination);
-            return _filesWritten;
-        }
-        catch (IOException) when (Directory.Exists(_destination))
-        {
-            return 0;
-        }
-    }
+    public int Commit() => AtomicDirectory.MoveIntoPlace(_temp, _destination) ? _filesWritten : 0;
 
-    public void Dispose()
-    {
-        TryDelete(() => { if (Directory.Exists(_temp)) Directory.Delete(_temp, recursive: true); });
-        var tempParent = Path.GetDirectoryName(_temp)!;
-        TryDelete(() => { if (Directory.Exists(tempParent) && !Directory.EnumerateFileSystemEntries(tempParent).Any()) Directory.Delete(tempParent); });
-    }
+    public void Dispose() => AtomicDirectory.DeleteTemp(_temp);
 
     /// <summary>Every parent is a folder; none may be a file. Returns the '/'-joined relative name.</summary>
     private string ClaimParents(string entryName, string[] segments, bool includeLast)
@@ -135,11 +120,4 @@ internal sealed class ExtractionFolder : IDisposable
 
     private UnsafeArchiveException TooLarge() =>
         new("", $"the archive unpacks to more than the limit of {_limits.MaxTotalBytes} bytes (an archive bomb?)");
-
-    private static void TryDelete(Action delete)
-    {
-        try { delete(); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ModelRefs.Core.IO;
 
 namespace ModelRefs.Core.Caching;
 
@@ -80,19 +81,8 @@ internal sealed class BlobWriter : IAsyncDisposable
 
         await DisposeFileAsync().ConfigureAwait(false);
         var destination = _cache.GetBlobPath(hashes.Sha256);
-        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-        try
-        {
-            File.Move(TempPath, destination, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(destination))
-        {
-            // Another writer stored the same content first; same name means same bytes.
-        }
-        finally
-        {
-            ModelCache.TryDelete(TempPath);
-        }
+        // When another writer stored the same content first, its file is kept: same name means same bytes.
+        AtomicFile.MoveIntoPlace(TempPath, destination, overwrite: false);
         return new CachedBlob(hashes.Sha256, destination, hashes.Length);
     }
 
@@ -116,7 +106,7 @@ internal sealed class BlobWriter : IAsyncDisposable
         }
         finally
         {
-            ModelCache.TryDelete(TempPath);
+            AtomicFile.TryDelete(TempPath);
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace ModelRefs.Core.Caching;
@@ -17,14 +16,8 @@ public sealed partial class ModelCache
     private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LockWaitReportInterval = TimeSpan.FromSeconds(30);
 
-    private string LocksDirectory => Path.Combine(Root, "locks");
-
     /// <summary>Where the lock file for a key lives: <c>locks/&lt;SHA-256 of the key&gt;.lock</c>.</summary>
-    public string GetLockPath(string key)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(key);
-        return Path.Combine(LocksDirectory, Sha256Hex.ToHex(SHA256.HashData(Encoding.UTF8.GetBytes(key))) + ".lock");
-    }
+    public string GetLockPath(string key) => Layout.LockPath(key);
 
     public Task<CacheLock> AcquireLockAsync(string key, Action<string>? log, CancellationToken cancellationToken) =>
         AcquireLockAsync(key, log, DefaultLockTimeout, description: null, cancellationToken);
@@ -46,8 +39,8 @@ public sealed partial class ModelCache
         CancellationToken cancellationToken = default)
     {
         var path = GetLockPath(key);
-        var ownerPath = Path.ChangeExtension(path, ".owner");
-        Directory.CreateDirectory(LocksDirectory);
+        var ownerPath = CacheLayout.LockOwnerPath(path);
+        Directory.CreateDirectory(Layout.LocksDirectory);
         CleanTemporaryFilesOnce();
 
         var waited = Stopwatch.StartNew();
@@ -134,7 +127,7 @@ public sealed partial class ModelCache
     {
         var deleted = 0;
         var cutoff = DateTime.UtcNow - olderThan;
-        foreach (var directory in new[] { BlobTempDirectory, Path.Combine(RefsDirectory, ".tmp") })
+        foreach (var directory in Layout.TemporaryFileDirectories)
         {
             string[] files;
             try

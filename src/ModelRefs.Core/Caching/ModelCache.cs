@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using ModelRefs.Core.IO;
 
 namespace ModelRefs.Core.Caching;
 
@@ -39,24 +39,20 @@ public sealed record CacheRef(string Key, string Sha256, string? Resolved = null
 }
 
 /// <summary>
-/// The global cache shared by every project and process on the machine. Layout under <see cref="Root"/>:
-/// <code>
-/// blobs/sha256/ab/abcdef…        content, named by its SHA-256 (64 hex digits)
-/// blobs/sha256/.tmp/*.partial    downloads in progress (never read as blobs; deleted when a day old)
-/// refs/xy/xyz….json              key → sha256 (+ resolution, licence); file name = SHA-256 of the key
-/// refs/.tmp/*.partial            ref files being written
-/// locks/xyz….lock, .owner        one inter-process lock per fetch key (see AcquireLockAsync)
-/// </code>
-/// Every file becomes visible by an atomic rename of a complete, verified temp file in the same
+/// The global cache shared by every project and process on the machine, laid out under
+/// <see cref="Root"/> as <see cref="CacheLayout"/> names. Every file becomes visible by an atomic rename of a complete, verified temp file in the same
 /// file system; a blob, once there, is never rewritten (content addressing makes writers agree).
 /// </summary>
 public sealed partial class ModelCache
 {
     public const string HomeVariable = "MODELREFS_HOME";
 
-    public ModelCache(string? root = null) => Root = Path.GetFullPath(root ?? DefaultRoot);
+    public ModelCache(string? root = null) => Layout = new CacheLayout(root ?? DefaultRoot);
 
-    public string Root { get; }
+    public string Root => Layout.Root;
+
+    /// <summary>Every path under <see cref="Root"/>: blobs, refs, locks, temp and work folders, the sources' folders.</summary>
+    public CacheLayout Layout { get; }
 
     /// <summary><c>MODELREFS_HOME</c> when set, else <c>~/.modelrefs</c>.</summary>
     public static string DefaultRoot => ResolveDefaultRoot(
@@ -66,16 +62,8 @@ public sealed partial class ModelCache
     internal static string ResolveDefaultRoot(string? modelRefsHome, string userProfile) =>
         string.IsNullOrWhiteSpace(modelRefsHome) ? Path.Combine(userProfile, ".modelrefs") : Path.GetFullPath(modelRefsHome.Trim());
 
-    private string BlobsDirectory => Path.Combine(Root, "blobs", "sha256");
-    private string BlobTempDirectory => Path.Combine(BlobsDirectory, ".tmp");
-    private string RefsDirectory => Path.Combine(Root, "refs");
-
     /// <summary>Where the blob with this SHA-256 lives (whether or not it exists).</summary>
-    public string GetBlobPath(string sha256)
-    {
-        var hex = Sha256Hex.Normalize(sha256) ?? throw new ArgumentException($"'{sha256}' is not a SHA-256 (64 hex digits).", nameof(sha256));
-        return Path.Combine(BlobsDirectory, hex[..2], hex);
-    }
+    public string GetBlobPath(string sha256) => Layout.BlobPath(sha256);
 
     /// <summary>The blob's path when the cache has it, else null.</summary>
     public string? TryGetBlob(string sha256)
@@ -127,8 +115,8 @@ public sealed partial class ModelCache
     /// <summary>A temp file in <c>blobs/sha256/.tmp/</c> that becomes a blob only when committed.</summary>
     internal BlobWriter CreateBlobWriter(HashAlgorithmName? extraHashAlgorithm = null)
     {
-        Directory.CreateDirectory(BlobTempDirectory);
-        return new BlobWriter(this, Path.Combine(BlobTempDirectory, Guid.NewGuid().ToString("N") + ".partial"), extraHashAlgorithm);
+        Directory.CreateDirectory(Layout.BlobTempDirectory);
+        return new BlobWriter(this, Layout.NewBlobTempPath(), extraHashAlgorithm);
     }
 
     internal static string? NormalizeExpected(BlobAddOptions options) =>
@@ -140,7 +128,7 @@ public sealed partial class ModelCache
     /// <summary>The remembered resolution for a key, or null (also when its file is unreadable).</summary>
     public CacheRef? TryGetRef(string key)
     {
-        var path = RefPath(key);
+        var path = Layout.RefPath(key);
         try
         {
             if (!File.Exists(path))
@@ -163,27 +151,8 @@ public sealed partial class ModelCache
         {
             Sha256 = Sha256Hex.Normalize(value.Sha256) ?? throw new ArgumentException($"'{value.Sha256}' is not a SHA-256.", nameof(value)),
         };
-        var path = RefPath(value.Key);
-        var tempDirectory = Path.Combine(RefsDirectory, ".tmp");
-        Directory.CreateDirectory(tempDirectory);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = Path.Combine(tempDirectory, Guid.NewGuid().ToString("N") + ".partial");
-        try
-        {
-            File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(normalised, JsonOptions));
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            TryDelete(temp);
-        }
-    }
-
-    private string RefPath(string key)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(key);
-        var name = Sha256Hex.ToHex(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-        return Path.Combine(RefsDirectory, name[..2], name + ".json");
+        // The temp file goes to refs/.tmp/, where the cleaner finds what a killed process left.
+        AtomicFile.WriteAllBytes(Layout.RefPath(value.Key), JsonSerializer.SerializeToUtf8Bytes(normalised, JsonOptions), Layout.RefTempDirectory);
     }
 
     /// <summary>
@@ -194,20 +163,13 @@ public sealed partial class ModelCache
     {
         try
         {
-            var path = RefPath(key);
+            var path = Layout.RefPath(key);
             return File.Exists(path) && File.GetLastWriteTimeUtc(path) >= sinceUtc.AddSeconds(-1) ? TryGetRef(key) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
-    }
-
-    internal static void TryDelete(string path)
-    {
-        try { File.Delete(path); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new()

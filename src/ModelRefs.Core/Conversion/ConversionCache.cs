@@ -1,5 +1,6 @@
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Diagnostics;
+using ModelRefs.Core.IO;
 
 namespace ModelRefs.Core.Conversion;
 
@@ -46,22 +47,12 @@ public static class ConversionCache
         {
             if (TryGet(cache, key) is { } done)
                 return done;
-            var temp = Path.Combine(cache.Root, "conversions", ".tmp", Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(temp);
-            try
-            {
-                var output = Path.Combine(temp, "model.onnx");
-                var converter = convert(output);
-                var blob = await cache.AddFileAsync(output, cancellationToken: cancellationToken).ConfigureAwait(false);
-                cache.SetRef(new CacheRef(key, blob.Sha256, converter));
-                return new ConvertedModel(blob.Path, blob.Sha256, converter, Converted: true);
-            }
-            finally
-            {
-                try { Directory.Delete(temp, recursive: true); }
-                catch (IOException) { }
-                catch (UnauthorizedAccessException) { }
-            }
+            using var work = new ScratchDirectory(cache.Layout.NewConversionWorkDirectory());
+            var output = Path.Combine(work.Path, "model.onnx");
+            var converter = convert(output);
+            var blob = await cache.AddFileAsync(output, cancellationToken: cancellationToken).ConfigureAwait(false);
+            cache.SetRef(new CacheRef(key, blob.Sha256, converter));
+            return new ConvertedModel(blob.Path, blob.Sha256, converter, Converted: true);
         }
     }
 }

@@ -212,7 +212,17 @@ public static class LicenseTextRecognizer
                     continue;
                 }
                 if (current is null || line.Length < 2 || line[1] != ' ')
-                    throw new FormatException($"Licence reference line {lineNumber}: expected '== id', '+ phrase', '! phrase' or '- phrase': {line}");
+                    throw new FormatException($"Licence reference line {lineNumber}: expected '== id', '+ phrase', '! phrase', '- phrase' or '& id': {line}");
+                if (line[0] == '&')
+                {
+                    // A shared skeleton: every phrase and exclusion of an earlier reference.
+                    var baseId = line.Substring(2).Trim();
+                    var template = references.FindLast(r => r != current && r.LicenseId == baseId)
+                        ?? throw new FormatException($"Licence reference line {lineNumber}: '& {baseId}' names no reference above it.");
+                    current.Phrases.AddRange(template.Phrases);
+                    current.Excluding.AddRange(template.Excluding);
+                    continue;
+                }
                 var phrase = Normalize(line.Substring(2));
                 if (phrase.Trim().Length == 0)
                     throw new FormatException($"Licence reference line {lineNumber}: empty phrase.");

@@ -9,6 +9,7 @@ namespace ModelRefs.Core.Licensing;
 /// + phrase        a sentence of the licence (normalised before use: case, punctuation, wrapping)
 /// ! phrase        the same, but it must be present
 /// - phrase        rules this reference out when present (a relative's sentence)
+/// &amp; ID            every phrase and exclusion of the reference ID above (a family's shared skeleton)
 /// </code>
 /// A phrase must not start with "copyright" (copyright lines are dropped by the normaliser) and
 /// should not cross a numbered heading. See docs/licensing.md for how to add a licence and check it
@@ -198,22 +199,10 @@ internal static class LicenseTextReferences
 
         == CreativeML-OpenRAIL-M
         ! CreativeML Open RAIL-M
-        + Section III: CONDITIONS OF USAGE, DISTRIBUTION AND REDISTRIBUTION
-        + Use-based restrictions as referenced in paragraph 5 MUST be included as an enforceable provision by You in any type of legal agreement
-        + You shall require all of Your users who use the Model or a Derivative of the Model to comply with the terms of this paragraph
-        + "Derivatives of the Model" means all modifications to the Model, works based on the Model, or any other model which is created or initialized by transfer of patterns of the weights, parameters, activations or output of the Model
-        + You agree not to use the Model or Derivatives of the Model
-        + For the purpose of exploiting, harming or attempting to exploit or harm minors in any way
-        + To generate or disseminate verifiably false information and/or content with the purpose of harming others
+        & OpenRAIL-M
 
         == BigScience-OpenRAIL-M
         ! BigScience Open RAIL-M
-        + Section III: CONDITIONS OF USAGE, DISTRIBUTION AND REDISTRIBUTION
-        + Use-based restrictions as referenced in paragraph 5 MUST be included as an enforceable provision by You in any type of legal agreement
-        + You shall require all of Your users who use the Model or a Derivative of the Model to comply with the terms of this paragraph
-        + "Derivatives of the Model" means all modifications to the Model, works based on the Model, or any other model which is created or initialized by transfer of patterns of the weights, parameters, activations or output of the Model
-        + You agree not to use the Model or Derivatives of the Model
-        + For the purpose of exploiting, harming or attempting to exploit or harm minors in any way
-        + To generate or disseminate verifiably false information and/or content with the purpose of harming others
+        & OpenRAIL-M
         """;
 }

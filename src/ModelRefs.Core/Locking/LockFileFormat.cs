@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using ModelRefs.Core.Diagnostics;
+using ModelRefs.Core.IO;
 
 namespace ModelRefs.Core.Locking;
 
@@ -79,17 +80,7 @@ public static class LockFileFormat
         var bytes = Serialize(lockFile);
         if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))
             return false;
-        var temp = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
+        AtomicFile.WriteAllBytes(path, bytes);
         return true;
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ModelRefs.Shared.Manifest;
 
 namespace ModelRefs.Core.Manifests;
 
@@ -16,51 +17,51 @@ public static class ManifestWriter
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
-            w.WriteNumber("schema", ModelManifest.SchemaVersion);
-            w.WriteString("name", m.Name);
-            w.WriteString("namespace", m.Namespace);
-            w.WriteString("handle", m.Handle);
-            WriteNullable(w, "resolved", m.Resolved);
-            w.WriteString("sha256", m.Sha256);
-            w.WriteString("onnxSha256", m.OnnxSha256);
-            WriteNullable(w, "license", m.License);
-            WriteNullable(w, "licenseSource", m.LicenseSource);
-            WriteNullable(w, "licenseDeclared", m.LicenseDeclared);
-            w.WriteStartArray("acceptLicense");
+            w.WriteNumber(ManifestKeys.Schema, ManifestKeys.SchemaVersion);
+            w.WriteString(ManifestKeys.Name, m.Name);
+            w.WriteString(ManifestKeys.Namespace, m.Namespace);
+            w.WriteString(ManifestKeys.Handle, m.Handle);
+            WriteNullable(w, ManifestKeys.Resolved, m.Resolved);
+            w.WriteString(ManifestKeys.Sha256, m.Sha256);
+            w.WriteString(ManifestKeys.OnnxSha256, m.OnnxSha256);
+            WriteNullable(w, ManifestKeys.License, m.License);
+            WriteNullable(w, ManifestKeys.LicenseSource, m.LicenseSource);
+            WriteNullable(w, ManifestKeys.LicenseDeclared, m.LicenseDeclared);
+            w.WriteStartArray(ManifestKeys.AcceptLicense);
             foreach (var id in m.AcceptLicense)
                 w.WriteStringValue(id);
             w.WriteEndArray();
-            WriteNullable(w, "attribution", m.Attribution);
-            w.WriteString("modelFile", m.ModelFile);
-            WriteNullable(w, "embeddedResource", m.EmbeddedResource);
-            WriteNullable(w, "projectFile", m.ProjectFile);
-            w.WriteNumber("itemLine", m.ItemLine);
-            WriteNullable(w, "description", m.Description);
-            WriteNullable(w, "producer", m.Producer);
-            w.WriteNumber("irVersion", m.IrVersion);
+            WriteNullable(w, ManifestKeys.Attribution, m.Attribution);
+            w.WriteString(ManifestKeys.ModelFile, m.ModelFile);
+            WriteNullable(w, ManifestKeys.EmbeddedResource, m.EmbeddedResource);
+            WriteNullable(w, ManifestKeys.ProjectFile, m.ProjectFile);
+            w.WriteNumber(ManifestKeys.ItemLine, m.ItemLine);
+            WriteNullable(w, ManifestKeys.Description, m.Description);
+            WriteNullable(w, ManifestKeys.Producer, m.Producer);
+            w.WriteNumber(ManifestKeys.IrVersion, m.IrVersion);
 
-            w.WriteStartArray("opsets");
+            w.WriteStartArray(ManifestKeys.Opsets);
             foreach (var (domain, version) in m.Opsets)
             {
                 w.WriteStartObject();
-                w.WriteString("domain", domain);
-                w.WriteNumber("version", version);
+                w.WriteString(ManifestKeys.Opset.Domain, domain);
+                w.WriteNumber(ManifestKeys.Opset.Version, version);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
 
-            w.WriteStartArray("metadata");
+            w.WriteStartArray(ManifestKeys.Metadata);
             foreach (var (key, value) in m.Metadata)
             {
                 w.WriteStartObject();
-                w.WriteString("key", key);
-                w.WriteString("value", value);
+                w.WriteString(ManifestKeys.MetadataEntry.Key, key);
+                w.WriteString(ManifestKeys.MetadataEntry.Value, value);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
 
-            WriteValues(w, "inputs", m.Inputs);
-            WriteValues(w, "outputs", m.Outputs);
+            WriteValues(w, ManifestKeys.Inputs, m.Inputs);
+            WriteValues(w, ManifestKeys.Outputs, m.Outputs);
             w.WriteEndObject();
         }
         return buffer.ToArray();
@@ -72,10 +73,7 @@ public static class ManifestWriter
         var bytes = ToJson(manifest);
         if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))
             return false;
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, path, overwrite: true);
+        IO.AtomicFile.WriteAllBytes(path, bytes);
         return true;
     }
 
@@ -85,26 +83,26 @@ public static class ManifestWriter
         foreach (var value in values)
         {
             w.WriteStartObject();
-            w.WriteString("name", value.Name);
-            w.WriteString("kind", value.Kind);
-            w.WriteString("elementType", value.ElementType);
+            w.WriteString(ManifestKeys.Value.Name, value.Name);
+            w.WriteString(ManifestKeys.Value.Kind, value.Kind);
+            w.WriteString(ManifestKeys.Value.ElementType, value.ElementType);
             if (value.Shape == null)
-                w.WriteNull("shape");
+                w.WriteNull(ManifestKeys.Value.Shape);
             else
             {
-                w.WriteStartArray("shape");
+                w.WriteStartArray(ManifestKeys.Value.Shape);
                 foreach (var dim in value.Shape)
                 {
                     w.WriteStartObject();
                     if (dim.Value is { } fixedValue)
-                        w.WriteNumber("value", fixedValue);
+                        w.WriteNumber(ManifestKeys.Dimension.Value, fixedValue);
                     else if (dim.Param != null)
-                        w.WriteString("param", dim.Param);
+                        w.WriteString(ManifestKeys.Dimension.Param, dim.Param);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
             }
-            w.WriteString("doc", value.Doc ?? "");
+            w.WriteString(ManifestKeys.Value.Doc, value.Doc ?? "");
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -6,7 +6,7 @@ namespace ModelRefs.Core.Manifests;
 /// </summary>
 public sealed record ModelManifest
 {
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = ModelRefs.Shared.Manifest.ManifestKeys.SchemaVersion;
 
     public required string Name { get; init; }
     public required string Namespace { get; init; }

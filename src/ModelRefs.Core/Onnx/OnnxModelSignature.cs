@@ -1,4 +1,5 @@
 using System.Globalization;
+using ModelRefs.Shared.Manifest;
 
 namespace ModelRefs.Core.Onnx;
 
@@ -52,12 +53,12 @@ public static class OnnxValueKinds
     /// <summary><c>tensor</c>, <c>sequence</c>, <c>map</c>, <c>optional</c>, <c>sparse_tensor</c> or <c>unknown</c> (docs/design/manifest.md).</summary>
     public static string ToManifestName(this OnnxValueKind kind) => kind switch
     {
-        OnnxValueKind.Tensor => "tensor",
-        OnnxValueKind.Sequence => "sequence",
-        OnnxValueKind.Map => "map",
-        OnnxValueKind.Optional => "optional",
-        OnnxValueKind.SparseTensor => "sparse_tensor",
-        _ => "unknown",
+        OnnxValueKind.Tensor => ManifestKeys.ValueKinds.Tensor,
+        OnnxValueKind.Sequence => ManifestKeys.ValueKinds.Sequence,
+        OnnxValueKind.Map => ManifestKeys.ValueKinds.Map,
+        OnnxValueKind.Optional => ManifestKeys.ValueKinds.Optional,
+        OnnxValueKind.SparseTensor => ManifestKeys.ValueKinds.SparseTensor,
+        _ => ManifestKeys.ValueKinds.Unknown,
     };
 }
 

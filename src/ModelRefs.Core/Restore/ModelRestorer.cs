@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Licensing;
@@ -6,6 +5,7 @@ using ModelRefs.Core.Locking;
 using ModelRefs.Core.Manifests;
 using ModelRefs.Core.Onnx;
 using ModelRefs.Core.Sources;
+using ModelRefs.Shared.Naming;
 
 namespace ModelRefs.Core.Restore;
 
@@ -16,7 +16,7 @@ namespace ModelRefs.Core.Restore;
 /// </summary>
 public sealed partial class ModelRestorer
 {
-    public const string ManifestExtension = ".modelref.json";
+    public const string ManifestExtension = Shared.Manifest.ManifestKeys.FileSuffix;
 
     private readonly HttpClient _http;
     private readonly Action<string> _log;
@@ -71,7 +71,7 @@ public sealed partial class ModelRestorer
         var manifests = new List<ModelManifest>();
         var modelIndexes = new List<int>();
         var entries = new SortedDictionary<string, LockedModel>(StringComparer.Ordinal);
-        var names = new Dictionary<string, ModelReference>(StringComparer.OrdinalIgnoreCase);
+        var names = new ModelNameClaims<ModelReference>();
 
         for (var index = 0; index < items.Count; index++)
         {
@@ -80,13 +80,12 @@ public sealed partial class ModelRestorer
             try
             {
                 var (model, entry, handle, manifest) = await RestoreOneAsync(item, request, cache, credentials, lockFile, cancellationToken).ConfigureAwait(false);
-                if (names.TryGetValue(model.Name, out var first))
+                if (!names.TryClaim(model.Name, manifest.Namespace, item, out var first, out var clash))
                 {
                     problems.Add(new RestoreProblem(RestoreDiagnostics.DuplicateModelName,
-                        $"Model '{item.Include}' would generate the class '{model.Name}', which model '{first.Include}' already uses. Give one of them another name with Name=\"…\".", item));
+                        $"Model '{item.Include}' would generate the class '{clash}', which model '{first!.Include}' already uses. Give one of them another name with Name=\"…\".", item));
                     continue;
                 }
-                names[model.Name] = item;
                 models.Add(model);
                 manifests.Add(manifest);
                 modelIndexes.Add(index);
@@ -165,11 +164,10 @@ public sealed partial class ModelRestorer
             throw new ModelRefsException(RestoreDiagnostics.LockOutOfDate,
                 $"Model '{handle.Text}' is not in {request.ResolvedLockFilePath}, and locked mode (ModelRefsLockedMode=true) does not add it. Restore without locked mode to add it, review the lock and commit it.");
         var name = item.Name ?? handle.DefaultName;
-        if (!IsIdentifier(name))
-            throw new ModelRefsException(RestoreDiagnostics.InvalidMetadata,
-                $"Model '{handle.Text}': Name '{name}' is not a valid C# type name. Use letters, digits and underscores, starting with a letter.");
+        if (ModelTypeNames.NameProblem(name) is { } nameProblem)
+            throw new ModelRefsException(RestoreDiagnostics.InvalidMetadata, $"Model '{handle.Text}': Name '{name}' {nameProblem}");
         var ns = (item.Namespace ?? request.DefaultNamespace).Trim('.');
-        if (ns.Length == 0 || !ns.Split('.').All(IsIdentifier))
+        if (!ModelTypeNames.IsNamespace(ns))
             throw new ModelRefsException(RestoreDiagnostics.InvalidMetadata,
                 $"Model '{handle.Text}': Namespace '{ns}' is not a valid C# namespace. Set Namespace=\"My.App.Models\" on the item or RootNamespace in the project.");
         var embed = ParseBool(item.EmbedText, "Embed", handle);
@@ -287,9 +285,4 @@ public sealed partial class ModelRestorer
         throw new ModelRefsException(RestoreDiagnostics.InvalidMetadata,
             $"Model '{handle.Text}': {metadata}=\"{text}\" is not true or false.");
     }
-
-    private static bool IsIdentifier(string text) => IdentifierPattern().IsMatch(text);
-
-    [GeneratedRegex(@"^[\p{L}_][\p{L}\p{Nd}_]*$")]
-    private static partial Regex IdentifierPattern();
 }

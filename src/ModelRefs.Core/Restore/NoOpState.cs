@@ -75,10 +75,7 @@ internal sealed record NoOpState(string InputsHash, IReadOnlyList<NoOpModel> Mod
 
     public void Save(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + ".tmp";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(this, NoOpStateJson.Default.NoOpState));
-        File.Move(temp, path, overwrite: true);
+        IO.AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(this, NoOpStateJson.Default.NoOpState));
     }
 }
 

@@ -251,7 +251,7 @@ internal static class Downloads
                 request.Headers.Accept.ParseAdd(accept);
             // GitHub refuses requests without a User-Agent; hosts that set none on their client get ours.
             if (context.Http.DefaultRequestHeaders.UserAgent.Count == 0)
-                request.Headers.UserAgent.ParseAdd(TorchHub.TorchHubSource.UserAgent);
+                request.Headers.UserAgent.ParseAdd(TorchHub.GitHubRepoClient.UserAgent);
             if (from > 0)
             {
                 request.Headers.Range = new RangeHeaderValue(from, null);

@@ -1,5 +1,5 @@
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Handles;
+using ModelRefs.Shared.Naming;
 
 namespace ModelRefs.Core.Sources;
 
@@ -12,7 +12,7 @@ public abstract class ModelHandle : IEquatable<ModelHandle>
     {
         Text = text;
         FileName = fileName;
-        DefaultName = IdentifierNames.ToPascalCase(Path.GetFileNameWithoutExtension(fileName));
+        DefaultName = ModelTypeNames.FromFileName(Path.GetFileNameWithoutExtension(fileName));
     }
 
     /// <summary>The normalised handle, as written to the lock file and in messages.</summary>

@@ -6,6 +6,7 @@ namespace ModelRefs.Generator.Diagnostics
     /// <summary>
     /// Every diagnostic the generator reports (MR2001–MR2999). Each has a page under
     /// <c>docs/diagnostics/</c> and a help link to it; list new rules in AnalyzerReleases.Unshipped.md.
+    /// MR2002 (name clash) is retired: restore owns names and reports clashes as MR0008 and MR0009.
     /// </summary>
     internal static class DiagnosticDescriptors
     {
@@ -23,17 +24,6 @@ namespace ModelRefs.Generator.Diagnostics
             description: "Generated classes support dense tensors of float, double, float16, bfloat16, int8/16/32/64, uint8/16/32/64, bool and string. A model with any other input or output gets no generated class.",
             helpLinkUri: HelpLinkBase + "MR2001.md");
 
-        /// <summary>Two models (or a model and another model's generated types) want the same type name.</summary>
-        public static readonly DiagnosticDescriptor NameClash = new DiagnosticDescriptor(
-            id: "MR2002",
-            title: "Generated type name clash",
-            messageFormat: "Model '{0}': {1}; no class is generated from this manifest",
-            category: Category,
-            defaultSeverity: DiagnosticSeverity.Error,
-            isEnabledByDefault: true,
-            description: "Each model generates the types <Name>, <Name>Input, <Name>Output and <Name>OutputSpans in its namespace. They must not clash with another model's types or with the generated class's own members.",
-            helpLinkUri: HelpLinkBase + "MR2002.md");
-
         /// <summary>The manifest cannot be read.</summary>
         public static readonly DiagnosticDescriptor MalformedManifest = new DiagnosticDescriptor(
             id: "MR2003",
@@ -50,7 +40,6 @@ namespace ModelRefs.Generator.Diagnostics
             switch (id)
             {
                 case "MR2001": return UnsupportedType;
-                case "MR2002": return NameClash;
                 case "MR2003": return MalformedManifest;
                 default: throw new ArgumentOutOfRangeException(nameof(id), id, "Unknown ModelRefs generator diagnostic.");
             }

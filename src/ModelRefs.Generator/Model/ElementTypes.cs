@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using ModelRefs.Shared.Onnx;
 
 namespace ModelRefs.Generator.Model
 {
@@ -11,24 +12,13 @@ namespace ModelRefs.Generator.Model
         public bool IsString => OnnxName == "string";
     }
 
-    /// <summary>The element types generated code supports; everything else is MR2001.</summary>
+    /// <summary>
+    /// The element types generated code supports (the supported rows of the shared
+    /// <see cref="OnnxElementTypeTable"/>); everything else is MR2001.
+    /// </summary>
     internal static class ElementTypes
     {
-        private static readonly Dictionary<string, ElementType> Map = Build(
-            new ElementType("float", "float", "Float"),
-            new ElementType("double", "double", "Double"),
-            new ElementType("float16", "global::System.Half", "Float16"),
-            new ElementType("bfloat16", "global::Microsoft.ML.OnnxRuntime.BFloat16", "BFloat16"),
-            new ElementType("int8", "sbyte", "Int8"),
-            new ElementType("uint8", "byte", "UInt8"),
-            new ElementType("int16", "short", "Int16"),
-            new ElementType("uint16", "ushort", "UInt16"),
-            new ElementType("int32", "int", "Int32"),
-            new ElementType("uint32", "uint", "UInt32"),
-            new ElementType("int64", "long", "Int64"),
-            new ElementType("uint64", "ulong", "UInt64"),
-            new ElementType("bool", "bool", "Bool"),
-            new ElementType("string", "string", "String"));
+        private static readonly Dictionary<string, ElementType> Map = Build();
 
         public static bool TryGet(string onnxName, out ElementType elementType)
         {
@@ -44,12 +34,15 @@ namespace ModelRefs.Generator.Model
 
         public static ElementType Get(string onnxName) => Map[onnxName];
 
-        private static Dictionary<string, ElementType> Build(params ElementType[] types)
+        private static Dictionary<string, ElementType> Build()
         {
             var map = new Dictionary<string, ElementType>(System.StringComparer.Ordinal);
-            foreach (ElementType t in types)
+            foreach (OnnxElementTypeRow row in OnnxElementTypeTable.Rows)
             {
-                map.Add(t.OnnxName, t);
+                if (row.IsSupported)
+                {
+                    map.Add(row.ManifestName, new ElementType(row.ManifestName, row.CSharpSourceName, row.EnumName));
+                }
             }
 
             return map;

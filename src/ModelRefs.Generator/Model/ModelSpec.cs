@@ -45,17 +45,6 @@ namespace ModelRefs.Generator.Model
     /// <summary>The result of reading one manifest: the model (null when it cannot be generated) and what to report.</summary>
     internal sealed record ParsedManifest(string FilePath, ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);
 
-    /// <summary>The generated type names a model claims in its namespace, for clash detection across manifests.</summary>
-    internal sealed record TypeClaim(string FilePath, string Namespace, string TypeName, FileLocation Location);
-
-    /// <summary>Models that lose a name clash, keyed by manifest path, with the diagnostic to report.</summary>
-    internal sealed record NameClashes(EquatableArray<ClashInfo> Clashes);
-
-    internal sealed record ClashInfo(string FilePath, DiagnosticInfo Diagnostic);
-
-    /// <summary>A model ready for the emitter, or only diagnostics when it is skipped.</summary>
-    internal sealed record ModelToEmit(string FilePath, ModelSpec? Model, EquatableArray<DiagnosticInfo> Diagnostics);
-
     /// <summary>What the generator adds for one manifest: a source file (or none) and diagnostics.</summary>
     internal sealed record GeneratedModel(string FilePath, string? HintName, string? Source, EquatableArray<DiagnosticInfo> Diagnostics);
 }

@@ -6,8 +6,9 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace ModelRefs.Generator.Naming
 {
     /// <summary>
-    /// Turns ONNX and manifest names into C# identifiers. Pure functions of their input: the same
-    /// name always gives the same identifier, whatever else is in the compilation.
+    /// Turns ONNX input and output names into C# member identifiers (a model's own type name and
+    /// namespace are restore's, see <c>ModelRefs.Shared.Naming.ModelTypeNames</c>). Pure functions of
+    /// their input: the same name always gives the same identifier, whatever else is in the compilation.
     /// </summary>
     /// <remarks>
     /// Rules: the name is split into words at every character that cannot be part of a C#
@@ -83,54 +84,6 @@ namespace ModelRefs.Generator.Naming
 
         public static bool IsKeyword(string identifier)
             => SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None || identifier == "global";
-
-        /// <summary>
-        /// The C# type name for a model's declared <c>name</c>: kept as is when it already is a valid,
-        /// non-keyword identifier (the user chose it), otherwise PascalCased.
-        /// </summary>
-        public static string ToTypeName(string? declared)
-        {
-            if (declared is not null && declared.Length > 0 && SyntaxFacts.IsValidIdentifier(declared) && !IsKeyword(declared) && declared[0] != '@')
-            {
-                return declared;
-            }
-
-            return ToPascalCase(declared, "Model");
-        }
-
-        /// <summary>
-        /// A valid namespace for <paramref name="declared"/>: each dot-separated segment kept when it is
-        /// a valid identifier, <c>@</c>-escaped when a keyword, PascalCased otherwise; empty segments
-        /// dropped. Empty or null gives the global namespace (<c>""</c>).
-        /// </summary>
-        public static string ToNamespace(string? declared)
-        {
-            if (string.IsNullOrWhiteSpace(declared))
-            {
-                return string.Empty;
-            }
-
-            var segments = new List<string>();
-            foreach (string segment in declared!.Split('.'))
-            {
-                string s = segment.Trim();
-                if (s.Length == 0)
-                {
-                    continue;
-                }
-
-                if (SyntaxFacts.IsValidIdentifier(s) && s[0] != '@')
-                {
-                    segments.Add(EscapeKeyword(s));
-                }
-                else
-                {
-                    segments.Add(ToPascalCase(s, "N"));
-                }
-            }
-
-            return string.Join(".", segments);
-        }
 
         /// <summary>Words of a name: runs of identifier characters other than underscore and formatting characters.</summary>
         internal static IEnumerable<string> SplitWords(string raw)

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using ModelRefs.Generator.Model;
+using ModelRefs.Shared.Naming;
 
 namespace ModelRefs.Generator.Naming
 {
@@ -59,7 +60,7 @@ namespace ModelRefs.Generator.Naming
         {
             string typeName = model.TypeName;
 
-            var inputReserved = new List<string>(ObjectMembers) { typeName + "Input" };
+            var inputReserved = new List<string>(ObjectMembers) { typeName + ModelTypeNames.InputSuffix };
             var inputNames = new UniqueNames(inputReserved);
             string[] inputProperties = new string[model.Inputs.Count];
             for (int i = 0; i < inputProperties.Length; i++)
@@ -82,7 +83,7 @@ namespace ModelRefs.Generator.Naming
                 inputShapeParameters[i] = parameterNames.Take(bare + "Shape");
             }
 
-            var outputReserved = new List<string>(ObjectMembers) { typeName + "Output", typeName + "OutputSpans" };
+            var outputReserved = new List<string>(ObjectMembers) { typeName + ModelTypeNames.OutputSuffix, typeName + ModelTypeNames.OutputSpansSuffix };
             var outputNames = new UniqueNames(outputReserved);
             string[] outputProperties = new string[model.Outputs.Count];
             for (int i = 0; i < outputProperties.Length; i++)

@@ -3,22 +3,22 @@ using System.Collections.Generic;
 using System.Globalization;
 using ModelRefs.Generator.Diagnostics;
 using ModelRefs.Generator.Model;
-using ModelRefs.Generator.Naming;
+using ModelRefs.Shared.Manifest;
+using ModelRefs.Shared.Naming;
+using ModelRefs.Shared.Onnx;
 
 namespace ModelRefs.Generator.Parsing
 {
     /// <summary>
     /// Reads one <c>*.modelref.json</c> (docs/design/manifest.md) into a <see cref="ModelSpec"/>.
-    /// Never throws: anything wrong becomes MR2003 (malformed), MR2001 (unsupported tensor) or
-    /// MR2002 (the model's name clashes with the generated class's own members), and then no model.
+    /// Never throws: anything wrong becomes MR2003 (malformed, including a name or namespace restore
+    /// would not have written, see <see cref="ModelTypeNames"/>) or MR2001 (unsupported tensor), and
+    /// then no model.
     /// </summary>
     internal sealed class ManifestParser
     {
         /// <summary>The newest manifest schema this generator understands.</summary>
-        public const int SupportedSchema = 1;
-
-        /// <summary>Members of the generated class; a model of the same name would break it (CS0542).</summary>
-        private static readonly string[] GeneratedMemberNames = { "Info", "ModelFile", "Run", "Dispose" };
+        public const int SupportedSchema = ManifestKeys.SchemaVersion;
 
         private readonly string _path;
         private readonly string _text;
@@ -87,10 +87,10 @@ namespace ModelRefs.Generator.Parsing
                 throw Malformed(Span(root), "the top level must be a JSON object, not " + root.Describe());
             }
 
-            JsonNode? schema = root["schema"];
+            JsonNode? schema = root[ManifestKeys.Schema];
             if (schema is not null && schema.Kind != JsonKind.Null)
             {
-                long version = ReadInteger(schema, "schema");
+                long version = ReadInteger(schema, ManifestKeys.Schema);
                 if (version > SupportedSchema)
                 {
                     throw Malformed(Span(schema), "schema version " + version.ToString(CultureInfo.InvariantCulture) + " is newer than this generator understands (" + SupportedSchema.ToString(CultureInfo.InvariantCulture) + "); update the ModelRefs package");
@@ -102,34 +102,27 @@ namespace ModelRefs.Generator.Parsing
                 }
             }
 
-            JsonNode? nameNode = root["name"];
-            string declaredName = RequiredString(root, "name");
+            JsonNode? nameNode = root[ManifestKeys.Name];
+            string declaredName = RequiredString(root, ManifestKeys.Name);
             if (declaredName.Trim().Length == 0)
             {
-                throw Malformed(Span(nameNode!), "'name' is empty");
+                throw Malformed(Span(nameNode!), "'" + ManifestKeys.Name + "' is empty");
             }
 
-            string typeName = IdentifierNames.ToTypeName(declaredName);
             FileLocation nameLocation = Span(nameNode!);
+            if (ModelTypeNames.NameProblem(declaredName) is { } nameProblem)
+            {
+                throw Malformed(nameLocation, "the name '" + declaredName + "' " + nameProblem);
+            }
+
+            string typeName = ModelTypeNames.ToTypeName(declaredName);
+            string ns = ReadNamespace(root);
 
             var diagnostics = new List<DiagnosticInfo>();
-            EquatableArray<TensorSpec> inputs = ReadTensors(root, "inputs");
-            EquatableArray<TensorSpec> outputs = ReadTensors(root, "outputs");
+            EquatableArray<TensorSpec> inputs = ReadTensors(root, ManifestKeys.Inputs);
+            EquatableArray<TensorSpec> outputs = ReadTensors(root, ManifestKeys.Outputs);
             CheckSupported(typeName, inputs, "input", diagnostics);
             CheckSupported(typeName, outputs, "output", diagnostics);
-
-            foreach (string member in GeneratedMemberNames)
-            {
-                if (typeName == member)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(
-                        DiagnosticDescriptors.NameClash,
-                        nameLocation,
-                        typeName,
-                        "the type name '" + typeName + "' is also the name of a member of the generated class; choose another Name on the ModelReference"));
-                }
-            }
-
             if (diagnostics.Count > 0)
             {
                 return new ParsedManifest(_path, null, new EquatableArray<DiagnosticInfo>(diagnostics));
@@ -139,22 +132,22 @@ namespace ModelRefs.Generator.Parsing
                 FilePath: _path,
                 DeclaredName: declaredName,
                 TypeName: typeName,
-                Namespace: IdentifierNames.ToNamespace(OptionalString(root, "namespace")),
-                Handle: OptionalString(root, "handle") ?? string.Empty,
-                Resolved: OptionalString(root, "resolved"),
-                Sha256: OptionalString(root, "sha256") ?? string.Empty,
-                OnnxSha256: OptionalString(root, "onnxSha256") ?? OptionalString(root, "sha256") ?? string.Empty,
-                License: OptionalString(root, "license"),
-                LicenseSource: OptionalString(root, "licenseSource"),
-                LicenseDeclared: OptionalString(root, "licenseDeclared"),
-                AcceptLicense: ReadStrings(root, "acceptLicense"),
-                ProjectFile: NullIfEmpty(OptionalString(root, "projectFile")),
-                ItemLine: (int)Math.Max(0, Math.Min(int.MaxValue, OptionalInteger(root, "itemLine") ?? 0)),
-                ModelFile: OptionalString(root, "modelFile"),
-                EmbeddedResource: NullIfEmpty(OptionalString(root, "embeddedResource")),
-                Description: OptionalString(root, "description"),
-                Producer: OptionalString(root, "producer"),
-                IrVersion: OptionalInteger(root, "irVersion"),
+                Namespace: ns,
+                Handle: OptionalString(root, ManifestKeys.Handle) ?? string.Empty,
+                Resolved: OptionalString(root, ManifestKeys.Resolved),
+                Sha256: OptionalString(root, ManifestKeys.Sha256) ?? string.Empty,
+                OnnxSha256: OptionalString(root, ManifestKeys.OnnxSha256) ?? OptionalString(root, ManifestKeys.Sha256) ?? string.Empty,
+                License: OptionalString(root, ManifestKeys.License),
+                LicenseSource: OptionalString(root, ManifestKeys.LicenseSource),
+                LicenseDeclared: OptionalString(root, ManifestKeys.LicenseDeclared),
+                AcceptLicense: ReadStrings(root, ManifestKeys.AcceptLicense),
+                ProjectFile: NullIfEmpty(OptionalString(root, ManifestKeys.ProjectFile)),
+                ItemLine: (int)Math.Max(0, Math.Min(int.MaxValue, OptionalInteger(root, ManifestKeys.ItemLine) ?? 0)),
+                ModelFile: OptionalString(root, ManifestKeys.ModelFile),
+                EmbeddedResource: NullIfEmpty(OptionalString(root, ManifestKeys.EmbeddedResource)),
+                Description: OptionalString(root, ManifestKeys.Description),
+                Producer: OptionalString(root, ManifestKeys.Producer),
+                IrVersion: OptionalInteger(root, ManifestKeys.IrVersion),
                 Opsets: ReadOpsets(root),
                 Metadata: ReadMetadata(root),
                 Inputs: inputs,
@@ -164,12 +157,29 @@ namespace ModelRefs.Generator.Parsing
             return new ParsedManifest(_path, model, EquatableArray<DiagnosticInfo>.Empty);
         }
 
+        /// <summary>The namespace as C# writes it; a manifest without one generates into the global namespace.</summary>
+        private string ReadNamespace(JsonNode root)
+        {
+            string? declared = OptionalString(root, ManifestKeys.Namespace);
+            if (string.IsNullOrEmpty(declared))
+            {
+                return string.Empty;
+            }
+
+            if (!ModelTypeNames.IsNamespace(declared))
+            {
+                throw Malformed(Span(root[ManifestKeys.Namespace]!), "the namespace '" + declared + "' is not a valid C# namespace");
+            }
+
+            return ModelTypeNames.ToNamespace(declared!);
+        }
+
         private void CheckSupported(string typeName, EquatableArray<TensorSpec> tensors, string role, List<DiagnosticInfo> diagnostics)
         {
             foreach (TensorSpec tensor in tensors)
             {
                 string? problem = null;
-                if (tensor.Kind != "tensor")
+                if (tensor.Kind != ManifestKeys.ValueKinds.Tensor)
                 {
                     problem = "value kind '" + tensor.Kind + "'";
                 }
@@ -208,31 +218,31 @@ namespace ModelRefs.Generator.Parsing
                     throw Malformed(Span(item), "'" + where + "' must be an object, not " + item.Describe());
                 }
 
-                string name = RequiredString(item, "name", where);
-                string kind = OptionalString(item, "kind", where) ?? "tensor";
-                string elementType = OptionalString(item, "elementType", where) ?? "undefined";
-                JsonNode? shapeNode = item["shape"];
+                string name = RequiredString(item, ManifestKeys.Value.Name, where);
+                string kind = OptionalString(item, ManifestKeys.Value.Kind, where) ?? ManifestKeys.ValueKinds.Tensor;
+                string elementType = OptionalString(item, ManifestKeys.Value.ElementType, where) ?? OnnxElementTypeTable.Undefined.ManifestName;
+                JsonNode? shapeNode = item[ManifestKeys.Value.Shape];
                 bool hasShape = shapeNode is not null && shapeNode.Kind != JsonKind.Null;
                 var dims = new List<DimensionSpec>();
                 if (hasShape)
                 {
                     if (shapeNode!.Kind != JsonKind.Array)
                     {
-                        throw Malformed(Span(shapeNode), "'" + where + ".shape' must be an array or null, not " + shapeNode.Describe());
+                        throw Malformed(Span(shapeNode), "'" + where + "." + ManifestKeys.Value.Shape + "' must be an array or null, not " + shapeNode.Describe());
                     }
 
                     for (int d = 0; d < shapeNode.Items!.Count; d++)
                     {
                         JsonNode dim = shapeNode.Items[d];
-                        string dimWhere = where + ".shape[" + d.ToString(CultureInfo.InvariantCulture) + "]";
+                        string dimWhere = where + "." + ManifestKeys.Value.Shape + "[" + d.ToString(CultureInfo.InvariantCulture) + "]";
                         if (dim.Kind != JsonKind.Object)
                         {
                             throw Malformed(Span(dim), "'" + dimWhere + "' must be an object, not " + dim.Describe());
                         }
 
-                        JsonNode? valueNode = dim["value"];
-                        long? value = valueNode is null || valueNode.Kind == JsonKind.Null ? null : ReadInteger(valueNode, dimWhere + ".value");
-                        string? param = NullIfEmpty(OptionalString(dim, "param", dimWhere));
+                        JsonNode? valueNode = dim[ManifestKeys.Dimension.Value];
+                        long? value = valueNode is null || valueNode.Kind == JsonKind.Null ? null : ReadInteger(valueNode, dimWhere + "." + ManifestKeys.Dimension.Value);
+                        string? param = NullIfEmpty(OptionalString(dim, ManifestKeys.Dimension.Param, dimWhere));
                         dims.Add(new DimensionSpec(value, value.HasValue ? null : param));
                     }
                 }
@@ -243,7 +253,7 @@ namespace ModelRefs.Generator.Parsing
                     elementType.ToLowerInvariant(),
                     hasShape,
                     new EquatableArray<DimensionSpec>(dims),
-                    NullIfEmpty(OptionalString(item, "doc", where)),
+                    NullIfEmpty(OptionalString(item, ManifestKeys.Value.Doc, where)),
                     Span(item)));
             }
 
@@ -253,17 +263,17 @@ namespace ModelRefs.Generator.Parsing
         private EquatableArray<OpsetSpec> ReadOpsets(JsonNode root)
         {
             var result = new List<OpsetSpec>();
-            foreach (JsonNode item in OptionalArray(root, "opsets"))
+            foreach (JsonNode item in OptionalArray(root, ManifestKeys.Opsets))
             {
                 if (item.Kind != JsonKind.Object)
                 {
-                    throw Malformed(Span(item), "'opsets' entries must be objects");
+                    throw Malformed(Span(item), "'" + ManifestKeys.Opsets + "' entries must be objects");
                 }
 
-                JsonNode? version = item["version"];
+                JsonNode? version = item[ManifestKeys.Opset.Version];
                 result.Add(new OpsetSpec(
-                    OptionalString(item, "domain", "opsets") ?? string.Empty,
-                    version is null || version.Kind == JsonKind.Null ? 0 : ReadInteger(version, "opsets.version")));
+                    OptionalString(item, ManifestKeys.Opset.Domain, ManifestKeys.Opsets) ?? string.Empty,
+                    version is null || version.Kind == JsonKind.Null ? 0 : ReadInteger(version, ManifestKeys.Opsets + "." + ManifestKeys.Opset.Version)));
             }
 
             return new EquatableArray<OpsetSpec>(result);
@@ -272,16 +282,16 @@ namespace ModelRefs.Generator.Parsing
         private EquatableArray<MetadataEntry> ReadMetadata(JsonNode root)
         {
             var result = new List<MetadataEntry>();
-            foreach (JsonNode item in OptionalArray(root, "metadata"))
+            foreach (JsonNode item in OptionalArray(root, ManifestKeys.Metadata))
             {
                 if (item.Kind != JsonKind.Object)
                 {
-                    throw Malformed(Span(item), "'metadata' entries must be objects");
+                    throw Malformed(Span(item), "'" + ManifestKeys.Metadata + "' entries must be objects");
                 }
 
                 result.Add(new MetadataEntry(
-                    OptionalString(item, "key", "metadata") ?? string.Empty,
-                    OptionalString(item, "value", "metadata") ?? string.Empty));
+                    OptionalString(item, ManifestKeys.MetadataEntry.Key, ManifestKeys.Metadata) ?? string.Empty,
+                    OptionalString(item, ManifestKeys.MetadataEntry.Value, ManifestKeys.Metadata) ?? string.Empty));
             }
 
             return new EquatableArray<MetadataEntry>(result);

@@ -133,6 +133,6 @@ public sealed class ModelSourcesTests
     {
         var props = File.ReadAllText(Path.Combine(RepoPaths.Root, "nuget", "ModelRefs", "build", "ModelRefs.props"));
         var value = Regex.Match(props, @"<ModelRefsTrustedOwners [^>]*>(?<owners>[^<]*)</ModelRefsTrustedOwners>").Groups["owners"].Value;
-        Assert.Equal(ModelRefs.Core.Conversion.Torch.TorchHubTrust.DefaultTrustedOwners, value);
+        Assert.Equal(ModelRefs.Core.Sources.TorchHub.Export.TorchHubTrust.DefaultTrustedOwners, value);
     }
 }

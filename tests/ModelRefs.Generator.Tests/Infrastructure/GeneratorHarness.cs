@@ -26,22 +26,36 @@ internal static class GeneratorHarness
                 warningLevel: 9999,
                 allowUnsafe: false));
 
-    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> manifests)
-        => CSharpGeneratorDriver.Create(
-            new[] { new ModelRefsGenerator().AsSourceGenerator() },
-            additionalTexts: manifests,
-            parseOptions: ParseOptions,
-            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
-
     public static AdditionalText Manifest(string path, string? text) => new InMemoryAdditionalText(path, text);
 
     /// <summary>Runs the generator over <paramref name="manifests"/> and a trivial compilation.</summary>
     public static GeneratorRunResult Run(params AdditionalText[] manifests)
+        => Run(manifests, CreateCompilation("internal static class Empty { }")).GetRunResult().Results.Single();
+
+    /// <summary>A new driver over <paramref name="manifests"/>, run once over <paramref name="compilation"/>.</summary>
+    public static GeneratorDriver Run(IEnumerable<AdditionalText> manifests, Compilation compilation)
+        => Run(CreateDriver(manifests), compilation);
+
+    /// <summary>
+    /// Runs <paramref name="driver"/> over <paramref name="compilation"/> and returns it. Every
+    /// generator test runs through here (or <see cref="RunAndUpdateCompilation"/>), so every test
+    /// also checks the incremental contract: the run did not throw, no step output holds a
+    /// Roslyn object, and running again with the same inputs serves every tracked step from the cache.
+    /// </summary>
+    public static GeneratorDriver Run(GeneratorDriver driver, Compilation compilation)
     {
-        GeneratorDriver driver = CreateDriver(manifests).RunGenerators(CreateCompilation("internal static class Empty { }"));
-        GeneratorRunResult result = driver.GetRunResult().Results.Single();
-        Assert.Null(result.Exception);
-        return result;
+        driver = driver.RunGenerators(compilation);
+        AssertIncremental(driver, compilation);
+        return driver;
+    }
+
+    /// <summary>Runs the generator over <paramref name="manifests"/> and adds its sources to <paramref name="compilation"/>, checked as <see cref="Run(GeneratorDriver, Compilation)"/>.</summary>
+    public static GeneratorDriver RunAndUpdateCompilation(
+        IEnumerable<AdditionalText> manifests, Compilation compilation, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics)
+    {
+        GeneratorDriver driver = CreateDriver(manifests).RunGeneratorsAndUpdateCompilation(compilation, out output, out generatorDiagnostics);
+        AssertIncremental(driver, compilation);
+        return driver;
     }
 
     /// <summary>The one source generated for a manifest.</summary>
@@ -50,6 +64,26 @@ internal static class GeneratorHarness
         GeneratorRunResult result = Run(Manifest(path, text));
         Assert.Empty(result.Diagnostics);
         return Assert.Single(result.GeneratedSources).SourceText.ToString();
+    }
+
+    private static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> manifests)
+        => CSharpGeneratorDriver.Create(
+            new[] { new ModelRefsGenerator().AsSourceGenerator() },
+            additionalTexts: manifests,
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    private static void AssertIncremental(GeneratorDriver driver, Compilation compilation)
+    {
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        Assert.Null(result.Exception);
+        IncrementalAssert.NoRoslynObjectsInOutputs(result);
+
+        // The same inputs again (a new but equal compilation, as after a keystroke that changes nothing).
+        GeneratorRunResult again = driver.RunGenerators(compilation.Clone()).GetRunResult().Results.Single();
+        Assert.Null(again.Exception);
+        IncrementalAssert.AllCachedOrUnchanged(result, again);
+        Assert.Equal(result.GeneratedSources.Select(s => (s.HintName, s.SourceText.ToString())), again.GeneratedSources.Select(s => (s.HintName, s.SourceText.ToString())));
     }
 
     /// <summary>Errors and warnings of a compilation, as text, for assertion messages.</summary>

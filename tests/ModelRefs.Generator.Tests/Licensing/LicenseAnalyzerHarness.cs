@@ -45,8 +45,7 @@ internal static class LicenseAnalyzerHarness
             [CSharpSyntaxTree.ParseText(code, GeneratorHarness.ParseOptions, path: CodePath)],
             GeneratorHarness.References,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        GeneratorDriver driver = GeneratorHarness.CreateDriver(manifests);
-        driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation withModels, out _);
+        GeneratorHarness.RunAndUpdateCompilation(manifests, compilation, out Compilation withModels, out _);
         if (configs.Length > 0)
         {
             var set = AnalyzerConfigSet.Create(configs.ToImmutableArray());

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ModelRefs.Core.Conversion.TfJs.Ops;
+using ModelRefs.Core.IO;
 using ModelRefs.Core.Onnx;
 
 namespace ModelRefs.Core.Conversion.TfJs;
@@ -59,9 +60,7 @@ public static class TfJsToOnnxConverter
         var stopwatch = Stopwatch.StartNew();
         var model = TfJsGraphModel.Load(modelJsonPath);
         var (builder, result) = Build(model, options);
-        var temp = options.OutputPath + ".tmp";
-        builder.Save(temp);
-        File.Move(temp, options.OutputPath, overwrite: true);
+        AtomicFile.Write(options.OutputPath, builder.WriteTo);
         return result with { OutputPath = Path.GetFullPath(options.OutputPath), Elapsed = stopwatch.Elapsed };
     }
 

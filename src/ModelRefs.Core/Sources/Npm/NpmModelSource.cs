@@ -1,12 +1,12 @@
-using System.Formats.Tar;
-using ModelRefs.Core.Conversion;
-using ModelRefs.Core.Conversion.TfJs;
-using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
+using ModelRefs.Core.Archives;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Configuration;
 using ModelRefs.Core.Diagnostics;
+using ModelRefs.Core.Conversion;
+using ModelRefs.Core.Conversion.TfJs;
+using ModelRefs.Core.IO;
 using ModelRefs.Core.Licensing;
 
 namespace ModelRefs.Core.Sources.Npm;
@@ -66,38 +66,26 @@ public sealed class NpmModelSource : IModelSource
                     ? throw new ModelRefsException(RestoreDiagnostics.OfflineNotCached,
                         $"Model '{npm.Text}': restore is offline (ModelRefsOffline) and the weights of the TF.js model in {npm.PackageName}@{npm.Version} are not in the cache. Restore once with the network.")
                     : await LockedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
-            var folder = Path.Combine(context.Cache.Root, "conversions", ".tmp", "npm-" + Guid.NewGuid().ToString("N"));
-            try
+            using (var work = new ScratchDirectory(context.Cache.Layout.NewConversionWorkDirectory("npm-")))
             {
+                var folder = work.Path;
                 var modelDirectory = npm.PathInPackage.Contains('/') ? npm.PathInPackage[..npm.PathInPackage.LastIndexOf('/')] + "/" : "";
                 var shards = TfJsShards(npm, modelJson.Path).Select(s => modelDirectory + s).ToHashSet(StringComparer.Ordinal);
                 var localJson = Path.Combine(folder, "model.json");
-                Directory.CreateDirectory(folder);
                 File.Copy(modelJson.Path, localJson);
-                await using (var file = File.OpenRead(tarball.Path))
-                await using (var gzip = new GZipStream(file, CompressionMode.Decompress))
-                await using (var reader = new TarReader(gzip))
+                foreach (var entry in TarArchive.Entries(tarball.Path, TarCompression.Gzip, cancellationToken))
                 {
-                    while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
-                    {
-                        if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || PathInPackage(entry.Name) is not { } path || !shards.Remove(path))
-                            continue;
-                        await using var output = File.Create(Path.Combine(folder, path[modelDirectory.Length..].Replace('/', Path.DirectorySeparatorChar)));
-                        if (entry.DataStream is { } data)
-                            await data.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
-                    }
+                    if (!TarArchive.IsRegularFile(entry) || PathInPackage(entry.Name) is not { } path || !shards.Remove(path))
+                        continue;
+                    await using var output = File.Create(Path.Combine(folder, path[modelDirectory.Length..].Replace('/', Path.DirectorySeparatorChar)));
+                    if (entry.DataStream is { } data)
+                        await data.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
                 }
                 if (shards.Count > 0)
                     throw new ModelRefsException(RestoreDiagnostics.NpmPackageNotFound,
                         $"Model '{npm.Text}': the TF.js model's weight shards {string.Join(", ", shards)} are not in {npm.PackageName}@{npm.Version}.");
                 converted = await ConversionCache.GetOrConvertAsync(context.Cache, key, $"converting '{npm.Text}'", context.Log, context.Download.LockTimeout,
                     output => TfHub.TfHubModelSource.ConvertTfJs(npm, localJson, output, context), cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                try { Directory.Delete(folder, recursive: true); }
-                catch (IOException) { }
-                catch (UnauthorizedAccessException) { }
             }
         }
         return modelJson with { OnnxPath = converted.OnnxPath, OnnxSha256 = converted.OnnxSha256, Converter = converted.Converter };
@@ -115,13 +103,13 @@ public sealed class NpmModelSource : IModelSource
                     foreach (var shard in group.GetProperty("paths").EnumerateArray())
                     {
                         var name = shard.GetString() ?? "";
-                        if (Archives.ArchiveEntryNames.Segments(name) is not { Length: > 0 } segments)
+                        if (ArchiveEntryNames.Segments(name) is not { Length: > 0 } segments)
                             throw new FormatException($"the shard path '{name}' is empty");
                         shards.Add(string.Join('/', segments));
                     }
             return shards;
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException or Archives.UnsafeArchiveException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException or UnsafeArchiveException)
         {
             throw new ModelRefsException(RestoreDiagnostics.ConversionFailed,
                 $"Model '{npm.Text}': Format=\"tfjs\" needs a TF.js graph model.json, and this file's weightsManifest cannot be read ({e.Message}).", e);
@@ -278,12 +266,9 @@ public sealed class NpmModelSource : IModelSource
         var onnxFiles = new List<string>();
         try
         {
-            await using var file = new FileStream(tarball.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            await using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            await using var reader = new TarReader(gzip);
-            while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+            foreach (var entry in TarArchive.Entries(tarball.Path, TarCompression.Gzip, cancellationToken))
             {
-                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile))
+                if (!TarArchive.IsRegularFile(entry))
                     continue;
                 if (PathInPackage(entry.Name) is not { } path)
                     continue;
@@ -325,12 +310,9 @@ public sealed class NpmModelSource : IModelSource
         var wanted = string.Join('/', pathInPackage.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != "."));
         try
         {
-            await using var file = new FileStream(tarballPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            await using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            await using var reader = new TarReader(gzip);
-            while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+            foreach (var entry in TarArchive.Entries(tarballPath, TarCompression.Gzip, cancellationToken))
             {
-                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile)
+                if (!TarArchive.IsRegularFile(entry)
                     || !string.Equals(PathInPackage(entry.Name), wanted, StringComparison.Ordinal))
                     continue;
                 if (entry.Length > MaxLicenseFileBytes || entry.DataStream is null)

@@ -10,6 +10,7 @@ using ModelRefs.Core.Conversion;
 using ModelRefs.Core.Conversion.SavedModel;
 using ModelRefs.Core.Conversion.TfJs;
 using ModelRefs.Core.Diagnostics;
+using ModelRefs.Core.IO;
 using ModelRefs.Core.Onnx;
 using ModelRefs.Core.Sources.TorchHub;
 
@@ -49,8 +50,11 @@ public sealed partial class TfHubModelSource : IModelSource
         _ => null,
     };
 
+    /// <summary>The name of this source's cache folder: <c>extracted/&lt;archive sha256&gt;/</c> and <c>metadata/&lt;archive sha256&gt;.txt</c> are in it.</summary>
+    public const string CacheFolderName = "tfhub";
+
     /// <summary>The cache folder for extracted TF Hub archives.</summary>
-    public static string Root(ModelCache cache) => Path.Combine(cache.Root, "tfhub");
+    public static string Root(ModelCache cache) => cache.Layout.SourceFolder(CacheFolderName);
 
     /// <summary>The hub base URL with a trailing slash.</summary>
     public static Uri BaseUrl(string? configured)
@@ -465,7 +469,7 @@ public sealed partial class TfHubModelSource : IModelSource
         public static void Write(ModelCache cache, string sha256, string? description)
         {
             if (description is not null)
-                AtomicFile.Write(PathFor(cache, sha256), Encoding.UTF8.GetBytes(description));
+                AtomicFile.WriteAllBytes(PathFor(cache, sha256), Encoding.UTF8.GetBytes(description));
         }
     }
 }

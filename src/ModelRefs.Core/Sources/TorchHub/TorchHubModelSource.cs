@@ -3,14 +3,14 @@ using ModelRefs.Core.Conversion;
 using System.Security.Cryptography;
 using System.Text;
 using ModelRefs.Core.Caching;
-using ModelRefs.Core.Conversion.Torch;
 using ModelRefs.Core.Diagnostics;
+using ModelRefs.Core.Sources.TorchHub.Export;
 
 namespace ModelRefs.Core.Sources.TorchHub;
 
 /// <summary>
 /// <c>torchhub:&lt;owner&gt;/&lt;repo&gt;[:&lt;ref&gt;]/&lt;entry&gt;</c> end to end: the ref pinned to a commit
-/// (<see cref="TorchHubSource"/>; the lock's commit wins), the repo at that commit from the cache or
+/// (<see cref="GitHubRepoClient"/>; the lock's commit wins), the repo at that commit from the cache or
 /// its zipball, hubconf.py read without running it (the entrypoint must exist; its docstring becomes
 /// the class's description), the trust rule, and the export to ONNX (<see cref="TorchExporter"/>,
 /// cached under a key of everything that determines the file) checked against torch in ONNX Runtime.
@@ -78,7 +78,7 @@ public sealed class TorchHubModelSource : IModelSource
             var pinnedLocal = context.PinnedResolved?.EndsWith("/hubconf.py#" + handle.Entry, StringComparison.Ordinal) == true;
             var lockedCommit = pinnedLocal ? null : LockedCommit(handle, context.PinnedResolved);
             var expected = pinnedLocal ? null : context.ExpectedSha256(handle);
-            var source = new TorchHubSource(GitHubEndpoints.FromEnvironment(settings.Get(TorchHubSettings.GitHubUrl), settings.Get(TorchHubSettings.GitHubApiUrl)));
+            var source = new GitHubRepoClient(GitHubEndpoints.FromEnvironment(settings.Get(TorchHubSettings.GitHubUrl), settings.Get(TorchHubSettings.GitHubApiUrl)));
             var resolution = await source.ResolveAsync(handle, context, lockedCommit, cancellationToken).ConfigureAwait(false);
             checkout = await source.FetchAsync(resolution, context, cancellationToken).ConfigureAwait(false);
             listing = await TreeListing.AddToCacheAsync(checkout.Directory, context.Cache, cancellationToken).ConfigureAwait(false);
@@ -165,7 +165,7 @@ public sealed class TorchHubModelSource : IModelSource
         catch (ModelRefsException)
         {
         }
-        if (pinned is null || pinned.Ref is null || !TorchHubSource.IsCommitSha(pinned.Ref.ToLowerInvariant())
+        if (pinned is null || pinned.Ref is null || !GitHubRepoClient.IsCommitSha(pinned.Ref.ToLowerInvariant())
             || !pinned.Owner.Equals(handle.Owner, StringComparison.OrdinalIgnoreCase)
             || !pinned.Repo.Equals(handle.Repo, StringComparison.OrdinalIgnoreCase)
             || pinned.Entry != handle.Entry)

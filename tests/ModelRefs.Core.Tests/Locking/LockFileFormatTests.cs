@@ -1,0 +1,71 @@
+using System.Text;
+using ModelRefs.Core.Diagnostics;
+using ModelRefs.Core.Locking;
+using ModelRefs.TestSupport;
+
+namespace ModelRefs.Core.Tests.Locking;
+
+public class LockFileFormatTests
+{
+    private static readonly LockedModel A = new("https://r/a.tgz#a.onnx", new string('a', 64), 10, new string('a', 64), "MIT", "npm", null);
+    private static readonly LockedModel B = new("models/b.onnx", new string('b', 64), 20, new string('c', 64), null, null, "tfjs2onnx/1");
+
+    [Fact]
+    public void Serialize_SortsByHandle_FixedKeyOrder_LfAndFinalNewline()
+    {
+        var forward = new LockFile(new Dictionary<string, LockedModel> { ["z:model"] = A, ["b.onnx"] = B });
+        var backward = new LockFile(new Dictionary<string, LockedModel> { ["b.onnx"] = B, ["z:model"] = A });
+        var bytes = LockFileFormat.Serialize(forward);
+
+        Assert.Equal(bytes, LockFileFormat.Serialize(backward));
+        var text = Encoding.UTF8.GetString(bytes);
+        Assert.DoesNotContain("\r", text);
+        Assert.EndsWith("}\n", text);
+        Assert.True(text.IndexOf("\"b.onnx\"", StringComparison.Ordinal) < text.IndexOf("\"z:model\"", StringComparison.Ordinal));
+        string[] keys = ["resolved", "sha256", "size", "onnxSha256", "license", "licenseSource", "converter"];
+        var positions = keys.Select(k => text.IndexOf($"\"{k}\"", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(positions.Order().ToArray(), positions);
+    }
+
+    [Fact]
+    public void ReadWrite_RoundTrips_AndAnUnchangedWriteLeavesTheFileAlone()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("models.lock.json");
+        var lockFile = new LockFile(new Dictionary<string, LockedModel> { ["a"] = A, ["b"] = B });
+
+        Assert.True(LockFileFormat.WriteIfChanged(path, lockFile));
+        var written = File.GetLastWriteTimeUtc(path);
+        Thread.Sleep(20);
+        Assert.False(LockFileFormat.WriteIfChanged(path, LockFileFormat.Read(path)!));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(path));
+        Assert.Equal(lockFile.Models.OrderBy(m => m.Key), LockFileFormat.Read(path)!.Models.OrderBy(m => m.Key));
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(dir.Path, "*" + Core.IO.AtomicFile.TempExtension));
+    }
+
+    [Theory]
+    [InlineData("{ not json")]
+    [InlineData("""{"version": 1}""")]
+    [InlineData("""{"version": 99, "models": {}}""")]
+    [InlineData("""{"version": 1, "models": {"a": {"sha256": "x"}}}""")]
+    public void Read_InvalidFile_IsMR0012_NamingTheFile(string content)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("models.lock.json");
+        File.WriteAllText(path, content);
+
+        var ex = Assert.Throws<ModelRefsException>(() => LockFileFormat.Read(path));
+        Assert.Equal("MR0012", ex.Diagnostic.Id);
+        Assert.Contains(path, ex.Message);
+    }
+
+    [Fact]
+    public void DescribeChange_SaysWhatChanged()
+    {
+        Assert.Null(A.DescribeChange(A));
+        var change = A.DescribeChange(A with { Sha256 = new string('f', 64), License = "GPL-3.0-only" });
+        Assert.Contains("SHA-256 would change", change);
+        Assert.Contains("licence would change from MIT", change);
+    }
+}
