@@ -71,7 +71,7 @@ public sealed class HuggingFaceSourceTests : IDisposable
         var e = await Assert.ThrowsAsync<ModelRefsException>(() => Fetch(include, context));
         Assert.Contains(include, e.Message); // every message names the model
         // Nothing half-written: only complete blobs (of earlier fetches) may be there.
-        Assert.DoesNotContain(_test.CacheFiles(), f => f.EndsWith(".partial", StringComparison.Ordinal));
+        Assert.DoesNotContain(_test.CacheFiles(), f => f.EndsWith(Core.IO.AtomicFile.TempExtension, StringComparison.Ordinal));
         return e;
     }
 
@@ -461,6 +461,6 @@ public sealed class HuggingFaceSourceTests : IDisposable
 
         Assert.Equal(npm.Sha256, hf.Sha256);
         Assert.Equal(npm.Path, hf.Path);
-        Assert.Single(Directory.GetFiles(Path.Combine(_test.Cache.Root, "blobs"), hf.Sha256, SearchOption.AllDirectories));
+        Assert.Single(Directory.GetFiles(_test.Cache.Layout.BlobsDirectory, hf.Sha256, SearchOption.AllDirectories));
     }
 }
