@@ -37,6 +37,14 @@ public static class RestoreDiagnostics
     public static readonly RestoreDiagnostic SavedModelConverterMissing = new("MR0034", "SavedModel conversion needs tf2onnx");
     public static readonly RestoreDiagnostic TfLiteNotSupported = new("MR0035", "TFLite models cannot be converted to ONNX yet");
 
+    // Hugging Face Hub (hf:): MR0040–MR0049.
+    public static readonly RestoreDiagnostic HuggingFaceRepoNotFound = new("MR0040", "Hugging Face repository not found, or private and no token grants access");
+    public static readonly RestoreDiagnostic HuggingFaceGatedRepo = new("MR0041", "Hugging Face repository is gated and its terms are not accepted");
+    public static readonly RestoreDiagnostic HuggingFaceRevisionNotFound = new("MR0042", "Hugging Face revision (branch, tag or commit) not found");
+    public static readonly RestoreDiagnostic HuggingFaceFileNotFound = new("MR0043", "File not found in the Hugging Face repository");
+    public static readonly RestoreDiagnostic HuggingFaceRateLimited = new("MR0044", "Hugging Face Hub rate limit reached");
+    public static readonly RestoreDiagnostic HuggingFaceInvalidAnswer = new("MR0045", "Hugging Face endpoint answer not understood");
+
     public static readonly RestoreDiagnostic InternalError = new("MR0999", "Unexpected error while restoring a model");
 }
 

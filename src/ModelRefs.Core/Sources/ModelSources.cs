@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Restore;
 using ModelRefs.Core.Sources.Https;
+using ModelRefs.Core.Sources.HuggingFace;
 using ModelRefs.Core.Sources.Local;
 using ModelRefs.Core.Sources.Npm;
 using ModelRefs.Core.Sources.TfHub;
@@ -30,7 +31,7 @@ public sealed partial class ModelSources
 
     /// <summary>
     /// Every source of this version, one line each. A source that claims URLs of another scheme
-    /// (TF Hub claims tfhub.dev and Kaggle URLs) comes before that scheme's own source.
+    /// (TF Hub claims tfhub.dev and Kaggle URLs, Hugging Face huggingface.co file URLs) comes before that scheme's own source.
     /// </summary>
     public static ModelSources Default { get; } = new(
     [
@@ -38,6 +39,7 @@ public sealed partial class ModelSources
         new NpmModelSource(),
         new TorchHubModelSource(),
         new TfHubModelSource(),
+        new HuggingFaceModelSource(),
         new HttpsModelSource(),
     ]);
 
@@ -51,7 +53,7 @@ public sealed partial class ModelSources
 
     // Schemes that name hubs this version does not support yet, so their handles get a clear
     // answer instead of "unknown scheme". Each leaves this list when its source is registered.
-    private static readonly string[] PlannedSchemes = ["hf", "oci"];
+    private static readonly string[] PlannedSchemes = ["oci"];
 
     // A scheme is two or more characters before ':' so that Windows drive letters (C:\…) stay paths.
     [GeneratedRegex(@"^(?<scheme>[A-Za-z][A-Za-z0-9+.\-]+):", RegexOptions.CultureInvariant)]

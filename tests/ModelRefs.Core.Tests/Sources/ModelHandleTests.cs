@@ -134,7 +134,6 @@ public class ModelHandleTests
     public void Npm_MalformedHandles_AreRefused(string include) => Refused(include);
 
     [Theory]
-    [InlineData("hf:owner/repo/model.onnx", "hf")]
     [InlineData("oci:ghcr.io/owner/model:1", "oci")]
     public void KnownHubs_AreNotSupportedYet(string include, string scheme)
     {
