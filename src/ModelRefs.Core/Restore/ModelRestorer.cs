@@ -93,15 +93,19 @@ public sealed partial class ModelRestorer
         var entries = new SortedDictionary<string, LockedModel>(StringComparer.Ordinal);
         var names = new ModelNameClaims<ModelReference>();
 
+        var ambiguous = AmbiguousItems(items, request).ToList();
+        problems.AddRange(ambiguous);
         for (var index = 0; index < items.Count; index++)
         {
             var item = items[index];
             cancellationToken.ThrowIfCancellationRequested();
             if (timeout.IsCancellationRequested)
             {
-                problems.Add(DeadlinePassed(item, deadline));
+                problems.Add(DeadlinePassed(item, request, deadline));
                 continue;
             }
+            if (ambiguous.Any(p => ReferenceEquals(p.Item, item)))
+                continue;
             var damagedBefore = cache.DamagedBlobs.Count;
             var problemsBefore = problems.Count;
             try
@@ -110,7 +114,7 @@ public sealed partial class ModelRestorer
                 if (!names.TryClaim(model.Name, manifest.Namespace, item, out var first, out var clash))
                 {
                     problems.Add(new RestoreProblem(RestoreDiagnostics.DuplicateModelName,
-                        $"Model '{item.Include}' would generate the class '{clash}', which model '{first!.Include}' already uses. Give one of them another name with Name=\"…\".", item));
+                        $"Model '{Shown(item, request)}' would generate the class '{clash}', which model '{Shown(first!, request)}' already uses. Give one of them another name with Name=\"…\".", item));
                     continue;
                 }
                 models.Add(model);
@@ -128,29 +132,29 @@ public sealed partial class ModelRestorer
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
-                problems.Add(DeadlinePassed(item, deadline));
+                problems.Add(DeadlinePassed(item, request, deadline));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException or OperationCanceledException)
             {
                 problems.Add(new RestoreProblem(RestoreDiagnostics.InternalError,
-                    $"Model '{item.Include}' could not be restored: {ex.Message}", item));
+                    $"Model '{Shown(item, request)}' could not be restored: {ex.Message}", item));
             }
             catch (Exception ex)
             {
                 // A bug of ours, never the input's: it costs this model only; the others are
                 // restored and reported as usual.
                 problems.Add(new RestoreProblem(RestoreDiagnostics.InternalError,
-                    $"Model '{item.Include}' could not be restored because of an unexpected error in ModelRefs ({ex.GetType().Name}: {ex.Message}). " +
+                    $"Model '{Shown(item, request)}' could not be restored because of an unexpected error in ModelRefs ({ex.GetType().Name}: {ex.Message}). " +
                     $"Please report it with this message. {ex.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}", item));
             }
-            ReportDamage(item, cache, cache.DamagedBlobs.Skip(damagedBefore).ToList(), problems, problemsBefore);
+            ReportDamage(item, Shown(item, request), cache, cache.DamagedBlobs.Skip(damagedBefore).ToList(), problems, problemsBefore);
         }
 
         var offlineMisses = problems.Where(p => p.Diagnostic == RestoreDiagnostics.OfflineNotCached).ToList();
         if (offlineMisses.Count > 0)
             problems.Add(new RestoreProblem(RestoreDiagnostics.OfflineNotCached,
                 $"Offline restore (ModelRefsOffline=true) is missing {offlineMisses.Count} model(s) from the cache {cache.Root}: " +
-                string.Join(", ", offlineMisses.Select(p => p.Item!.Include)) +
+                string.Join(", ", offlineMisses.Select(p => Shown(p.Item!, request))) +
                 ". Build once with network access (dotnet build -p:ModelRefsOffline=false) to fetch them, or copy that cache folder from a machine that has them.", null));
 
         if (request.LockedMode && lockFile != null)
@@ -189,15 +193,15 @@ public sealed partial class ModelRestorer
         };
     }
 
-    private static RestoreProblem DeadlinePassed(ModelReference item, TimeSpan deadline) => new(RestoreDiagnostics.DownloadFailed,
-        $"Model '{item.Include}' was not restored within the restore's deadline of {deadline.TotalSeconds:0.#} s (ModelRefsRestoreTimeout): " +
+    private RestoreProblem DeadlinePassed(ModelReference item, RestoreRequest request, TimeSpan deadline) => new(RestoreDiagnostics.DownloadFailed,
+        $"Model '{Shown(item, request)}' was not restored within the restore's deadline of {deadline.TotalSeconds:0.#} s (ModelRefsRestoreTimeout): " +
         "a host is slow or stalled. Check the network and the hub's status, or raise ModelRefsRestoreTimeout (seconds) for very large downloads.", item);
 
     /// <summary>
     /// Says which cached files of the item were found damaged (and moved aside): a warning when the
     /// restore could fetch them again, an error with the way to repair the cache when it is offline.
     /// </summary>
-    private static void ReportDamage(ModelReference item, ModelCache cache, IReadOnlyList<DamagedBlob> damaged, List<RestoreProblem> problems, int problemsBefore)
+    private static void ReportDamage(ModelReference item, string shown, ModelCache cache, IReadOnlyList<DamagedBlob> damaged, List<RestoreProblem> problems, int problemsBefore)
     {
         if (damaged.Count == 0)
             return;
@@ -206,19 +210,44 @@ public sealed partial class ModelRestorer
         if (offlineMiss >= 0)
         {
             problems[offlineMiss] = new RestoreProblem(RestoreDiagnostics.DamagedCache,
-                $"Model '{item.Include}': the cache {cache.Root} is damaged: {what}. Restore is offline (ModelRefsOffline=true), so it cannot be fetched again. " +
+                $"Model '{shown}': the cache {cache.Root} is damaged: {what}. Restore is offline (ModelRefsOffline=true), so it cannot be fetched again. " +
                 "Build once with network access to fetch it again, or copy the blob from a healthy machine's cache (blobs/sha256/<first two digits>/<sha256>).", item);
             return;
         }
         problems.Add(new RestoreProblem(RestoreDiagnostics.DamagedCache,
-            $"Model '{item.Include}': in the cache {cache.Root}, {what}. Damaged content is never used: ModelRefs fetches it again. " +
+            $"Model '{shown}': in the cache {cache.Root}, {what}. Damaged content is never used: ModelRefs fetches it again. " +
             "If this repeats, check the disk, and anything else that writes under the cache folder.", item, IsError: false));
     }
 
-    private string? TryNormalize(ModelReference item, RestoreRequest request)
+    private string? TryNormalize(ModelReference item, RestoreRequest request) => TryParse(item, request)?.Text;
+
+    private ModelHandle? TryParse(ModelReference item, RestoreRequest request)
     {
-        try { return _sources.Parse(item.Include, request.ProjectDirectory).Text; }
+        try { return _sources.Parse(item.Include, request.ProjectDirectory); }
         catch (ModelRefsException) { return null; }
+    }
+
+    /// <summary>The item as messages show it: its handle's text, which holds no secret (an Include may: a signed URL's query).</summary>
+    private string Shown(ModelReference item, RestoreRequest request) => TryNormalize(item, request) ?? Downloads.WithoutQueryValues(item.Include);
+
+    /// <summary>
+    /// Items whose handles show the same text but fetch different things (https: URLs that differ
+    /// only in query values, which are never written): they would share one lock entry.
+    /// </summary>
+    private IEnumerable<RestoreProblem> AmbiguousItems(IReadOnlyList<ModelReference> items, RestoreRequest request)
+    {
+        var addresses = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            if (TryParse(item, request) is not { } handle)
+                continue;
+            if (addresses.TryGetValue(handle.Text, out var address) && address != handle.Address)
+                yield return new RestoreProblem(RestoreDiagnostics.InvalidHandle,
+                    $"Model '{handle.Text}': two items name this URL with different query values. ModelRefs keeps query values secret (they are " +
+                    "never written to the lock, the cache or the output), so it cannot tell them apart: move what selects the file into the URL's path.", item);
+            else
+                addresses.TryAdd(handle.Text, handle.Address);
+        }
     }
 
     private async Task<(RestoredModel Model, LockedModel Entry, string Handle, ModelManifest Manifest)> RestoreOneAsync(ModelReference item, RestoreRequest request,

@@ -175,7 +175,7 @@ internal static class Downloads
                     throw GaveUp(errors, e, $"{failure.What}; gave up after {attempt} attempts")
                         ?? Failed(handle, context, chain.Count > 0 ? chain : [url], $"{failure.What}; gave up after {attempt} attempts", e);
                 var delay = Backoff(settings, attempt, failure.RetryAfter);
-                context.Log($"ModelRefs: {handle.Text}: GET {Redact(url)}: attempt {attempt} of {settings.MaxAttempts} failed ({failure.What}); retrying in {delay.TotalSeconds:0.0} s");
+                context.Log($"ModelRefs: {handle.Text}: GET {WithoutQueryValues(url)}: attempt {attempt} of {settings.MaxAttempts} failed ({failure.What}); retrying in {delay.TotalSeconds:0.0} s");
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -227,7 +227,7 @@ internal static class Downloads
 
     private static ModelRefsException Failed(ModelHandle handle, Uri? url, string what, Exception? inner) =>
         new(RestoreDiagnostics.DownloadFailed,
-            $"Model '{handle.Text}': downloading {Redact(url)} failed: {what}. Check the URL and the network (proxy settings, " +
+            $"Model '{handle.Text}': downloading {WithoutQueryValues(url)} failed: {what}. Check the URL and the network (proxy settings, " +
             "HTTPS_PROXY), then restore again; to build without network, restore once online and then use ModelRefsOffline.",
             inner);
 
@@ -410,7 +410,34 @@ internal static class Downloads
         "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-goog-signature", "x-goog-credential", "se", "st", "sp",
     ];
 
-    /// <summary>The URL without userinfo and with secret-looking query values replaced by <c>***</c>.</summary>
+    /// <summary>
+    /// The URL without user info, fragment and query values (each <c>***</c>, names kept, so the
+    /// shape shows): what messages about a request show, since a URL a user wrote (a signed URL)
+    /// may carry a credential under any parameter name.
+    /// </summary>
+    public static string WithoutQueryValues(Uri? url)
+    {
+        if (url is null)
+            return "(unknown URL)";
+        if (!url.IsAbsoluteUri)
+            return "(relative URL)";
+        var builder = new UriBuilder(url) { UserName = "", Password = "", Fragment = "" };
+        if (url.Query.Length > 1)
+            builder.Query = string.Join('&', url.Query[1..].Split('&').Select(p => p.IndexOf('=') is var equals && equals >= 0 ? p[..equals] + "=***" : p));
+        return builder.Uri.AbsoluteUri;
+    }
+
+    /// <summary>Text that may be a URL a user wrote (an Include), as messages may show it: a URL's query values hidden.</summary>
+    public static string WithoutQueryValues(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)
+            ? WithoutQueryValues(url)
+            : text;
+
+    /// <summary>
+    /// The URL without userinfo and with secret-looking query values replaced by <c>***</c>: for
+    /// the hub URLs ModelRefs composes itself, whose other parameters (<c>?tfjs-format=compressed</c>)
+    /// are part of what the lock and the cache record.
+    /// </summary>
     public static string Redact(Uri? url)
     {
         if (url is null)
@@ -448,8 +475,8 @@ internal static class Downloads
 
     internal static ModelRefsException Failed(ModelHandle handle, FetchContext context, IReadOnlyList<Uri> chain, string what, Exception? inner)
     {
-        var where = chain.Count <= 1 ? Redact(chain.Count == 0 ? null : chain[0])
-            : $"{Redact(chain[0])} (redirects: {string.Join(" -> ", chain.Skip(1).Select(Redact))})";
+        var where = chain.Count == 0 ? "(unknown URL)" : chain.Count == 1 ? WithoutQueryValues(chain[0])
+            : $"{WithoutQueryValues(chain[0])} (redirects: {string.Join(" -> ", chain.Skip(1).Select(WithoutQueryValues))})";
         return new ModelRefsException(RestoreDiagnostics.DownloadFailed, context.Credentials.Scrub(
             $"Model '{handle.Text}': downloading {where} failed: {what}. Check the URL and the network (proxy settings, " +
             "HTTPS_PROXY), then restore again; to build without network, restore once online and then use ModelRefsOffline."),

@@ -128,4 +128,17 @@ public class ModelRestorerNameTests
         Assert.Contains("at most 200", problem.Message);
         Assert.Equal("Other", Assert.Single(result.Models).Name);
     }
+
+    [Fact]
+    public async Task Two_urls_that_differ_only_in_their_secret_query_values_are_MR0001()
+    {
+        using var f = new RestoreFixture();
+        var result = await f.RestoreAsync(f.Request(),
+            RestoreFixture.Item("https://127.0.0.1:9/m.onnx?file=a", ("Name", "A")),
+            RestoreFixture.Item("https://127.0.0.1:9/m.onnx?file=b", ("Name", "B")));
+        var ambiguous = Assert.Single(result.Problems, p => p.Diagnostic.Id == "MR0001");
+        Assert.Contains("https://127.0.0.1:9/m.onnx?file=***", ambiguous.Message);
+        Assert.Contains("different query values", ambiguous.Message);
+        Assert.DoesNotContain(result.Problems, p => p.Message.Contains("file=b", StringComparison.Ordinal) || p.Message.Contains("file=a", StringComparison.Ordinal));
+    }
 }

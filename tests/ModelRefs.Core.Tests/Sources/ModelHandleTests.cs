@@ -196,4 +196,23 @@ public class ModelHandleTests
         Assert.Contains(named, e.Message);
         Assert.DoesNotContain(e.Message, c => char.IsControl(c));
     }
+
+    [Theory]
+    [InlineData("https://example.com/m.onnx?token=abc&sig=def", "https://example.com/m.onnx?token=***&sig=***")]
+    [InlineData("https://example.com/m.onnx?X-Amz-Signature=abc&flag", "https://example.com/m.onnx?X-Amz-Signature=***&flag")]
+    [InlineData("https://example.com/m.onnx#part", "https://example.com/m.onnx")]
+    public void AnHttpsUrlsQueryValues_AreNeverPartOfItsText_OnlyOfWhatIsRequested(string include, string text)
+    {
+        var handle = Assert.IsType<HttpsModelHandle>(ModelHandle.Parse(include, ProjectDirectory));
+        Assert.Equal(text, handle.Text);
+        Assert.Equal(new Uri(include.Split('#')[0]), handle.Uri);
+    }
+
+    [Fact]
+    public void AnInvalidUrlsMessage_HidesItsQueryValues()
+    {
+        var e = Refused("http://example.com/m.onnx?token=s3cret");
+        Assert.DoesNotContain("s3cret", e.Message);
+        Assert.Contains("token=***", e.Message);
+    }
 }

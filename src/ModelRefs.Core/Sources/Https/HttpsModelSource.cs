@@ -16,7 +16,7 @@ public sealed class HttpsModelSource : IModelSource
     public ModelHandle? TryParse(HandleText include) =>
         include.Scheme is "https" or "http" ? HttpsModelHandle.Create(include.Text) : null;
 
-    internal static string RefKey(HttpsModelHandle handle) => "https|" + handle.Uri.AbsoluteUri;
+    internal static string RefKey(HttpsModelHandle handle) => "https|" + handle.Text;
 
     public async Task<FetchedArtifact> FetchAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken = default)
     {
@@ -29,7 +29,7 @@ public sealed class HttpsModelSource : IModelSource
         if (expected is not null && cache.TryGetBlob(expected) is { } pinned)
         {
             context.Log($"{handle.Text}: SHA-256 {expected} is in the cache, no download");
-            var resolved = known?.Sha256 == expected && known.Resolved is not null ? known.Resolved : https.Uri.AbsoluteUri;
+            var resolved = known?.Sha256 == expected && known.Resolved is not null ? known.Resolved : handle.Text;
             return new FetchedArtifact(pinned, expected, resolved);
         }
 
@@ -39,7 +39,7 @@ public sealed class HttpsModelSource : IModelSource
             if (expected is null && known is not null && cache.TryGetBlob(known.Sha256) is { } last)
             {
                 context.Log($"{handle.Text}: offline, using the cached download (SHA-256 {known.Sha256})");
-                return new FetchedArtifact(last, known.Sha256, known.Resolved ?? https.Uri.AbsoluteUri);
+                return new FetchedArtifact(last, known.Sha256, known.Resolved ?? handle.Text);
             }
             throw new ModelRefsException(RestoreDiagnostics.OfflineNotCached,
                 $"Model '{handle.Text}': restore is offline (ModelRefsOffline) and " +
@@ -68,12 +68,12 @@ public sealed class HttpsModelSource : IModelSource
                 {
                     context.Log($"{handle.Text}: another restore downloaded it (SHA-256 {expected})");
                     var last = cache.TryGetRef(RefKey(https));
-                    return new FetchedArtifact(fetched, expected, last?.Sha256 == expected && last.Resolved is not null ? last.Resolved : https.Uri.AbsoluteUri);
+                    return new FetchedArtifact(fetched, expected, last?.Sha256 == expected && last.Resolved is not null ? last.Resolved : handle.Text);
                 }
                 if (expected is null && cache.TryGetRefWrittenSince(RefKey(https), waitStarted) is { } fresh && cache.TryGetBlob(fresh.Sha256) is { } freshPath)
                 {
                     context.Log($"{handle.Text}: another restore just downloaded it (SHA-256 {fresh.Sha256})");
-                    return new FetchedArtifact(freshPath, fresh.Sha256, fresh.Resolved ?? https.Uri.AbsoluteUri);
+                    return new FetchedArtifact(freshPath, fresh.Sha256, fresh.Resolved ?? handle.Text);
                 }
             }
 
@@ -88,12 +88,12 @@ public sealed class HttpsModelSource : IModelSource
             catch (ContentHashMismatchException e)
             {
                 throw new ModelRefsException(RestoreDiagnostics.HashMismatch,
-                    $"Model '{handle.Text}': the download from {Downloads.Redact(https.Uri)} has SHA-256 {e.ActualSha256}, expected {e.ExpectedSha256}; " +
+                    $"Model '{handle.Text}': the download from {handle.Text} has SHA-256 {e.ActualSha256}, expected {e.ExpectedSha256}; " +
                     "nothing was cached. The file on the server changed or was tampered with. If the new content is intended, " +
                     "update the Sha256 metadata or the models.lock.json entry (restore without locked mode rewrites the lock).", e);
             }
 
-            var resolvedUrl = Downloads.Redact(finalUrl);
+            var resolvedUrl = HttpsModelHandle.PublicUrl(finalUrl);
             cache.SetRef(new CacheRef(RefKey(https), blob.Sha256, resolvedUrl));
             context.Log($"{handle.Text}: downloaded {blob.Length} bytes, SHA-256 {blob.Sha256}");
             return new FetchedArtifact(blob.Path, blob.Sha256, resolvedUrl);
