@@ -42,6 +42,15 @@ public sealed record LockedModel(
 
     private static readonly IReadOnlyDictionary<string, LockedFile> NoExternalData = new SortedDictionary<string, LockedFile>(StringComparer.Ordinal);
 
+    // Value equality over the external data too (a record would compare the dictionaries by reference).
+    public bool Equals(LockedModel? other) =>
+        other is not null && Resolved == other.Resolved && Sha256 == other.Sha256 && Size == other.Size && OnnxSha256 == other.OnnxSha256
+        && License == other.License && LicenseSource == other.LicenseSource && Converter == other.Converter
+        && ExternalData.Count == other.ExternalData.Count
+        && ExternalData.All(f => other.ExternalData.TryGetValue(f.Key, out var o) && o == f.Value);
+
+    public override int GetHashCode() => HashCode.Combine(Resolved, Sha256, Size, OnnxSha256, License, LicenseSource, Converter, ExternalData.Count);
+
     /// <summary>Why <paramref name="now"/> differs from this entry, in words for an error message; null when equal.</summary>
     public string? DescribeChange(LockedModel now)
     {
