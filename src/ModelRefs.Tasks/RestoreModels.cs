@@ -59,7 +59,7 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
             }
             catch (FormatException ex)
             {
-                var d = RestoreDiagnostics.InvalidMetadata;
+                var d = RestoreDiagnostics.InvalidProperty;
                 Log.LogError(null, d.Id, null, d.HelpLink, ProjectFile, 0, 0, 0, 0, "ModelRefs: {0}", ex.Message);
                 return false;
             }

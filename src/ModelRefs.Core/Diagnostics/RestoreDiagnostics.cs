@@ -21,6 +21,7 @@ public static class RestoreDiagnostics
     public static readonly RestoreDiagnostic LockOutOfDate = new("MR0011", "models.lock.json would change in locked mode");
     public static readonly RestoreDiagnostic InvalidLockFile = new("MR0012", "models.lock.json cannot be read");
     public static readonly RestoreDiagnostic DamagedCache = new("MR0013", "A cached model file was damaged");
+    public static readonly RestoreDiagnostic InvalidProperty = new("MR0014", "A ModelRefs property is not valid");
 
     // PyTorch Hub (torchhub:) and export to ONNX.
     public static readonly RestoreDiagnostic HubNotFound = new("MR0020", "PyTorch Hub repo, ref or entrypoint not found");

@@ -14,5 +14,6 @@ public static class RestoreSettings
         EnvironmentVariable = Caching.ModelCache.HomeVariable,
     };
 
-    public static IReadOnlyList<Setting> All { get; } = [Offline, LockedMode, LockFilePath, OutputFolder, Home];
+    /// <summary>The restore's own settings and those of what every source shares (archive limits).</summary>
+    public static IReadOnlyList<Setting> All { get; } = [Offline, LockedMode, LockFilePath, OutputFolder, Home, .. Archives.ArchiveSettings.All];
 }

@@ -73,13 +73,22 @@ public sealed class NpmModelSource : IModelSource
                 var shards = TfJsShards(npm, modelJson.Path).Select(s => modelDirectory + s).ToHashSet(StringComparer.Ordinal);
                 var localJson = Path.Combine(folder, "model.json");
                 File.Copy(modelJson.Path, localJson);
-                foreach (var entry in TarArchive.Entries(tarball.Path, TarCompression.Gzip, cancellationToken))
+                try
                 {
-                    if (!TarArchive.IsRegularFile(entry) || PathInPackage(entry.Name) is not { } path || !shards.Remove(path))
-                        continue;
-                    await using var output = File.Create(Path.Combine(folder, path[modelDirectory.Length..].Replace('/', Path.DirectorySeparatorChar)));
-                    if (entry.DataStream is { } data)
-                        await data.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+                    foreach (var entry in TarArchive.Entries(tarball.Path, TarCompression.Gzip, ArchiveSettings.Limits(context.Settings), cancellationToken))
+                    {
+                        if (!entry.IsRegularFile || PathInPackage(entry.Name) is not { } path || !shards.Remove(path))
+                            continue;
+                        // A shard may sit in a sub-folder of the model.json's (model.json allows "sub/w.bin").
+                        var shardPath = Path.Combine(folder, path[modelDirectory.Length..].Replace('/', Path.DirectorySeparatorChar));
+                        Directory.CreateDirectory(Path.GetDirectoryName(shardPath)!);
+                        await using var output = File.Create(shardPath);
+                        await entry.DataStream.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (UnsafeArchiveException e)
+                {
+                    throw RefusedTarball(npm, tarball.Url, e);
                 }
                 if (shards.Count > 0)
                     throw new ModelRefsException(RestoreDiagnostics.NpmPackageNotFound,
@@ -150,11 +159,12 @@ public sealed class NpmModelSource : IModelSource
             tarball = await LockedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
         }
 
-        var blob = await ExtractAsync(npm, tarball, cache, expected, cancellationToken).ConfigureAwait(false);
+        var limits = ArchiveSettings.Limits(context.Settings);
+        var blob = await ExtractAsync(npm, tarball, cache, expected, limits, cancellationToken).ConfigureAwait(false);
         var resolved = tarball.Url + "#" + npm.PathInPackage;
         // "SEE LICENSE IN <file>": the file is in the package; restore recognises its text.
         var licenseText = LicenseCatalog.TryGetSeeLicenseFile(tarball.License, out var licenseFile)
-            ? await ReadTextEntryAsync(tarball.Path, licenseFile, cancellationToken).ConfigureAwait(false)
+            ? await ReadTextEntryAsync(tarball.Path, licenseFile, limits, cancellationToken).ConfigureAwait(false)
             : null;
         cache.SetRef(new CacheRef(fileKey, blob.Sha256, resolved, tarball.License, tarball.License is null ? null : LicenseSourceName)
         {
@@ -337,14 +347,14 @@ public sealed class NpmModelSource : IModelSource
     }
 
     /// <summary>Streams the one requested entry out of the verified tarball into the cache.</summary>
-    private static async Task<CachedBlob> ExtractAsync(NpmModelHandle npm, TarballInfo tarball, ModelCache cache, string? expected, CancellationToken cancellationToken)
+    private static async Task<CachedBlob> ExtractAsync(NpmModelHandle npm, TarballInfo tarball, ModelCache cache, string? expected, ArchiveLimits limits, CancellationToken cancellationToken)
     {
         var onnxFiles = new List<string>();
         try
         {
-            foreach (var entry in TarArchive.Entries(tarball.Path, TarCompression.Gzip, cancellationToken))
+            foreach (var entry in TarArchive.Entries(tarball.Path, TarCompression.Gzip, limits, cancellationToken))
             {
-                if (!TarArchive.IsRegularFile(entry))
+                if (!entry.IsRegularFile)
                     continue;
                 if (PathInPackage(entry.Name) is not { } path)
                     continue;
@@ -352,7 +362,7 @@ public sealed class NpmModelSource : IModelSource
                 {
                     try
                     {
-                        return await cache.AddAsync(entry.DataStream ?? Stream.Null, expected, cancellationToken).ConfigureAwait(false);
+                        return await cache.AddAsync(entry.DataStream, expected, cancellationToken).ConfigureAwait(false);
                     }
                     catch (ContentHashMismatchException e)
                     {
@@ -366,11 +376,9 @@ public sealed class NpmModelSource : IModelSource
                     onnxFiles.Add(path);
             }
         }
-        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+        catch (UnsafeArchiveException e)
         {
-            throw new ModelRefsException(RestoreDiagnostics.NpmPackageNotFound,
-                $"Model '{npm.Text}': the package tarball {tarball.Url} cannot be read as a gzipped tar ({e.Message}). " +
-                "Delete it from the cache and restore again.", e);
+            throw RefusedTarball(npm, tarball.Url, e);
         }
 
         var listing = onnxFiles.Count == 0
@@ -380,24 +388,30 @@ public sealed class NpmModelSource : IModelSource
             $"Model '{npm.Text}': {npm.PackageName}@{npm.Version} has no file '{npm.PathInPackage}'. {listing} Fix the path after the version in the Include.");
     }
 
+    /// <summary>A tarball that cannot be read whole (truncated, corrupt, over a limit): nothing of it is cached.</summary>
+    private static ModelRefsException RefusedTarball(NpmModelHandle npm, string url, UnsafeArchiveException e) =>
+        new(RestoreDiagnostics.UnsafeArchive,
+            $"Model '{npm.Text}': the package tarball {url} of {npm.PackageName}@{npm.Version} was refused: {e.Message}. Nothing from it was cached. " +
+            "It matched the registry's dist.integrity, so the package itself is broken as published: use another version, or raise the limit named above if it is one.", e);
+
     /// <summary>A small text file of the package (the licence file <c>SEE LICENSE IN</c> names), or null when it is not there or too large.</summary>
-    private static async Task<string?> ReadTextEntryAsync(string tarballPath, string pathInPackage, CancellationToken cancellationToken)
+    private static async Task<string?> ReadTextEntryAsync(string tarballPath, string pathInPackage, ArchiveLimits limits, CancellationToken cancellationToken)
     {
         var wanted = string.Join('/', pathInPackage.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != "."));
         try
         {
-            foreach (var entry in TarArchive.Entries(tarballPath, TarCompression.Gzip, cancellationToken))
+            foreach (var entry in TarArchive.Entries(tarballPath, TarCompression.Gzip, limits, cancellationToken))
             {
-                if (!TarArchive.IsRegularFile(entry)
+                if (!entry.IsRegularFile
                     || !string.Equals(PathInPackage(entry.Name), wanted, StringComparison.Ordinal))
                     continue;
-                if (entry.Length > MaxLicenseFileBytes || entry.DataStream is null)
+                if (entry.Length > MaxLicenseFileBytes)
                     return null;
                 using var text = new StreamReader(entry.DataStream, System.Text.Encoding.UTF8);
                 return await text.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+        catch (UnsafeArchiveException)
         {
             // The model itself was read from this tarball; a broken licence entry only leaves the licence unknown.
         }
