@@ -214,14 +214,14 @@ public sealed class NpmModelSource : IModelSource
 
             try
             {
-                foreach (var entry in TarArchive.Entries(tarball.Path, TarCompression.Gzip, cancellationToken))
+                foreach (var entry in TarArchive.Entries(tarball.Path, TarCompression.Gzip, ArchiveSettings.Limits(context.Settings), cancellationToken))
                 {
-                    if (!TarArchive.IsRegularFile(entry) || PathInPackage(entry.Name) is not { } path || !wanted.Remove(path, out var file))
+                    if (!entry.IsRegularFile || PathInPackage(entry.Name) is not { } path || !wanted.Remove(path, out var file))
                         continue;
                     CachedBlob blob;
                     try
                     {
-                        blob = await cache.AddAsync(entry.DataStream ?? Stream.Null, file.Sha256, cancellationToken).ConfigureAwait(false);
+                        blob = await cache.AddAsync(entry.DataStream, file.Sha256, cancellationToken).ConfigureAwait(false);
                     }
                     catch (ContentHashMismatchException e)
                     {
@@ -233,10 +233,9 @@ public sealed class NpmModelSource : IModelSource
                         break;
                 }
             }
-            catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+            catch (UnsafeArchiveException e)
             {
-                throw new ModelRefsException(RestoreDiagnostics.NpmPackageNotFound,
-                    $"Model '{npm.Text}': the package tarball {tarball.Url} cannot be read as a gzipped tar ({e.Message}). Delete it from the cache and restore again.", e);
+                throw RefusedTarball(npm, tarball.Url, e);
             }
             if (wanted.Count > 0)
             {
