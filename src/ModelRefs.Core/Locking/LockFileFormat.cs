@@ -53,6 +53,8 @@ public static class LockFileFormat
         return Encoding.UTF8.GetBytes(text);
     }
 
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     /// <summary>Reads a lock file; null when there is none. A file that cannot be read as a lock is an error (MR0012), never ignored.</summary>
     public static LockFile? Read(string path)
     {
@@ -60,7 +62,9 @@ public static class LockFileFormat
             return null;
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            // Editors on Windows may save the file with a UTF-8 byte order mark; JSON readers refuse it.
+            var bytes = File.ReadAllBytes(path);
+            using var document = JsonDocument.Parse(bytes.AsMemory(bytes.AsSpan().StartsWith(Utf8Bom) ? Utf8Bom.Length : 0));
             var root = document.RootElement;
             var version = root.GetProperty("version").GetInt32();
             if (version != LockFile.CurrentVersion)

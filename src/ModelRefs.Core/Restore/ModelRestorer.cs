@@ -29,6 +29,9 @@ public sealed partial class ModelRestorer
         _sources = sources ?? ModelSources.Default;
     }
 
+    /// <summary>The whole restore's deadline when <see cref="RestoreSettings.RestoreTimeout"/> is not set.</summary>
+    public static readonly TimeSpan DefaultRestoreTimeout = TimeSpan.FromHours(1);
+
     public async Task<RestoreResult> RestoreAsync(IReadOnlyList<ModelReference> items, RestoreRequest request, CancellationToken cancellationToken = default)
     {
         var cache = new ModelCache(request.CacheRoot);
@@ -67,6 +70,23 @@ public sealed partial class ModelRestorer
                 $"Locked mode (ModelRefsLockedMode=true) needs {lockPath}, and there is none. Restore once without locked mode to create it, review it and commit it.", null)]);
         }
 
+        DownloadOptions download;
+        TimeSpan deadline;
+        try
+        {
+            download = RestoreSettings.Seconds(request.Settings, RestoreSettings.DownloadIdleTimeout) is { } idle
+                ? DownloadOptions.Default with { IdleTimeout = idle }
+                : DownloadOptions.Default;
+            deadline = RestoreSettings.Seconds(request.Settings, RestoreSettings.RestoreTimeout) ?? DefaultRestoreTimeout;
+        }
+        catch (ModelRefsException ex)
+        {
+            return new RestoreResult([], [new RestoreProblem(ex.Diagnostic, ex.Message, null)]);
+        }
+        // One deadline for the whole restore, so that a stalled host cannot hold the build for long.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(deadline);
+
         var models = new List<RestoredModel>();
         var manifests = new List<ModelManifest>();
         var modelIndexes = new List<int>();
@@ -78,11 +98,16 @@ public sealed partial class ModelRestorer
         {
             var item = items[index];
             cancellationToken.ThrowIfCancellationRequested();
+            if (timeout.IsCancellationRequested)
+            {
+                problems.Add(DeadlinePassed(item, deadline));
+                continue;
+            }
             var damagedBefore = cache.DamagedBlobs.Count;
             var problemsBefore = problems.Count;
             try
             {
-                var (model, entry, handle, manifest) = await RestoreOneAsync(item, request, cache, credentials, lockFile, cancellationToken).ConfigureAwait(false);
+                var (model, entry, handle, manifest) = await RestoreOneAsync(item, request, cache, credentials, lockFile, download, timeout.Token).ConfigureAwait(false);
                 if (!names.TryClaim(model.Name, manifest.Namespace, item, out var first, out var clash))
                 {
                     problems.Add(new RestoreProblem(RestoreDiagnostics.DuplicateModelName,
@@ -109,10 +134,22 @@ public sealed partial class ModelRestorer
             {
                 throw;
             }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                problems.Add(DeadlinePassed(item, deadline));
+            }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException or OperationCanceledException)
             {
                 problems.Add(new RestoreProblem(RestoreDiagnostics.InternalError,
                     $"Model '{item.Include}' could not be restored: {ex.Message}", item));
+            }
+            catch (Exception ex)
+            {
+                // A bug of ours, never the input's: it costs this model only; the others are
+                // restored and reported as usual.
+                problems.Add(new RestoreProblem(RestoreDiagnostics.InternalError,
+                    $"Model '{item.Include}' could not be restored because of an unexpected error in ModelRefs ({ex.GetType().Name}: {ex.Message}). " +
+                    $"Please report it with this message. {ex.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}", item));
             }
             ReportDamage(item, cache, cache.DamagedBlobs.Skip(damagedBefore).ToList(), problems, problemsBefore);
         }
@@ -163,6 +200,10 @@ public sealed partial class ModelRestorer
         };
     }
 
+    private static RestoreProblem DeadlinePassed(ModelReference item, TimeSpan deadline) => new(RestoreDiagnostics.DownloadFailed,
+        $"Model '{item.Include}' was not restored within the restore's deadline of {deadline.TotalSeconds:0.#} s (ModelRefsRestoreTimeout): " +
+        "a host is slow or stalled. Check the network and the hub's status, or raise ModelRefsRestoreTimeout (seconds) for very large downloads.", item);
+
     /// <summary>
     /// Says which cached files of the item were found damaged (and moved aside): a warning when the
     /// restore could fetch them again, an error with the way to repair the cache when it is offline.
@@ -192,7 +233,7 @@ public sealed partial class ModelRestorer
     }
 
     private async Task<(RestoredModel Model, LockedModel Entry, string Handle, ModelManifest Manifest)> RestoreOneAsync(ModelReference item, RestoreRequest request,
-        ModelCache cache, Credentials credentials, LockFile? lockFile, CancellationToken cancellationToken)
+        ModelCache cache, Credentials credentials, LockFile? lockFile, DownloadOptions download, CancellationToken cancellationToken)
     {
         var handle = _sources.Parse(item.Include, request.ProjectDirectory);
         var pinned = lockFile?.Find(handle.Text);
@@ -218,6 +259,7 @@ public sealed partial class ModelRestorer
             // itself. A local file is the user's own: its change is a change of the lock.
             Sha256 = item.Sha256 ?? (handle.IsLocalFile ? null : pinned?.Sha256),
             Offline = request.Offline,
+            Download = download,
             Log = _log,
         };
         FetchedArtifact artifact;

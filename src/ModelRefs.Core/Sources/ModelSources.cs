@@ -67,6 +67,11 @@ public sealed partial class ModelSources
         if (text.Length == 0)
             throw ModelHandle.Invalid(include ?? "", "the Include is empty. Write " + SupportedForms + ".");
 
+        // MSBuild unescapes %00 and friends: no handle of any source holds a control character.
+        if (text.FirstOrDefault(char.IsControl, '\uffff') is var control && control != '\uffff')
+            throw ModelHandle.Invalid(Printable(text), $"the Include holds the control character U+{(int)control:X4} (MSBuild reads %{(int)control:X2} as one). " +
+                "Remove it; if it is part of a URL, escape the '%' as %25.");
+
         var match = SchemePattern().Match(text);
         var scheme = match.Success ? match.Groups["scheme"].Value.ToLowerInvariant() : null;
         var parts = new HandleText(text, scheme, match.Success ? text[match.Length..] : text, projectDirectory);
@@ -79,6 +84,8 @@ public sealed partial class ModelSources
                 $"Supported now: {SupportedForms}. Until then, export the model to ONNX and reference the file.");
         throw ModelHandle.Invalid(text, $"the scheme '{scheme}:' is not known. Write {SupportedForms}.");
     }
+
+    private static string Printable(string text) => new(text.Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
     public Task<FetchedArtifact> FetchAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken = default)
     {

@@ -313,4 +313,15 @@ public sealed class ArchiveFaultTests
             Directory.Delete(destination, recursive: true);
         });
     }
+
+    [Theory]
+    [InlineData("C:/Windows/evil.dll", "drive letter")]
+    [InlineData("C:", "drive letter")]
+    [InlineData("a:b/model.json", "holds ':'")]
+    [InlineData("movenet:v2/model.json", "holds ':'")]
+    public void EntryNamesWithAColon_AreRefusedForWhatTheyAre(string name, string reason)
+    {
+        var e = Assert.Throws<UnsafeArchiveException>(() => ArchiveEntryNames.Segments(name));
+        Assert.Contains(reason, e.Message);
+    }
 }

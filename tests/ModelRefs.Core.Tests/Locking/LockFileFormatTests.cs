@@ -128,4 +128,18 @@ public class LockFileFormatTests
         Assert.Contains("it would get the external data file 'new.bin'", change);
         Assert.Null(WithExternalData.DescribeChange(WithExternalData with { }));
     }
+
+    [Fact]
+    public void ALockSavedWithAByteOrderMark_ReadsLikeOneWithout()
+    {
+        using var temp = new ModelRefs.TestSupport.TempDirectory();
+        var path = temp.Combine("models.lock.json");
+        var entry = new LockedModel("https://example.com/m.onnx", new string('a', 64), 12, new string('a', 64), "MIT", "metadata", null);
+        LockFileFormat.WriteIfChanged(path, new LockFile(new Dictionary<string, LockedModel> { ["https://example.com/m.onnx"] = entry }));
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. File.ReadAllBytes(path)]);
+
+        var read = LockFileFormat.Read(path);
+
+        Assert.Equal(entry, read!.Find("https://example.com/m.onnx"));
+    }
 }

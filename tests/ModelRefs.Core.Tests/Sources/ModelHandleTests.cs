@@ -185,4 +185,15 @@ public class ModelHandleTests
         Assert.Equal(a, b);
         Assert.NotEqual(a, ModelHandle.Parse("x.onnx", ProjectDirectory));
     }
+
+    [Theory]
+    [InlineData("models/m\0.onnx", "U+0000")]
+    [InlineData("npm:vad-web@1.0.0/m\0.onnx", "U+0000")]
+    [InlineData("https://example.com/m.onnx?x=\u0001", "U+0001")]
+    public void ControlCharacters_AreRefused_WithoutPrintingThem(string include, string named)
+    {
+        var e = Refused(include);
+        Assert.Contains(named, e.Message);
+        Assert.DoesNotContain(e.Message, c => char.IsControl(c));
+    }
 }
