@@ -34,6 +34,12 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
     /// <summary>The ONNX files, with TargetPath, Embed and ResourceName metadata.</summary>
     [Output] public ITaskItem[] ModelFiles { get; private set; } = [];
 
+    /// <summary>
+    /// The models' external data files (weights beside an .onnx file), with TargetPath (beside the
+    /// model's, under the name the model gives) and ModelName metadata; each output path once.
+    /// </summary>
+    [Output] public ITaskItem[] ExternalDataFiles { get; private set; } = [];
+
     /// <summary>The models' third-party notices file (none without models), with TargetPath metadata.</summary>
     [Output] public ITaskItem[] Notices { get; private set; } = [];
 
@@ -67,6 +73,12 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
 
             Manifests = result.Models.Select(m => (ITaskItem)new TaskItem(m.ManifestPath)).ToArray();
             ModelFiles = result.Models.Select(ToModelFileItem).ToArray();
+            // Restore has made sure that models sharing a path share its content.
+            ExternalDataFiles = result.Models
+                .SelectMany(m => m.ExternalData.Select(f => (Model: m.Name, File: f)))
+                .DistinctBy(x => x.File.TargetPath, StringComparer.OrdinalIgnoreCase)
+                .Select(x => (ITaskItem)new TaskItem(x.File.Path, new Dictionary<string, string> { ["TargetPath"] = x.File.TargetPath, ["ModelName"] = x.Model }))
+                .ToArray();
             Notices = result.NoticesPath is { } notices
                 ? [new TaskItem(notices, new Dictionary<string, string> { ["TargetPath"] = Path.GetFileName(notices) })]
                 : [];

@@ -46,6 +46,12 @@ public static class RestoreDiagnostics
     public static readonly RestoreDiagnostic HuggingFaceRateLimited = new("MR0044", "Hugging Face Hub rate limit reached");
     public static readonly RestoreDiagnostic HuggingFaceInvalidAnswer = new("MR0045", "Hugging Face endpoint answer not understood");
 
+    // ONNX external data (weights in files beside the model), for every source: MR0050–MR0059.
+    public static readonly RestoreDiagnostic ExternalDataNotFound = new("MR0050", "External data file of an ONNX model not found beside it");
+    public static readonly RestoreDiagnostic ExternalDataNotSupported = new("MR0051", "This source cannot restore a model's external data files");
+    public static readonly RestoreDiagnostic ExternalDataEmbedded = new("MR0052", "A model with external data files cannot be embedded");
+    public static readonly RestoreDiagnostic ExternalDataConflict = new("MR0053", "Two models deploy different files to the same path");
+
     public static readonly RestoreDiagnostic InternalError = new("MR0999", "Unexpected error while restoring a model");
 }
 

@@ -30,6 +30,19 @@ public static class LockFileFormat
                 WriteNullable(w, "license", model.License);
                 WriteNullable(w, "licenseSource", model.LicenseSource);
                 WriteNullable(w, "converter", model.Converter);
+                // Only for models that have external data: the entries of all others stay as they were.
+                if (model.ExternalData.Count > 0)
+                {
+                    w.WriteStartObject("externalData");
+                    foreach (var (location, file) in model.ExternalData.OrderBy(f => f.Key, StringComparer.Ordinal))
+                    {
+                        w.WriteStartObject(location);
+                        w.WriteString("sha256", file.Sha256);
+                        w.WriteNumber("size", file.Size);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndObject();
+                }
                 w.WriteEndObject();
             }
             w.WriteEndObject();
@@ -68,7 +81,10 @@ public static class LockFileFormat
                     OptionalString(m, "license"),
                     // Locks written before licence sources were short words say "npm registry version document of …".
                     Restore.RestoredLicense.ShortSourceName(OptionalString(m, "licenseSource")),
-                    OptionalString(m, "converter"));
+                    OptionalString(m, "converter"))
+                {
+                    ExternalData = ReadExternalData(m),
+                };
             }
             return new LockFile(models);
         }
@@ -86,6 +102,21 @@ public static class LockFileFormat
             return false;
         AtomicFile.WriteAllBytes(path, bytes);
         return true;
+    }
+
+    /// <summary>The <c>externalData</c> map; locks written before it existed (and models without external data) have none.</summary>
+    private static IReadOnlyDictionary<string, LockedFile> ReadExternalData(JsonElement model)
+    {
+        var files = new SortedDictionary<string, LockedFile>(StringComparer.Ordinal);
+        if (!model.TryGetProperty("externalData", out var map) || map.ValueKind == JsonValueKind.Null)
+            return files;
+        foreach (var file in map.EnumerateObject())
+        {
+            var sha256 = Caching.Sha256Hex.Normalize(file.Value.GetProperty("sha256").GetString() ?? "")
+                ?? throw new FormatException($"the externalData entry '{file.Name}' has no valid sha256.");
+            files[file.Name] = new LockedFile(sha256, file.Value.GetProperty("size").GetInt64());
+        }
+        return files;
     }
 
     private static string? OptionalString(JsonElement element, string name) =>

@@ -46,7 +46,7 @@ public sealed partial class ModelRestorer
         {
             _log("ModelRefs: models are up to date (no-op restore).");
             var upToDate = previous.Models
-                .Select(m => new RestoredModel(items[m.ItemIndex], m.Name, m.OnnxPath, m.TargetPath, m.ResourceName, m.ManifestPath))
+                .Select(m => new RestoredModel(items[m.ItemIndex], m.Name, m.OnnxPath, m.TargetPath, m.ResourceName, m.ManifestPath) { ExternalData = m.ExternalData ?? [] })
                 .ToList();
             return new RestoreResult(upToDate, []) { WasNoOp = true, NoticesPath = upToDate.Count > 0 ? noticesPath : null };
         }
@@ -92,6 +92,7 @@ public sealed partial class ModelRestorer
         var modelIndexes = new List<int>();
         var entries = new SortedDictionary<string, LockedModel>(StringComparer.Ordinal);
         var names = new ModelNameClaims<ModelReference>();
+        var deployedPaths = new DeployedPathClaims();
 
         var ambiguous = AmbiguousItems(items, request).ToList();
         problems.AddRange(ambiguous);
@@ -115,6 +116,13 @@ public sealed partial class ModelRestorer
                 {
                     problems.Add(new RestoreProblem(RestoreDiagnostics.DuplicateModelName,
                         $"Model '{Shown(item, request)}' would generate the class '{clash}', which model '{Shown(first!, request)}' already uses. Give one of them another name with Name=\"…\".", item));
+                    continue;
+                }
+                var deployed = model.ResourceName is null ? [(model.TargetPath, manifest.OnnxSha256, "its ONNX file")] : new List<(string, string, string)>();
+                deployed.AddRange(model.ExternalData.Select(f => (f.TargetPath, f.Sha256, "an external data file")));
+                if (deployedPaths.TryClaim(handle, deployed) is { } conflict)
+                {
+                    problems.Add(new RestoreProblem(RestoreDiagnostics.ExternalDataConflict, conflict, item));
                     continue;
                 }
                 models.Add(model);
@@ -176,13 +184,16 @@ public sealed partial class ModelRestorer
                 NoticesWriter.WriteIfChanged(noticesPath, manifests);
             else if (File.Exists(noticesPath))
                 File.Delete(noticesPath);
-            var files = models.SelectMany(m => new[] { m.OnnxPath, m.ManifestPath }).Select(NoOpState.Describe).ToList();
+            var files = models.SelectMany(m => new[] { m.OnnxPath, m.ManifestPath }.Concat(m.ExternalData.Select(f => f.Path))).Select(NoOpState.Describe).ToList();
             if (models.Count > 0)
                 files.Add(NoOpState.Describe(noticesPath));
             if (File.Exists(lockPath))
                 files.Add(NoOpState.Describe(lockPath));
             var saved = new NoOpState(NoOpState.ComputeInputsHash(items, request, _sources, cache.Root, lockPath),
-                models.Select((m, i) => new NoOpModel(modelIndexes[i], m.Name, m.OnnxPath, m.TargetPath, m.ResourceName, m.ManifestPath)).ToList(),
+                models.Select((m, i) => new NoOpModel(modelIndexes[i], m.Name, m.OnnxPath, m.TargetPath, m.ResourceName, m.ManifestPath)
+                {
+                    ExternalData = m.ExternalData.Count == 0 ? null : m.ExternalData,
+                }).ToList(),
                 files);
             saved.Save(noOpPath);
         }
@@ -307,9 +318,7 @@ public sealed partial class ModelRestorer
             throw new ModelRefsException(RestoreDiagnostics.InvalidOnnx,
                 $"Model '{handle.Text}': {ex.Problem} at byte {ex.Offset} of the fetched file ({artifact.Resolved}); it is not a valid ONNX model. Check that the handle names an .onnx file (or set Format for other formats).", ex);
         }
-        if (signature.ExternalDataFiles.Count > 0)
-            throw new ModelRefsException(RestoreDiagnostics.InvalidOnnx,
-                $"Model '{handle.Text}' keeps its weights in external data files ({string.Join(", ", signature.ExternalDataFiles)}), which this version does not deploy yet. Use a model with embedded weights.");
+        var externalData = await RestoreExternalDataAsync(handle, artifact, signature, pinned, embed, context, cache, cancellationToken).ConfigureAwait(false);
 
         var outputFolder = request.OutputFolder.Replace('\\', '/').Trim('/');
         var targetPath = (outputFolder.Length == 0 ? "" : outputFolder + "/") + name + ".onnx";
@@ -348,11 +357,16 @@ public sealed partial class ModelRestorer
             _log($"ModelRefs: {handle.Text} → {name} ({artifact.Sha256[..12]}…)");
 
         var entry = new LockedModel(artifact.Resolved, artifact.Sha256, new FileInfo(artifact.Path).Length,
-            artifact.OnnxSha256 ?? artifact.Sha256, license.Expression, license.Source, artifact.Converter);
+            artifact.OnnxSha256 ?? artifact.Sha256, license.Expression, license.Source, artifact.Converter)
+        {
+            ExternalData = new SortedDictionary<string, LockedFile>(externalData.ToDictionary(f => f.Location, f => new LockedFile(f.Sha256, f.Size)), StringComparer.Ordinal),
+        };
         if (request.LockedMode && pinned != null && pinned.DescribeChange(entry) is { } change)
             throw new ModelRefsException(RestoreDiagnostics.LockOutOfDate,
                 $"Model '{handle.Text}' no longer matches {request.ResolvedLockFilePath}: {change}. Locked mode (ModelRefsLockedMode=true) does not rewrite the lock; restore without it, review the change and commit the lock.");
-        return (new RestoredModel(item, name, artifact.OnnxPath ?? artifact.Path, targetPath, resourceName, manifestPath), entry, handle.Text, manifest);
+        var deployedExternalData = externalData.Select(f => new DeployedFile(f.Path, ExternalDataTargetPath(outputFolder, f.Location), f.Sha256)).ToArray();
+        return (new RestoredModel(item, name, artifact.OnnxPath ?? artifact.Path, targetPath, resourceName, manifestPath) { ExternalData = deployedExternalData },
+            entry, handle.Text, manifest);
     }
 
     private static ManifestValue ToManifestValue(OnnxValueInfo value) => new(

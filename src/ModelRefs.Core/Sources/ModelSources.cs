@@ -97,6 +97,17 @@ public sealed partial class ModelSources
         return source.FetchAsync(handle, context, cancellationToken);
     }
 
+    /// <summary>The external data files of a model <paramref name="handle"/>'s source fetched (see <see cref="IModelSource.FetchExternalDataAsync"/>).</summary>
+    public Task<IReadOnlyList<ExternalDataFile>> FetchExternalDataAsync(ModelHandle handle, FetchedArtifact model, IReadOnlyList<ExternalDataRequest> files,
+        FetchContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        var source = _sources.FirstOrDefault(s => s.Scheme == handle.Scheme)
+            ?? throw new ModelRefsException(RestoreDiagnostics.InvalidHandle,
+                $"Model '{handle.Text}': no source can fetch '{handle.Scheme}' handles in this version. Write {SupportedForms}.");
+        return source.FetchExternalDataAsync(handle, model, files, context, cancellationToken);
+    }
+
     /// <summary>What the sources add to the no-op restore's hash for a project (see <see cref="IModelSource.DescribeProjectInputs"/>).</summary>
     public IEnumerable<string> DescribeProjectInputs(SettingValues settings) =>
         _sources.Select(s => s.DescribeProjectInputs(settings) is { } inputs ? s.Scheme + "=" + inputs : null).OfType<string>();

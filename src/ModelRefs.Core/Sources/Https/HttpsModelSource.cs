@@ -1,3 +1,4 @@
+using System.Net;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Configuration;
 using ModelRefs.Core.Diagnostics;
@@ -97,6 +98,72 @@ public sealed class HttpsModelSource : IModelSource
             cache.SetRef(new CacheRef(RefKey(https), blob.Sha256, resolvedUrl));
             context.Log($"{handle.Text}: downloaded {blob.Length} bytes, SHA-256 {blob.Sha256}");
             return new FetchedArtifact(blob.Path, blob.Sha256, resolvedUrl);
+        }
+    }
+
+    /// <summary>
+    /// Each file from the model URL's directory: the location resolved against the handle's URL (as a
+    /// browser resolves a relative link; the query is not carried over), downloaded like a model,
+    /// pinned by the lock's SHA-256 once there is one.
+    /// </summary>
+    public async Task<IReadOnlyList<ExternalDataFile>> FetchExternalDataAsync(ModelHandle handle, FetchedArtifact model, IReadOnlyList<ExternalDataRequest> files,
+        FetchContext context, CancellationToken cancellationToken = default)
+    {
+        var https = (HttpsModelHandle)handle;
+        var result = new List<ExternalDataFile>();
+        foreach (var file in files)
+            result.Add(await FetchBesideAsync(https, BesideModel(https.Uri, file.Location), file, context, cancellationToken).ConfigureAwait(false));
+        return result;
+    }
+
+    /// <summary>The URL of <paramref name="location"/> in the directory of <paramref name="modelUrl"/>, each segment percent-encoded.</summary>
+    internal static Uri BesideModel(Uri modelUrl, string location) =>
+        new(modelUrl, string.Join('/', location.Split('/').Select(Uri.EscapeDataString)));
+
+    private static async Task<ExternalDataFile> FetchBesideAsync(HttpsModelHandle https, Uri url, ExternalDataRequest file, FetchContext context, CancellationToken cancellationToken)
+    {
+        var cache = context.Cache;
+        var key = "https|" + url.AbsoluteUri;
+        ExternalDataFile Found(string path, string sha256) => new(file.Location, path, sha256, new FileInfo(path).Length);
+
+        if (file.Sha256 is not null && cache.TryGetBlob(file.Sha256) is { } pinned)
+            return Found(pinned, file.Sha256);
+        if (context.Offline)
+        {
+            if (file.Sha256 is null && cache.TryGetRef(key) is { } known && cache.TryGetBlob(known.Sha256) is { } last)
+                return Found(last, known.Sha256);
+            throw new ModelRefsException(RestoreDiagnostics.OfflineNotCached,
+                $"Model '{https.Text}': restore is offline (ModelRefsOffline) and its external data file '{file.Location}' ({Downloads.Redact(url)}) is not in the cache ({cache.Root}). " +
+                "Restore once with the network (without ModelRefsOffline) to fill the cache.");
+        }
+
+        CacheLock fetchLock;
+        try
+        {
+            fetchLock = await cache.AcquireLockAsync(key, context.Log, context.Download.LockTimeout, $"'{https.Text}' ({file.Location})", cancellationToken).ConfigureAwait(false);
+        }
+        catch (CacheLockTimeoutException e)
+        {
+            throw new ModelRefsException(RestoreDiagnostics.DownloadFailed, $"Model '{https.Text}': {e.Message}", e);
+        }
+        await using (fetchLock)
+        {
+            if (fetchLock.Waited && file.Sha256 is not null && cache.TryGetBlob(file.Sha256) is { } fetched)
+                return Found(fetched, file.Sha256);
+            context.Log($"{https.Text}: downloading its external data file {Downloads.Redact(url)}");
+            try
+            {
+                var (blob, _) = await Downloads.DownloadToCacheAsync(https, context, url, new BlobAddOptions { ExpectedSha256 = file.Sha256 }, cancellationToken,
+                    status => status is HttpStatusCode.NotFound or HttpStatusCode.Gone
+                        ? ExternalDataErrors.NotFound(https, file.Location, $"{Downloads.Redact(url)} answered HTTP {(int)status}")
+                        : null).ConfigureAwait(false);
+                cache.SetRef(new CacheRef(key, blob.Sha256, Downloads.Redact(url)));
+                return new ExternalDataFile(file.Location, blob.Path, blob.Sha256, blob.Length);
+            }
+            catch (ContentHashMismatchException e)
+            {
+                throw ExternalDataErrors.HashMismatch(https, file.Location, "downloaded from " + Downloads.Redact(url), e.ActualSha256, e.ExpectedSha256);
+            }
         }
     }
 }

