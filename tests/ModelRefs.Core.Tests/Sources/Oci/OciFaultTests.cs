@@ -154,7 +154,9 @@ public sealed class OciFaultTests : IDisposable
 
         Assert.Equal(NpmPackages.SileroVadV5Sha256, fetched.Sha256);
         Assert.DoesNotContain(_registry.Server.Requests, r => r.Path.EndsWith(NpmPackages.SileroVadV5Sha256, StringComparison.Ordinal));
-        Assert.Contains(_registry.Server.Requests, r => r.Path.Contains("/manifests/", StringComparison.Ordinal));
+        var manifestRequest = Assert.Single(_registry.Server.Requests, r => r.Path.Contains("/manifests/", StringComparison.Ordinal));
+        Assert.Contains("application/vnd.oci.image.manifest.v1+json", manifestRequest.Header("Accept"));
+        Assert.Contains("application/vnd.oci.image.index.v1+json", manifestRequest.Header("Accept"));
     }
 
     [Fact]
