@@ -34,7 +34,10 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
     /// <summary>The ONNX files, with TargetPath, Embed and ResourceName metadata.</summary>
     [Output] public ITaskItem[] ModelFiles { get; private set; } = [];
 
-    /// <summary>The models' third-party notices file (none without models), with TargetPath metadata.</summary>
+    /// <summary>
+    /// Files shipped beside the app, with TargetPath metadata: the models' third-party notices
+    /// (none without models) and, with <c>ModelRefsGenerateBom=true</c>, their bill of materials.
+    /// </summary>
     [Output] public ITaskItem[] Notices { get; private set; } = [];
 
     public void Cancel() => _cancel.Cancel();
@@ -67,9 +70,9 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
 
             Manifests = result.Models.Select(m => (ITaskItem)new TaskItem(m.ManifestPath)).ToArray();
             ModelFiles = result.Models.Select(ToModelFileItem).ToArray();
-            Notices = result.NoticesPath is { } notices
-                ? [new TaskItem(notices, new Dictionary<string, string> { ["TargetPath"] = Path.GetFileName(notices) })]
-                : [];
+            Notices = new[] { result.NoticesPath, result.BomPath }.OfType<string>()
+                .Select(file => (ITaskItem)new TaskItem(file, new Dictionary<string, string> { ["TargetPath"] = Path.GetFileName(file) }))
+                .ToArray();
             if (result.LockFileWritten)
                 Log.LogMessage(MessageImportance.High, "ModelRefs: wrote {0}", request.ResolvedLockFilePath);
             return !Log.HasLoggedErrors;

@@ -65,14 +65,24 @@ public sealed partial class ModelCache
     /// <summary>Where the blob with this SHA-256 lives (whether or not it exists).</summary>
     public string GetBlobPath(string sha256) => Layout.BlobPath(sha256);
 
-    /// <summary>The blob's path when the cache has it, else null.</summary>
+    /// <summary>
+    /// The blob's path when the cache has it, else null. A found blob is marked as used now
+    /// (<see cref="MarkUsed"/>): this is how a restore takes content from the cache, and
+    /// <c>modelref cache prune</c> keeps what restores still use.
+    /// </summary>
     public string? TryGetBlob(string sha256)
     {
         if (Sha256Hex.Normalize(sha256) is null)
             return null;
         var path = GetBlobPath(sha256);
-        return File.Exists(path) ? path : null;
+        if (!File.Exists(path))
+            return null;
+        MarkUsed(path);
+        return path;
     }
+
+    /// <summary>True when the cache holds the blob; unlike <see cref="TryGetBlob"/> it does not count as a use.</summary>
+    public bool ContainsBlob(string sha256) => Sha256Hex.Normalize(sha256) is not null && File.Exists(GetBlobPath(sha256));
 
     public Task<CachedBlob> AddAsync(Stream content, string? expectedSha256 = null, CancellationToken cancellationToken = default) =>
         AddAsync(content, new BlobAddOptions { ExpectedSha256 = expectedSha256 }, cancellationToken);

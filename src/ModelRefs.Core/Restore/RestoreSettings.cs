@@ -14,5 +14,7 @@ public static class RestoreSettings
         EnvironmentVariable = Caching.ModelCache.HomeVariable,
     };
 
-    public static IReadOnlyList<Setting> All { get; } = [Offline, LockedMode, LockFilePath, OutputFolder, Home];
+    public static readonly Setting GenerateBom = new("ModelRefsGenerateBom", "true: write the models' CycloneDX ML-BOM (models.cdx.json) to the output");
+
+    public static IReadOnlyList<Setting> All { get; } = [Offline, LockedMode, LockFilePath, OutputFolder, Home, GenerateBom];
 }

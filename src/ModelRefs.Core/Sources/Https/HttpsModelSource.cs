@@ -5,8 +5,15 @@ using ModelRefs.Core.Diagnostics;
 namespace ModelRefs.Core.Sources.Https;
 
 /// <summary>A plain download, streamed into the cache and verified against its pinned SHA-256.</summary>
-public sealed class HttpsModelSource : IModelSource
+public sealed class HttpsModelSource : IModelSource, IVersionedSource
 {
+    /// <summary>A URL names one file: there are no versions to compare.</summary>
+    public Task<ModelVersions> GetVersionsAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(ModelVersions.Unversioned("a URL has no versions; its Sha256 (or the lock) pins the content"));
+
+    public ModelHandle WithVersion(ModelHandle handle, string version) =>
+        throw ModelHandle.Invalid(handle.Text, "a URL has no versions. Write the URL of the other file as the Include.");
+
     public string Scheme => "https";
 
     public string HandleForms => "https://host/path/model.onnx";

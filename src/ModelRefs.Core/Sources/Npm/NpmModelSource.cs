@@ -16,7 +16,7 @@ namespace ModelRefs.Core.Sources.Npm;
 /// kept as a blob) → the one entry, extracted into the cache. Both steps are remembered in the ref
 /// index, so a package version already fetched needs no network again.
 /// </summary>
-public sealed class NpmModelSource : IModelSource
+public sealed partial class NpmModelSource : IModelSource, IVersionedSource
 {
     public string Scheme => "npm";
 
