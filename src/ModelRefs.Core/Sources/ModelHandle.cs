@@ -34,6 +34,9 @@ public abstract class ModelHandle : IEquatable<ModelHandle>
     /// </summary>
     public virtual bool IsLocalFile => false;
 
+    /// <summary>The file itself for a local handle (<see cref="IsLocalFile"/>), else null.</summary>
+    public virtual string? LocalFilePath => null;
+
     /// <summary>
     /// Why the handle names content that can change while the handle stays the same (a branch, a
     /// tag, "latest", a URL without <c>Sha256</c>), in words; null when it names immutable content.

@@ -13,6 +13,8 @@ public sealed class LocalModelHandle : ModelHandle
 
     public override bool IsLocalFile => true;
 
+    public override string? LocalFilePath => FullPath;
+
     /// <summary>A file of the project: no version, no purl, not downloaded.</summary>
     public override ModelProvenance Provenance(string? resolved) => new(null, null, null);
 
