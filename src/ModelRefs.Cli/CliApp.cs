@@ -89,11 +89,21 @@ public static class CliApp
         };
 
     /// <summary>The optional <c>[path]</c> argument: a project, a solution or a folder; default the current folder.</summary>
-    public static Argument<string?> PathArgument() => new("path")
+    public static Argument<string?> PathArgument()
     {
-        Description = "A project file, a solution (.sln, .slnx) or a folder holding one. Default: the current folder.",
-        Arity = ArgumentArity.ZeroOrOne,
-    };
+        var argument = new Argument<string?>("path")
+        {
+            Description = "A project file, a solution (.sln, .slnx) or a folder holding one. Default: the current folder.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        // An unknown option would otherwise be taken for the path.
+        argument.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Where(t => t.Value.StartsWith('-')))
+                result.AddError($"Unrecognized option '{token.Value}'.");
+        });
+        return argument;
+    }
 
     /// <summary><c>--project</c>, for commands whose positional argument is a model.</summary>
     public static Option<string?> ProjectOption() => new("--project", "-p")
