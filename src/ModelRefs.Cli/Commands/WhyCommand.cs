@@ -49,10 +49,16 @@ public static class WhyCommand
                 terminal.Markup($"[bold]{Markup.Escape(m.Name)}[/] ({Markup.Escape(m.HandleText)})");
                 terminal.Line($"  project:     {p.FullPath}");
                 var line = ItemLine(m);
-                terminal.Line($"  declared in: {m.DefiningFile}{(line > 0 ? ":" + line : "")}  <ModelReference Include=\"{m.Item.Include}\" />");
-                terminal.Line(m.Locked is { } locked
-                    ? $"  pinned by:   {p.LockFilePath}: {locked.Resolved} (SHA-256 {locked.Sha256})"
-                    : $"  pinned by:   nothing yet ({p.LockFilePath} has no entry; `dotnet build` adds it)");
+                terminal.Line($"  declared in: {m.DefiningFile}{(line > 0 ? ":" + line : "")}");
+                terminal.Line($"  item:        <ModelReference Include=\"{m.Item.Include}\" />");
+                if (m.Locked is { } locked)
+                {
+                    terminal.Line($"  pinned by:   {p.LockFilePath}");
+                    terminal.Line($"  resolved:    {locked.Resolved}");
+                    terminal.Line($"  SHA-256:     {locked.Sha256}");
+                }
+                else
+                    terminal.Line($"  pinned by:   nothing yet ({p.LockFilePath} has no entry; `dotnet build` adds it)");
                 terminal.Line();
             }
             return ExitCodes.Success;

@@ -121,7 +121,7 @@ public static class ModelBomWriter
         if (provenance.PackageUrl is { } purl)
             w.WriteString("purl", purl);
         if (provenance.DistributionUrl is { } url && !converted)
-            WriteDistribution(w, url, locked.Sha256);
+            WriteDistribution(w, url);
 
         if (model.Signature is { } signature)
         {
@@ -146,7 +146,7 @@ public static class ModelBomWriter
                 w.WriteString("version", ancestorVersion);
             WriteHashes(w, locked.Sha256);
             if (provenance.DistributionUrl is { } sourceUrl)
-                WriteDistribution(w, sourceUrl, locked.Sha256);
+                WriteDistribution(w, sourceUrl);
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteString("notes", $"Converted to ONNX by {locked.Converter}.");
@@ -175,13 +175,13 @@ public static class ModelBomWriter
         w.WriteEndArray();
     }
 
-    private static void WriteDistribution(Utf8JsonWriter w, string url, string sha256)
+    /// <summary>Where the artifact was downloaded from. No hash: the URL may serve a package that holds the file (an npm tarball).</summary>
+    private static void WriteDistribution(Utf8JsonWriter w, string url)
     {
         w.WriteStartArray("externalReferences");
         w.WriteStartObject();
         w.WriteString("type", "distribution");
         w.WriteString("url", url);
-        WriteHashes(w, sha256);
         w.WriteEndObject();
         w.WriteEndArray();
     }
