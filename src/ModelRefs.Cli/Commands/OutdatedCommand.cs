@@ -16,8 +16,9 @@ public static class OutdatedCommand
     public static Command Create()
     {
         var path = CliApp.PathArgument();
-        var command = new Command("outdated", "Show, per model, the newer versions its source has, like `dotnet list package --outdated`: npm (the packument's versions and latest); " +
-            "sources without versions (URLs, local files) say so, and sources this version cannot ask say 'not supported'. Exit 0; 4 when a source could not be asked; 3 when a project cannot be read.");
+        var command = new Command("outdated", "Show, per model, the newer versions its source has, like `dotnet list package --outdated`: npm (the packument's versions and latest), " +
+            "TF Hub (the latest version), PyTorch Hub (the commit the tag or branch points at now, against the locked one); " +
+            "sources without versions (URLs, local files) say so, and handles this version cannot read (hf:, oci:) say 'not supported by this version'. Exit 0; 4 when a source could not be asked; 3 when a project cannot be read.");
         command.Arguments.Add(path);
         command.SetAction(CliApp.Action(async (parse, terminal, ct) =>
         {
@@ -51,11 +52,11 @@ public static class OutdatedCommand
                 foreach (var r in rows)
                     table.AddRow(
                         new Markup($"{Markup.Escape(r.Model.Name)}\n[dim]{Markup.Escape(r.Project.Name)}[/]"),
-                        new Markup(Markup.Escape(r.Versions?.Current ?? "-")),
-                        new Markup(r.Versions?.IsOutdated == true ? $"[yellow]{Markup.Escape(r.Versions.Latest ?? r.Versions.Newer[^1])}[/]" : Markup.Escape(r.Versions?.Latest ?? "-")),
+                        new Markup(Markup.Escape(Terminal.ShortHash(r.Versions?.Current) is { Length: > 0 } current ? current : "-")),
+                        new Markup(r.Versions?.IsOutdated == true ? $"[yellow]{Markup.Escape(Terminal.ShortHash(r.Versions.Latest ?? r.Versions.Newer[^1]))}[/]" : Markup.Escape(Terminal.ShortHash(r.Versions?.Latest) is { Length: > 0 } latest ? latest : "-")),
                         new Markup(r.Error is not null ? $"[red]{Markup.Escape(r.Error)}[/]"
-                            : r.Versions!.Note is { } note ? $"[dim]{Markup.Escape(note)}[/]"
-                            : r.Versions.IsOutdated ? Markup.Escape(string.Join(", ", r.Versions.Newer.TakeLast(5)) + (r.Versions.Newer.Count > 5 ? $" ({r.Versions.Newer.Count} newer)" : ""))
+                            : r.Versions!.IsOutdated ? Markup.Escape(string.Join(", ", r.Versions.Newer.TakeLast(5).Select(Terminal.ShortHash)) + (r.Versions.Newer.Count > 5 ? $" ({r.Versions.Newer.Count} newer)" : ""))
+                            : r.Versions.Note is { } note ? $"[dim]{Markup.Escape(note)}[/]"
                             : "[green]up to date[/]"));
                 terminal.Out.Write(table);
                 var outdated = rows.Count(r => r.Versions?.IsOutdated == true);

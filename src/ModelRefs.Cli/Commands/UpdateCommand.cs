@@ -106,28 +106,38 @@ public static class UpdateCommand
         || string.Equals(model.HandleText, query, StringComparison.Ordinal)
         || string.Equals(model.Item.Include.Trim(), query, StringComparison.Ordinal);
 
-    /// <summary>What to do for one model: a new Include, a lock re-resolution, nothing (null), or a reason it cannot ("!…").</summary>
+    /// <summary>
+    /// What to do for one model: a new Include, a lock re-resolution, nothing (null), or a reason
+    /// it cannot ("!…"). A handle that names a moving ref (a branch, a tag, no version, a URL
+    /// without Sha256) keeps its Include and has its lock entry resolved again; one that names a
+    /// version is moved to the newer version.
+    /// </summary>
     private static async Task<Change?> PlanAsync(EvaluatedProject project, ProjectModel model, string? wanted, bool everything, CancellationToken ct)
     {
         var handle = model.Handle!;
         if (wanted is not null)
         {
             var moved = ModelSources.Default.WithVersion(handle, wanted);
-            return moved.Text == handle.Text ? null : new Change(project, model, moved.Text, $"{handle.Text} → {moved.Text}");
+            return moved.Text != handle.Text ? new Change(project, model, moved.Text, $"{handle.Text} → {moved.Text}")
+                : model.Locked is null ? null : new Change(project, model, null, $"{handle.Text}: lock entry re-resolved");
         }
         var row = await OutdatedCommand.CheckAsync(project, model, ct);
         if (row.Error is not null)
             throw new CliException(ExitCodes.SourceError, row.Error);
         var versions = row.Versions!;
+        if (handle.MovablePin(model.Item.Metadata) is { } moving)
+        {
+            // Moved (or the source cannot tell): the lock entry is resolved again; the Include stays.
+            if (model.Locked is not null && (versions.IsOutdated || versions.Latest is null))
+                return new Change(project, model, null, $"{handle.Text}: lock entry re-resolved ({moving})");
+            return null;
+        }
         if (versions.IsOutdated)
         {
             var target = versions.Latest is { } latest && versions.Newer.Contains(latest) ? latest : versions.Newer[^1];
             var next = ModelSources.Default.WithVersion(handle, target);
             return new Change(project, model, next.Text, $"{handle.Text} → {next.Text}");
         }
-        // A moving ref (a branch, no version, a URL without Sha256): the Include stays, the lock entry is resolved again.
-        if (handle.MovablePin(model.Item.Metadata) is { } moving && model.Locked is not null)
-            return new Change(project, model, null, $"{handle.Text}: lock entry re-resolved ({moving})");
         return versions.Note is { } note && !everything ? new Change(project, model, null, "!" + note) : null;
     }
 

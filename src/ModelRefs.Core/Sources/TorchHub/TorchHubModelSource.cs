@@ -23,7 +23,7 @@ namespace ModelRefs.Core.Sources.TorchHub;
 /// the exported file and <c>converter</c> the exporter, torch version and opset.
 /// </para>
 /// </summary>
-public sealed class TorchHubModelSource : IModelSource
+public sealed partial class TorchHubModelSource : IModelSource
 {
     /// <summary>The weights exports downloaded into TORCH_HOME (<c>hub/checkpoints/</c>): torch unpickles them.</summary>
     public IEnumerable<string> PickledWeightFiles(ModelCache cache)
