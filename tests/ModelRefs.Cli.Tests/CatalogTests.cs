@@ -20,6 +20,14 @@ public sealed class CatalogTests
     }
 
     [Fact]
+    public void EveryAuditPage_BelongsToARule()
+    {
+        var ids = AuditRules.All.Select(r => r.Id).ToHashSet();
+        foreach (var page in Directory.GetFiles(Path.Combine(RepoPaths.Root, "docs", "diagnostics"), "MRA*.md"))
+            Assert.Contains(Path.GetFileNameWithoutExtension(page), ids);
+    }
+
+    [Fact]
     public void KnownModels_HoldTheRealFilesTheTestsUse()
     {
         var silero = KnownModels.Find(NpmPackages.SileroVadV5Sha256)!;

@@ -83,16 +83,6 @@ public static class LicensesCommand
     private static string Result(IReadOnlyList<LicenseFinding> findings) =>
         findings.Any(f => f.IsWarning) ? "violation" : findings.Count > 0 ? "attribution" : "ok";
 
-    /// <summary>The analyzer's id for the same finding, so that CI output and build warnings agree (docs/licensing.md).</summary>
-    public static string DiagnosticId(LicenseFindingKind kind) => kind switch
-    {
-        LicenseFindingKind.NonCommercial => "MR1001",
-        LicenseFindingKind.CopyleftIncompatible => "MR1002",
-        LicenseFindingKind.UseRestricted => "MR1003",
-        LicenseFindingKind.NoDerivatives => "MR1004",
-        LicenseFindingKind.Unknown => "MR1005",
-        LicenseFindingKind.Denied => "MR1006",
-        LicenseFindingKind.NotAllowed => "MR1007",
-        _ => "MR1008",
-    };
+    /// <summary>The analyzer's id for the same finding, so that CI output and build warnings agree.</summary>
+    public static string DiagnosticId(LicenseFindingKind kind) => LicenseFindingIds.Of(kind) ?? kind.ToString();
 }
