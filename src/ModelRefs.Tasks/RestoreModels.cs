@@ -35,6 +35,12 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
     [Output] public ITaskItem[] ModelFiles { get; private set; } = [];
 
     /// <summary>
+    /// The models' external data files (weights beside an .onnx file), with TargetPath (beside the
+    /// model's, under the name the model gives) and ModelName metadata; each output path once.
+    /// </summary>
+    [Output] public ITaskItem[] ExternalDataFiles { get; private set; } = [];
+
+    /// <summary>
     /// Files shipped beside the app, with TargetPath metadata: the models' third-party notices
     /// (none without models) and, with <c>ModelRefsGenerateBom=true</c>, their bill of materials.
     /// </summary>
@@ -56,7 +62,7 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
             }
             catch (FormatException ex)
             {
-                var d = RestoreDiagnostics.InvalidMetadata;
+                var d = RestoreDiagnostics.InvalidProperty;
                 Log.LogError(null, d.Id, null, d.HelpLink, ProjectFile, 0, 0, 0, 0, "ModelRefs: {0}", ex.Message);
                 return false;
             }
@@ -70,6 +76,12 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
 
             Manifests = result.Models.Select(m => (ITaskItem)new TaskItem(m.ManifestPath)).ToArray();
             ModelFiles = result.Models.Select(ToModelFileItem).ToArray();
+            // Restore has made sure that models sharing a path share its content.
+            ExternalDataFiles = result.Models
+                .SelectMany(m => m.ExternalData.Select(f => (Model: m.Name, File: f)))
+                .DistinctBy(x => x.File.TargetPath, StringComparer.OrdinalIgnoreCase)
+                .Select(x => (ITaskItem)new TaskItem(x.File.Path, new Dictionary<string, string> { ["TargetPath"] = x.File.TargetPath, ["ModelName"] = x.Model }))
+                .ToArray();
             Notices = new[] { result.NoticesPath, result.BomPath }.OfType<string>()
                 .Select(file => (ITaskItem)new TaskItem(file, new Dictionary<string, string> { ["TargetPath"] = Path.GetFileName(file) }))
                 .ToArray();

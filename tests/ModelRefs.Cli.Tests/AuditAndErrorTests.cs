@@ -83,8 +83,7 @@ public sealed class AuditAndErrorTests(PackedTool tool)
         Assert.Equal(3, empty.ExitCode);
         Assert.Contains("no project or solution", empty.Stderr);
 
-        var project = WriteProject(dir, $"""
-                <ModelReference Include="{Consumer.SileroV5}" />
+        var project = WriteProject(dir, """
                 <ModelReference Include="hf:onnx-community/silero-vad/onnx/model.onnx" />
                 <ModelReference Include="oci:registry.example/models/vad:1" />
             """);

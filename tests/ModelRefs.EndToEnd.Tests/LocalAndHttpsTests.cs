@@ -43,6 +43,46 @@ public sealed class LocalAndHttpsTests(PackedPackages packages)
     }
 
     [Fact]
+    public void ASignedUrlsQueryValues_ReachOnlyItsServer_NeverALogLineFileOrAssembly()
+    {
+        var silero = NpmPackages.GetFile(NpmPackages.SileroVad, NpmPackages.SileroVadV5Path);
+        using var server = LoopbackHttpServer.Start();
+        server.Map("/signed/vad.onnx", _ => LoopbackResponse.File(silero));
+        const string Token = "tok3n-5ecret-value", Signature = "s1gnature-5ecret-value";
+        using var app = new ConsumerProject(packages);
+        app.WriteProject($"""
+            <ModelReference Include="{server.Url}signed/vad.onnx?token={Token}&amp;sig={Signature}" Name="SignedVad" />
+            """);
+        app.WriteFile("Program.cs", "System.Console.WriteLine(Consumer.Models.SignedVad.Info.Handle);");
+
+        var build = app.Build("-v:n");
+        Assert.True(build.ExitCode == 0, build.Output);
+        var request = Assert.Single(server.Requests);
+        Assert.Contains($"token={Token}", request.Query);
+
+        var run = app.Run();
+        Assert.Contains($"{server.Url}signed/vad.onnx?token=***&sig=***", run.Output);
+        var places = new List<(string What, string Text)> { ("build output", build.Output), ("run output", run.Output) };
+        foreach (var root in new[] { app.Directory, app.CacheRoot })
+            foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+            {
+                places.Add(("file name " + file, file));
+                if (new FileInfo(file).Length < 64 << 20)
+                    places.Add((file, System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(file))));
+            }
+        foreach (var (what, text) in places.Where(p => !p.What.EndsWith("Consumer.csproj", StringComparison.Ordinal)))
+        {
+            Assert.False(text.Contains(Token, StringComparison.Ordinal), $"the token is in {what}");
+            Assert.False(text.Contains(Signature, StringComparison.Ordinal), $"the signature is in {what}");
+        }
+        using (var lockJson = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(app.LockFile)))
+            Assert.Equal($"{server.Url}signed/vad.onnx?token=***&sig=***", Assert.Single(lockJson.RootElement.GetProperty("models").EnumerateObject()).Name);
+        // The assembly and the notices were among the files searched; make sure they were there.
+        Assert.True(File.Exists(Path.Combine(app.OutputDirectory, "Consumer.dll")));
+        Assert.True(File.Exists(Path.Combine(app.OutputDirectory, "THIRD-PARTY-NOTICES.models.txt")));
+    }
+
+    [Fact]
     public void BadItems_FailTheBuild_WithOneErrorEach_AtTheItemsLine()
     {
         var silero = NpmPackages.GetFile(NpmPackages.SileroVad, NpmPackages.SileroVadV5Path);

@@ -54,6 +54,36 @@ public sealed class RestoreBehaviourTests(PackedPackages packages)
     }
 
     [Fact]
+    public void ADamagedCacheBlob_IsNeverDeployed_ItIsReportedAndRestoredAgain()
+    {
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.AddPackage(NpmPackages.SileroVad);
+        using var app = new ConsumerProject(packages);
+        app.WriteProject(SileroItem, $"<ModelRefsNpmRegistry>{registry.Url}</ModelRefsNpmRegistry>");
+        app.WriteFile("Program.cs", "System.Console.WriteLine(Consumer.Models.SileroVad.Info.Sha256);");
+        Assert.True(app.Build() is { ExitCode: 0 } first, "first build failed");
+
+        // One flipped byte in every cached blob (the model and the tarball it came from), then a
+        // build from scratch: the damage is found, reported, and the right bytes are deployed.
+        foreach (var blob in Directory.GetFiles(Path.Combine(app.CacheRoot, "blobs", "sha256"), "*", SearchOption.AllDirectories)
+                     .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}.tmp{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        {
+            var bytes = File.ReadAllBytes(blob);
+            bytes[bytes.Length / 3] ^= 0x20;
+            File.WriteAllBytes(blob, bytes);
+        }
+        Directory.Delete(Path.Combine(app.Directory, "obj"), recursive: true);
+        Directory.Delete(Path.Combine(app.Directory, "bin"), recursive: true);
+
+        var rebuild = app.Build();
+        Assert.True(rebuild.ExitCode == 0, rebuild.Output);
+        Assert.Contains("warning MR0013", rebuild.Output);
+        var deployed = Path.Combine(app.OutputDirectory, "models", "SileroVad.onnx");
+        Assert.Equal(NpmPackages.SileroVadV5Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(deployed))));
+        Assert.Contains(NpmPackages.SileroVadV5Sha256, app.Run().Output);
+    }
+
+    [Fact]
     public void Offline_RestoresFromTheCache_AndListsWhatIsMissing()
     {
         using var cache = new TempDirectory("modelrefs-e2e-cache-");

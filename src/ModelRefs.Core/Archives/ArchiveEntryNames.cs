@@ -13,7 +13,8 @@ public static class ArchiveEntryNames
         var normalised = name.Replace('\\', '/');
         if (normalised.StartsWith('/'))
             throw new UnsafeArchiveException(name, "the name is an absolute path, which would be written outside the target folder (path traversal)");
-        if (normalised.Length >= 2 && char.IsAsciiLetter(normalised[0]) && normalised[1] == ':')
+        // "C:" or "C:/…" only: "a:b" is a name with a colon, refused below for what it is.
+        if (normalised.Length >= 2 && char.IsAsciiLetter(normalised[0]) && normalised[1] == ':' && (normalised.Length == 2 || normalised[2] == '/'))
             throw new UnsafeArchiveException(name, "the name starts with a drive letter, which would be written outside the target folder (path traversal)");
         var segments = normalised.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != ".").ToArray();
         if (segments.Any(s => s == ".."))

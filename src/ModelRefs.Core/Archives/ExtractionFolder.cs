@@ -6,35 +6,24 @@ namespace ModelRefs.Core.Archives;
 /// Where an archive's checked entries are written: a temp folder beside the destination, renamed
 /// into place in one step by <see cref="Commit"/> and deleted otherwise (<see cref="AtomicDirectory"/>), so that a refused archive
 /// leaves nothing behind. It refuses names that collide (also by case, so the cache works on every
-/// file system), files where folders are needed, and entries or bytes beyond the limits. The
-/// extractors of each archive format decide which entry types are allowed and call it per entry.
+/// file system) and files where folders are needed. The extractors of each archive format decide
+/// which entry types are allowed and call it per entry, with data their <see cref="ArchiveBudget"/>
+/// checks against the limits while it is written.
 /// </summary>
 internal sealed class ExtractionFolder : IDisposable
 {
     private readonly string _destination;
     private readonly string _temp;
     private readonly string _tempWithSeparator;
-    private readonly ArchiveLimits _limits;
     private readonly Dictionary<string, string> _files = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _directories = new(StringComparer.OrdinalIgnoreCase);
-    private readonly byte[] _buffer = new byte[1 << 16];
-    private long _totalBytes;
-    private int _entries;
     private int _filesWritten;
 
-    public ExtractionFolder(string destination, ArchiveLimits limits)
+    public ExtractionFolder(string destination)
     {
         _destination = destination;
-        _limits = limits;
         _temp = AtomicDirectory.CreateTempBeside(destination);
         _tempWithSeparator = Path.TrimEndingDirectorySeparator(_temp) + Path.DirectorySeparatorChar;
-    }
-
-    /// <summary>Counts one archive entry against <see cref="ArchiveLimits.MaxEntries"/>.</summary>
-    public void CountEntry()
-    {
-        if (++_entries > _limits.MaxEntries)
-            throw new UnsafeArchiveException("", $"the archive has more than the limit of {_limits.MaxEntries} entries (an archive bomb?)");
     }
 
     public void AddDirectory(string entryName, string[] segments)
@@ -45,8 +34,8 @@ internal sealed class ExtractionFolder : IDisposable
         Directory.CreateDirectory(Target(entryName, relative));
     }
 
-    /// <summary>Writes a file entry, counting its bytes as they are written; <paramref name="open"/> gives its data (null: empty).</summary>
-    public void AddFile(string entryName, string[] segments, long declaredLength, Func<Stream?> open)
+    /// <summary>Writes a file entry from its (budget-checked) data.</summary>
+    public void AddFile(string entryName, string[] segments, Stream data)
     {
         var relative = ClaimParents(entryName, segments, includeLast: false);
         if (_files.TryGetValue(relative, out var other) || _directories.Contains(relative))
@@ -54,37 +43,11 @@ internal sealed class ExtractionFolder : IDisposable
                 ? "a folder of the same name (ignoring case) is in the archive too"
                 : $"it collides with '{other}' (same name, ignoring case); one would overwrite the other");
         _files[relative] = entryName;
-        if (declaredLength > _limits.MaxEntryBytes)
-            throw new UnsafeArchiveException(entryName, $"it unpacks to {declaredLength} bytes, more than the limit of {_limits.MaxEntryBytes} per file");
-        if (_totalBytes + declaredLength > _limits.MaxTotalBytes)
-            throw TooLarge();
 
         var target = Target(entryName, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        try
-        {
-            using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            using var input = open();
-            if (input != null)
-            {
-                long written = 0;
-                int read;
-                while ((read = input.Read(_buffer, 0, _buffer.Length)) > 0)
-                {
-                    written += read;
-                    _totalBytes += read;
-                    if (written > _limits.MaxEntryBytes)
-                        throw new UnsafeArchiveException(entryName, $"it unpacks to more than the limit of {_limits.MaxEntryBytes} bytes per file (an archive bomb?)");
-                    if (_totalBytes > _limits.MaxTotalBytes)
-                        throw TooLarge();
-                    output.Write(_buffer, 0, read);
-                }
-            }
-        }
-        catch (InvalidDataException e)
-        {
-            throw new UnsafeArchiveException(entryName, $"the entry's data is corrupt ({e.Message})", e);
-        }
+        using (var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            data.CopyTo(output, 1 << 16);
         _filesWritten++;
     }
 
@@ -117,7 +80,4 @@ internal sealed class ExtractionFolder : IDisposable
             throw new UnsafeArchiveException(entryName, "the name resolves outside the target folder (path traversal)");
         return target;
     }
-
-    private UnsafeArchiveException TooLarge() =>
-        new("", $"the archive unpacks to more than the limit of {_limits.MaxTotalBytes} bytes (an archive bomb?)");
 }

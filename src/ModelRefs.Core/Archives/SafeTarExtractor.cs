@@ -2,19 +2,6 @@ using System.Formats.Tar;
 
 namespace ModelRefs.Core.Archives;
 
-/// <summary>Limits for <see cref="SafeTarExtractor"/>: the largest TF Hub models with room to spare.</summary>
-public sealed record TarExtractionLimits : ArchiveLimits
-{
-    public TarExtractionLimits()
-    {
-        MaxEntries = 100_000;
-        MaxTotalBytes = 8L << 30;
-        MaxEntryBytes = 4L << 30;
-    }
-
-    public static TarExtractionLimits Default { get; } = new();
-}
-
 /// <summary>
 /// Extracts a tar or tar.gz (a TF Hub compressed download) without trusting it, with the rules of
 /// the stock TF Hub client and then some: only regular files and folders (symbolic and hard links,
@@ -30,45 +17,31 @@ public static class SafeTarExtractor
     /// Throws <see cref="UnsafeArchiveException"/> for a refused or unreadable archive.
     /// </summary>
     /// <returns>The number of files written (0 when the destination already existed).</returns>
-    public static int Extract(string archivePath, string destination, TarExtractionLimits? limits = null, CancellationToken cancellationToken = default)
+    public static int Extract(string archivePath, string destination, ArchiveLimits? limits = null, CancellationToken cancellationToken = default)
     {
         destination = Path.GetFullPath(destination);
         if (Directory.Exists(destination))
             return 0;
 
-        using var folder = new ExtractionFolder(destination, limits ?? TarExtractionLimits.Default);
-        Write(archivePath, folder, cancellationToken);
+        using var folder = new ExtractionFolder(destination);
+        foreach (var entry in TarArchive.Entries(archivePath, TarCompression.Detect, limits ?? ArchiveLimits.Default, cancellationToken))
+        {
+            var isDirectory = entry.EntryType is TarEntryType.Directory;
+            CheckType(entry, isDirectory);
+            var segments = ArchiveEntryNames.Segments(entry.Name);
+            if (segments.Length == 0)
+                continue; // "./"
+            if (isDirectory)
+                folder.AddDirectory(entry.Name, segments);
+            else
+                folder.AddFile(entry.Name, segments, entry.DataStream);
+        }
         return folder.Commit();
     }
 
-    private static void Write(string archivePath, ExtractionFolder folder, CancellationToken cancellationToken)
+    private static void CheckType(TarArchiveEntry entry, bool isDirectory)
     {
-        try
-        {
-            foreach (var entry in TarArchive.Entries(archivePath, TarCompression.Detect, cancellationToken))
-            {
-                folder.CountEntry();
-
-                var isDirectory = entry.EntryType is TarEntryType.Directory;
-                CheckType(entry, isDirectory);
-                var segments = ArchiveEntryNames.Segments(entry.Name);
-                if (segments.Length == 0)
-                    continue; // "./"
-                if (isDirectory)
-                    folder.AddDirectory(entry.Name, segments);
-                else
-                    folder.AddFile(entry.Name, segments, entry.Length, () => entry.DataStream);
-            }
-        }
-        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException)
-        {
-            throw new UnsafeArchiveException("", $"the file is not a readable tar archive ({e.Message})", e);
-        }
-    }
-
-    private static void CheckType(TarEntry entry, bool isDirectory)
-    {
-        if (isDirectory || TarArchive.IsRegularFile(entry))
+        if (isDirectory || entry.IsRegularFile)
             return;
         var kind = entry.EntryType switch
         {

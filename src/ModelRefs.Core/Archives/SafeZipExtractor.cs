@@ -2,12 +2,6 @@ using System.IO.Compression;
 
 namespace ModelRefs.Core.Archives;
 
-/// <summary>Limits for <see cref="SafeZipExtractor"/>: the largest hub repos with room to spare.</summary>
-public sealed record ZipExtractionLimits : ArchiveLimits
-{
-    public static ZipExtractionLimits Default { get; } = new();
-}
-
 /// <summary>
 /// Extracts a zip (a GitHub zipball) without trusting it: every entry must be a regular file or a
 /// folder (symlinks and device files are recognised by the Unix mode in the external attributes,
@@ -28,24 +22,37 @@ public static class SafeZipExtractor
     /// When the destination already exists (another process won the race), it is kept.
     /// </summary>
     /// <returns>The number of files written (0 when the destination already existed).</returns>
-    public static int Extract(string zipPath, string destination, bool stripTopFolder = true, ZipExtractionLimits? limits = null,
+    public static int Extract(string zipPath, string destination, bool stripTopFolder = true, ArchiveLimits? limits = null,
         CancellationToken cancellationToken = default)
     {
-        limits ??= ZipExtractionLimits.Default;
         destination = Path.GetFullPath(destination);
         if (Directory.Exists(destination))
             return 0;
+        try
+        {
+            return Write(zipPath, destination, stripTopFolder, limits ?? ArchiveLimits.Default, cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or ArgumentException)
+        {
+            // Whatever the zip reader finds wrong (an end record whose entry count disagrees with
+            // the central directory, a bad offset, an unknown compression method) is the archive's fault.
+            throw new UnsafeArchiveException("", $"the file is not a readable zip archive ({e.Message})", e);
+        }
+    }
 
-        using var archive = OpenArchive(zipPath);
-        if (archive.Entries.Count > limits.MaxEntries)
-            throw new UnsafeArchiveException("", $"the archive has {archive.Entries.Count} entries, more than the limit of {limits.MaxEntries} (an archive bomb?)");
-
-        using var folder = new ExtractionFolder(destination, limits);
+    private static int Write(string zipPath, string destination, bool stripTopFolder, ArchiveLimits limits, CancellationToken cancellationToken)
+    {
+        using var archive = ZipFile.OpenRead(zipPath);
+        // The entries' compressed sizes stand for what has been read, for the expansion ratio.
+        long compressedRead = 0;
+        var budget = new ArchiveBudget(limits, () => compressedRead);
+        budget.CheckDeclaredEntries(archive.Entries.Count);
+        using var folder = new ExtractionFolder(destination);
         string? top = null;
         foreach (var entry in archive.Entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            folder.CountEntry();
+            budget.CountEntry();
             var name = entry.FullName;
             var isDirectory = name.EndsWith('/') || name.EndsWith('\\');
             CheckType(entry, isDirectory);
@@ -64,21 +71,13 @@ public static class SafeZipExtractor
             if (isDirectory)
                 folder.AddDirectory(name, segments);
             else
-                folder.AddFile(name, segments, entry.Length, entry.Open);
+            {
+                compressedRead += entry.CompressedLength;
+                using var data = budget.Open(name, entry.Length, entry.Open(), ownsData: true);
+                folder.AddFile(name, segments, data);
+            }
         }
         return folder.Commit();
-    }
-
-    private static ZipArchive OpenArchive(string zipPath)
-    {
-        try
-        {
-            return ZipFile.OpenRead(zipPath);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new UnsafeArchiveException("", $"the file is not a readable zip archive ({e.Message})", e);
-        }
     }
 
     private static void CheckType(ZipArchiveEntry entry, bool isDirectory)

@@ -13,35 +13,78 @@ public enum TarCompression
     Detect,
 }
 
+/// <summary>One entry of a tar archive, with its data checked while it is read (<see cref="ArchiveBudget"/>).</summary>
+public sealed class TarArchiveEntry
+{
+    private readonly TarEntry _entry;
+
+    internal TarArchiveEntry(TarEntry entry, Stream data)
+    {
+        _entry = entry;
+        DataStream = data;
+    }
+
+    public string Name => _entry.Name;
+
+    /// <summary>The size the archive declares; <see cref="DataStream"/> holds exactly this many bytes or fails.</summary>
+    public long Length => _entry.Length;
+
+    public TarEntryType EntryType => _entry.EntryType;
+
+    public string LinkName => _entry.LinkName;
+
+    /// <summary>The entry's bytes, open until the next entry is read; empty for entries without data.</summary>
+    public Stream DataStream { get; }
+
+    /// <summary>A plain file, in any of tar's three spellings of one.</summary>
+    public bool IsRegularFile => EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile;
+}
+
 /// <summary>
 /// Reads the entries of a tar or tar.gz one at a time, streaming, without extracting anything:
-/// the one tar reader of npm tarballs and TF Hub archives. What to do with each entry (check it,
-/// extract it, read one file of it) is the caller's.
+/// the one tar reader of npm tarballs and TF Hub archives. Every entry counts against the
+/// <see cref="ArchiveLimits"/> and its data is checked while it is read (a truncated entry or a
+/// bomb fails there); an archive that is not readable tar fails as it is read. Everything fails
+/// with <see cref="UnsafeArchiveException"/>. What to do with each entry is the caller's.
 /// </summary>
 public static class TarArchive
 {
     /// <summary>
-    /// The archive's entries in order, each with its data stream open until the next one is read.
-    /// pax global headers (metadata for the whole archive, not files) are skipped. A corrupt archive
-    /// throws <see cref="InvalidDataException"/>, <see cref="FormatException"/> or <see cref="EndOfStreamException"/>
-    /// while enumerating.
+    /// The archive's entries in order. pax global headers (metadata for the whole archive, not
+    /// files) are skipped. Reading to the end also checks the archive ends properly.
     /// </summary>
-    public static IEnumerable<TarEntry> Entries(string path, TarCompression compression, CancellationToken cancellationToken = default)
+    public static IEnumerable<TarArchiveEntry> Entries(string path, TarCompression compression, ArchiveLimits limits, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         using var input = compression == TarCompression.Gzip || IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
         using var reader = new TarReader(input, leaveOpen: true);
-        while (reader.GetNextEntry(copyData: false) is { } entry)
+        var budget = new ArchiveBudget(limits, () => file.Position);
+        while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (entry.EntryType is not TarEntryType.GlobalExtendedAttributes)
-                yield return entry;
+            TarEntry? entry;
+            try
+            {
+                entry = reader.GetNextEntry(copyData: false);
+            }
+            catch (NotSupportedException e)
+            {
+                // .NET reads no GNU sparse files (and no other exotic types); neither holds a model a plain file would not.
+                throw new UnsafeArchiveException("", $"the archive holds an entry of a kind that is not read ({e.Message}); only regular files and folders are", e);
+            }
+            catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException or OverflowException or InvalidOperationException)
+            {
+                throw new UnsafeArchiveException("", $"the file is not a readable tar archive, or it is cut short ({e.Message})", e);
+            }
+            if (entry is null)
+                yield break;
+            if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
+                continue;
+            budget.CountEntry();
+            yield return new TarArchiveEntry(entry, budget.Open(entry.Name, entry.Length, entry.DataStream, ownsData: false));
         }
     }
-
-    /// <summary>A plain file, in any of tar's three spellings of one.</summary>
-    public static bool IsRegularFile(TarEntry entry) =>
-        entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile;
 
     private static bool IsGzip(FileStream file)
     {

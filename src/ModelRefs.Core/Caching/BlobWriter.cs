@@ -81,8 +81,11 @@ internal sealed class BlobWriter : IAsyncDisposable
 
         await DisposeFileAsync().ConfigureAwait(false);
         var destination = _cache.GetBlobPath(hashes.Sha256);
-        // When another writer stored the same content first, its file is kept: same name means same bytes.
-        AtomicFile.MoveIntoPlace(TempPath, destination, overwrite: false);
+        // When another writer stored the same content first, its file is kept: same name means
+        // same bytes, once it is checked. One that is damaged is replaced by these verified bytes.
+        var overwrite = !_cache.ExistingBlobIsIntact(hashes.Sha256, destination);
+        AtomicFile.MoveIntoPlace(TempPath, destination, overwrite);
+        _cache.RememberVerified(destination);
         return new CachedBlob(hashes.Sha256, destination, hashes.Length);
     }
 

@@ -13,6 +13,7 @@ namespace ModelRefs.Core.Caching;
 /// refs/xy/xyz….json              key → sha256 (+ resolution, licence); file name = SHA-256 of the key
 /// refs/.tmp/*.partial            ref files being written (deleted when a day old)
 /// locks/xyz….lock, .owner        one inter-process lock per key; file name = SHA-256 of the key
+/// damaged/&lt;sha256&gt;.&lt;id&gt;          blobs whose content no longer had their SHA-256, moved aside (never read)
 /// conversions/.tmp/&lt;work&gt;/        a conversion's inputs and output, deleted when it ends
 /// &lt;source&gt;/…                     one folder per source that needs more than blobs (torchhub, tfhub);
 ///                                the source names what is inside it
@@ -25,10 +26,11 @@ public sealed class CacheLayout
     private const string Refs = "refs";
     private const string Locks = "locks";
     private const string Conversions = "conversions";
+    private const string Damaged = "damaged";
     private const string TempExtension = AtomicFile.TempExtension;
 
     /// <summary>Folder names of the layout's own; no source may take one.</summary>
-    private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase) { Blobs, Refs, Locks, Conversions, AtomicDirectory.TempFolderName };
+    private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase) { Blobs, Refs, Locks, Conversions, Damaged, AtomicDirectory.TempFolderName };
 
     public CacheLayout(string root)
     {
@@ -52,6 +54,12 @@ public sealed class CacheLayout
 
     /// <summary>Where conversions keep their work folders.</summary>
     public string ConversionsDirectory => Path.Combine(Root, Conversions);
+
+    /// <summary>Where a blob whose content no longer matches its name is moved, for inspection; never read.</summary>
+    public string DamagedDirectory => Path.Combine(Root, Damaged);
+
+    /// <summary>A new, unique place in <see cref="DamagedDirectory"/> for a damaged blob.</summary>
+    public string NewDamagedPath(string sha256) => Path.Combine(DamagedDirectory, sha256 + "." + Guid.NewGuid().ToString("N")[..8]);
 
         /// <summary>The temp folders whose files a killed process leaves behind, swept by the cache's cleaner.</summary>
     public IReadOnlyList<string> TemporaryFileDirectories => [BlobTempDirectory, RefTempDirectory];

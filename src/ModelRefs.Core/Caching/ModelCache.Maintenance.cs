@@ -23,6 +23,7 @@ public enum BlobCheckStatus
 public sealed record BlobCheck(string Sha256, string Path, BlobCheckStatus Status, string? ActualSha256, bool Evicted);
 
 /// <summary>What <see cref="ModelCache.Prune"/> or <see cref="ModelCache.Clear"/> removed, and what it left because a restore was using it.</summary>
+/// <param name="DeletedTemporaryFiles">Temp files of killed restores, and damaged blobs that had been moved aside.</param>
 /// <param name="InUse">Descriptions (the fetch key, or its lock's holder) of cache entries left alone because another process held their lock.</param>
 public sealed record CacheCleanup(
     IReadOnlyList<CachedBlobInfo> DeletedBlobs,
@@ -115,8 +116,9 @@ public sealed partial class ModelCache
 
     /// <summary>
     /// Re-hashes a blob and compares the result with its name. A mismatching file is evicted when
-    /// <paramref name="evictMismatch"/> is true, so that the next restore fetches and verifies it
-    /// again instead of shipping damaged content.
+    /// <paramref name="evictMismatch"/> is true: moved to <see cref="CacheLayout.DamagedDirectory"/>
+    /// and listed in <see cref="DamagedBlobs"/>, as a restore does with a damaged blob, so that the
+    /// next restore fetches and verifies it again instead of shipping damaged content.
     /// </summary>
     public async Task<BlobCheck> VerifyBlobAsync(string sha256, bool evictMismatch, IProgress<long>? bytesRead = null,
         CancellationToken cancellationToken = default)
@@ -128,21 +130,9 @@ public sealed partial class ModelCache
         var actual = await Sha256Hex.HashFileAsync(path, bytesRead, cancellationToken).ConfigureAwait(false);
         if (actual == expected)
             return new BlobCheck(expected, path, BlobCheckStatus.Intact, actual, false);
-        return new BlobCheck(expected, path, BlobCheckStatus.Mismatch, actual, evictMismatch && EvictBlob(expected));
-    }
-
-    /// <summary>Deletes a blob and the refs that point at it. Returns true when the blob was there.</summary>
-    public bool EvictBlob(string sha256)
-    {
-        var hex = Sha256Hex.Normalize(sha256) ?? throw new ArgumentException($"'{sha256}' is not a SHA-256 (64 hex digits).", nameof(sha256));
-        foreach (var (path, value) in EnumerateRefFiles().ToList())
-            if (value?.Sha256 == hex)
-                IO.AtomicFile.TryDelete(path);
-        var blob = GetBlobPath(hex);
-        if (!File.Exists(blob))
-            return false;
-        File.Delete(blob);
-        return true;
+        if (evictMismatch)
+            MoveAside(expected, path);
+        return new BlobCheck(expected, path, BlobCheckStatus.Mismatch, actual, evictMismatch && !File.Exists(path));
     }
 
     /// <summary>
@@ -232,6 +222,14 @@ public sealed partial class ModelCache
                 inUse.Add("the sources' folders (" + string.Join(", ", Layout.ExistingSourceFolders().Select(Path.GetFileName)) + ")");
 
             var temporary = CleanTemporaryFiles(StaleTemporaryFileAge);
+            // Damaged blobs moved aside are never read again; they are kept only for inspection.
+            if (Directory.Exists(Layout.DamagedDirectory))
+                foreach (var file in Directory.GetFiles(Layout.DamagedDirectory))
+                    if (cutoffUtc is not { } before || File.GetLastWriteTimeUtc(file) < before)
+                    {
+                        IO.AtomicFile.TryDelete(file);
+                        temporary++;
+                    }
             return new CacheCleanup(deleted, deletedRefs, folders, temporary, inUse);
         }
         finally

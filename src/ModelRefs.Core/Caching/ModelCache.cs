@@ -1,9 +1,13 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using ModelRefs.Core.IO;
 
 namespace ModelRefs.Core.Caching;
+
+/// <summary>A blob whose content no longer had its SHA-256, and where it was moved.</summary>
+public sealed record DamagedBlob(string Sha256, string MovedTo);
 
 /// <summary>A blob in the cache: verified content, named by its SHA-256.</summary>
 public sealed record CachedBlob(string Sha256, string Path, long Length);
@@ -66,19 +70,87 @@ public sealed partial class ModelCache
     public string GetBlobPath(string sha256) => Layout.BlobPath(sha256);
 
     /// <summary>
-    /// The blob's path when the cache has it, else null. A found blob is marked as used now
-    /// (<see cref="MarkUsed"/>): this is how a restore takes content from the cache, and
-    /// <c>modelref cache prune</c> keeps what restores still use.
+    /// The blob's path when the cache has it and its content still has that SHA-256, else null.
+    /// Every blob is hashed the first time this instance hands it out (once per restore: a host
+    /// makes one <see cref="ModelCache"/> per restore), so nothing damaged on disk (a flipped byte,
+    /// a cut file) is ever deployed, extracted or converted. A damaged blob is moved to
+    /// <see cref="CacheLayout.DamagedDirectory"/> and listed in <see cref="DamagedBlobs"/>; the
+    /// caller sees a miss and fetches the content again.
+    /// A found blob is marked as used now (<see cref="MarkUsed"/>): this is how a restore takes
+    /// content from the cache, and <c>modelref cache prune</c> keeps what restores still use.
     /// </summary>
     public string? TryGetBlob(string sha256)
     {
-        if (Sha256Hex.Normalize(sha256) is null)
+        if (Sha256Hex.Normalize(sha256) is not { } hex)
             return null;
-        var path = GetBlobPath(sha256);
-        if (!File.Exists(path))
-            return null;
-        MarkUsed(path);
-        return path;
+        var path = GetBlobPath(hex);
+        FileInfo info;
+        try
+        {
+            info = new FileInfo(path);
+            if (!info.Exists)
+                return null;
+            var stamp = (info.Length, info.LastWriteTimeUtc.Ticks);
+            if (_verified.TryGetValue(path, out var known) && known == stamp)
+            {
+                MarkUsed(path);
+                return path;
+            }
+            if (HashFile(path) == hex)
+            {
+                _verified[path] = stamp;
+                MarkUsed(path);
+                return path;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // unreadable: as good as missing, and fetched again
+        }
+        MoveAside(hex, path);
+        return null;
+    }
+
+    /// <summary>Blobs this instance found damaged and moved aside (SHA-256 → where they went).</summary>
+    public IReadOnlyCollection<DamagedBlob> DamagedBlobs => _damaged.ToArray();
+
+    /// <summary>Blob path → the size and timestamp at which it was last hashed and found right.</summary>
+    private readonly ConcurrentDictionary<string, (long Length, long Ticks)> _verified = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<DamagedBlob> _damaged = new();
+
+    /// <summary>Records that the blob at <paramref name="path"/> was just verified (by its writer), so it is not hashed again while unchanged.</summary>
+    internal void RememberVerified(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.Exists)
+            _verified[path] = (info.Length, info.LastWriteTimeUtc.Ticks);
+    }
+
+    /// <summary>Whether the existing blob at <paramref name="path"/> really holds <paramref name="sha256"/>; moves it aside when not.</summary>
+    internal bool ExistingBlobIsIntact(string sha256, string path) => TryGetBlob(sha256) is not null || !File.Exists(path);
+
+    private void MoveAside(string sha256, string path)
+    {
+        var damaged = Layout.NewDamagedPath(sha256);
+        try
+        {
+            Directory.CreateDirectory(Layout.DamagedDirectory);
+            File.Move(path, damaged);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Another process moved it first, or it cannot be moved (open elsewhere): a fetch
+            // replaces it (BlobWriter overwrites a blob that is not intact).
+            damaged = path;
+        }
+        _verified.TryRemove(path, out _);
+        _damaged.Enqueue(new DamagedBlob(sha256, damaged));
+    }
+
+    private static string HashFile(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return Sha256Hex.ToHex(SHA256.HashData(stream));
     }
 
     /// <summary>True when the cache holds the blob; unlike <see cref="TryGetBlob"/> it does not count as a use.</summary>

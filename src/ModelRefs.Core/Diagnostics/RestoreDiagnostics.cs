@@ -20,6 +20,8 @@ public static class RestoreDiagnostics
     public static readonly RestoreDiagnostic OfflineNotCached = new("MR0010", "Model is not in the cache and restore is offline");
     public static readonly RestoreDiagnostic LockOutOfDate = new("MR0011", "models.lock.json would change in locked mode");
     public static readonly RestoreDiagnostic InvalidLockFile = new("MR0012", "models.lock.json cannot be read");
+    public static readonly RestoreDiagnostic DamagedCache = new("MR0013", "A cached model file was damaged");
+    public static readonly RestoreDiagnostic InvalidProperty = new("MR0014", "A ModelRefs property is not valid");
 
     // PyTorch Hub (torchhub:) and export to ONNX.
     public static readonly RestoreDiagnostic HubNotFound = new("MR0020", "PyTorch Hub repo, ref or entrypoint not found");
@@ -35,6 +37,20 @@ public static class RestoreDiagnostics
     public static readonly RestoreDiagnostic ConversionFailed = new("MR0033", "Conversion of a model to ONNX failed");
     public static readonly RestoreDiagnostic SavedModelConverterMissing = new("MR0034", "SavedModel conversion needs tf2onnx");
     public static readonly RestoreDiagnostic TfLiteNotSupported = new("MR0035", "TFLite models cannot be converted to ONNX yet");
+
+    // Hugging Face Hub (hf:): MR0040–MR0049.
+    public static readonly RestoreDiagnostic HuggingFaceRepoNotFound = new("MR0040", "Hugging Face repository not found, or private and no token grants access");
+    public static readonly RestoreDiagnostic HuggingFaceGatedRepo = new("MR0041", "Hugging Face repository is gated and its terms are not accepted");
+    public static readonly RestoreDiagnostic HuggingFaceRevisionNotFound = new("MR0042", "Hugging Face revision (branch, tag or commit) not found");
+    public static readonly RestoreDiagnostic HuggingFaceFileNotFound = new("MR0043", "File not found in the Hugging Face repository");
+    public static readonly RestoreDiagnostic HuggingFaceRateLimited = new("MR0044", "Hugging Face Hub rate limit reached");
+    public static readonly RestoreDiagnostic HuggingFaceInvalidAnswer = new("MR0045", "Hugging Face endpoint answer not understood");
+
+    // ONNX external data (weights in files beside the model), for every source: MR0050–MR0059.
+    public static readonly RestoreDiagnostic ExternalDataNotFound = new("MR0050", "External data file of an ONNX model not found beside it");
+    public static readonly RestoreDiagnostic ExternalDataNotSupported = new("MR0051", "This source cannot restore a model's external data files");
+    public static readonly RestoreDiagnostic ExternalDataEmbedded = new("MR0052", "A model with external data files cannot be embedded");
+    public static readonly RestoreDiagnostic ExternalDataConflict = new("MR0053", "Two models deploy different files to the same path");
 
     public static readonly RestoreDiagnostic InternalError = new("MR0999", "Unexpected error while restoring a model");
 }

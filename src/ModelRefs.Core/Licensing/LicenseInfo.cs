@@ -112,8 +112,8 @@ public sealed record LicenseInfo(
     }
 
     // Just enough YAML for model-card front matter: top-level "key: value" and "key:" followed by
-    // "- item" lines. Quotes are removed; everything else is ignored.
-    private static Dictionary<string, List<string>>? ReadFrontMatter(string? markdown)
+    // "- item" lines. Quotes are removed; everything else is ignored. Null when there is none.
+    internal static Dictionary<string, List<string>>? ReadFrontMatter(string? markdown)
     {
         if (markdown is null)
             return null;

@@ -33,6 +33,24 @@ public sealed record LockedModel(
     string? LicenseSource,
     string? Converter)
 {
+    /// <summary>
+    /// The model's external data files (weights beside the .onnx file), by their <c>external_data</c>
+    /// location, each pinned like the model; empty for a model that has none (then the lock has no
+    /// <c>externalData</c> key at all).
+    /// </summary>
+    public IReadOnlyDictionary<string, LockedFile> ExternalData { get; init; } = NoExternalData;
+
+    private static readonly IReadOnlyDictionary<string, LockedFile> NoExternalData = new SortedDictionary<string, LockedFile>(StringComparer.Ordinal);
+
+    // Value equality over the external data too (a record would compare the dictionaries by reference).
+    public bool Equals(LockedModel? other) =>
+        other is not null && Resolved == other.Resolved && Sha256 == other.Sha256 && Size == other.Size && OnnxSha256 == other.OnnxSha256
+        && License == other.License && LicenseSource == other.LicenseSource && Converter == other.Converter
+        && ExternalData.Count == other.ExternalData.Count
+        && ExternalData.All(f => other.ExternalData.TryGetValue(f.Key, out var o) && o == f.Value);
+
+    public override int GetHashCode() => HashCode.Combine(Resolved, Sha256, Size, OnnxSha256, License, LicenseSource, Converter, ExternalData.Count);
+
     /// <summary>Why <paramref name="now"/> differs from this entry, in words for an error message; null when equal.</summary>
     public string? DescribeChange(LockedModel now)
     {
@@ -49,6 +67,22 @@ public sealed record LockedModel(
             changes.Add($"its licence would change from {License ?? "unknown"} ({LicenseSource ?? "no source"}) to {now.License ?? "unknown"} ({now.LicenseSource ?? "no source"})");
         if (!string.Equals(Converter, now.Converter, StringComparison.Ordinal))
             changes.Add($"its converter would change from {Converter ?? "none"} to {now.Converter ?? "none"}");
+        foreach (var (location, file) in ExternalData.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            if (!now.ExternalData.TryGetValue(location, out var other))
+                changes.Add($"it would no longer have the external data file '{location}'");
+            else if (!string.Equals(file.Sha256, other.Sha256, StringComparison.Ordinal))
+                changes.Add($"its external data file '{location}' would change from SHA-256 {file.Sha256} to {other.Sha256}");
+            else if (file.Size != other.Size)
+                changes.Add($"its external data file '{location}' would change from {file.Size} to {other.Size} bytes");
+        }
+        foreach (var location in now.ExternalData.Keys.Where(l => !ExternalData.ContainsKey(l)).Order(StringComparer.Ordinal))
+            changes.Add($"it would get the external data file '{location}'");
         return changes.Count == 0 ? null : string.Join("; ", changes);
     }
 }
+
+/// <summary>One more file of a model (an external data file), pinned by content.</summary>
+/// <param name="Sha256">Its SHA-256, lower-case hex.</param>
+/// <param name="Size">Its size in bytes.</param>
+public sealed record LockedFile(string Sha256, long Size);

@@ -30,6 +30,19 @@ public static class LockFileFormat
                 WriteNullable(w, "license", model.License);
                 WriteNullable(w, "licenseSource", model.LicenseSource);
                 WriteNullable(w, "converter", model.Converter);
+                // Only for models that have external data: the entries of all others stay as they were.
+                if (model.ExternalData.Count > 0)
+                {
+                    w.WriteStartObject("externalData");
+                    foreach (var (location, file) in model.ExternalData.OrderBy(f => f.Key, StringComparer.Ordinal))
+                    {
+                        w.WriteStartObject(location);
+                        w.WriteString("sha256", file.Sha256);
+                        w.WriteNumber("size", file.Size);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndObject();
+                }
                 w.WriteEndObject();
             }
             w.WriteEndObject();
@@ -40,6 +53,8 @@ public static class LockFileFormat
         return Encoding.UTF8.GetBytes(text);
     }
 
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     /// <summary>Reads a lock file; null when there is none. A file that cannot be read as a lock is an error (MR0012), never ignored.</summary>
     public static LockFile? Read(string path)
     {
@@ -47,7 +62,9 @@ public static class LockFileFormat
             return null;
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            // Editors on Windows may save the file with a UTF-8 byte order mark; JSON readers refuse it.
+            var bytes = File.ReadAllBytes(path);
+            using var document = JsonDocument.Parse(bytes.AsMemory(bytes.AsSpan().StartsWith(Utf8Bom) ? Utf8Bom.Length : 0));
             var root = document.RootElement;
             var version = root.GetProperty("version").GetInt32();
             if (version != LockFile.CurrentVersion)
@@ -64,7 +81,10 @@ public static class LockFileFormat
                     OptionalString(m, "license"),
                     // Locks written before licence sources were short words say "npm registry version document of …".
                     Restore.RestoredLicense.ShortSourceName(OptionalString(m, "licenseSource")),
-                    OptionalString(m, "converter"));
+                    OptionalString(m, "converter"))
+                {
+                    ExternalData = ReadExternalData(m),
+                };
             }
             return new LockFile(models);
         }
@@ -82,6 +102,21 @@ public static class LockFileFormat
             return false;
         AtomicFile.WriteAllBytes(path, bytes);
         return true;
+    }
+
+    /// <summary>The <c>externalData</c> map; locks written before it existed (and models without external data) have none.</summary>
+    private static IReadOnlyDictionary<string, LockedFile> ReadExternalData(JsonElement model)
+    {
+        var files = new SortedDictionary<string, LockedFile>(StringComparer.Ordinal);
+        if (!model.TryGetProperty("externalData", out var map) || map.ValueKind == JsonValueKind.Null)
+            return files;
+        foreach (var file in map.EnumerateObject())
+        {
+            var sha256 = Caching.Sha256Hex.Normalize(file.Value.GetProperty("sha256").GetString() ?? "")
+                ?? throw new FormatException($"the externalData entry '{file.Name}' has no valid sha256.");
+            files[file.Name] = new LockedFile(sha256, file.Value.GetProperty("size").GetInt64());
+        }
+        return files;
     }
 
     private static string? OptionalString(JsonElement element, string name) =>

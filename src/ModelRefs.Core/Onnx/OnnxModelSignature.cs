@@ -24,7 +24,8 @@ public sealed record OnnxModelSignature
     public int InitializerCount { get; init; }
     /// <summary>
     /// Distinct <c>location</c>s of tensors stored outside the .onnx file (initializers, constant
-    /// attributes, subgraphs), relative to the model's folder, in first-seen order. Deployment copies them.
+    /// attributes, subgraphs), relative to the model's folder, in first-seen order, as written
+    /// (restore checks them with <see cref="ExternalDataLocation"/>, fetches them and deploys them beside the model).
     /// </summary>
     public IReadOnlyList<string> ExternalDataFiles { get; init; } = [];
 }

@@ -249,27 +249,14 @@ public static class OnnxSignatureReader
             }
             if (external)
             {
-                // onnx.proto: a POSIX path relative to the model's folder, without "..": deployment copies it.
+                // Listed as written: restore checks each with ExternalDataLocation and names the model in its error.
                 if (string.IsNullOrEmpty(location))
                     throw reader.Error($"tensor '{name}' is stored externally but names no location", start);
-                if (!IsSafeRelativePath(location))
-                    throw reader.Error($"tensor '{name}' has external data location '{location}', which is not a relative path inside the model's folder", start);
                 if (!_externalFiles.Contains(location))
                     _externalFiles.Add(location);
             }
             reader.LeaveMessage(outer);
             return name;
-        }
-
-        private static bool IsSafeRelativePath(string location)
-        {
-            if (location.StartsWith('/') || location.StartsWith('\\') || Path.IsPathRooted(location)
-                || (location.Length >= 2 && location[1] == ':') || location.Contains('\0'))
-                return false;
-            foreach (var part in location.Split('/', '\\'))
-                if (part == "..")
-                    return false;
-            return true;
         }
 
         private OnnxValueInfo ReadValueInfo()

@@ -30,6 +30,9 @@ public sealed partial class ModelRestorer
         _sources = sources ?? ModelSources.Default;
     }
 
+    /// <summary>The whole restore's deadline when <see cref="RestoreSettings.RestoreTimeout"/> is not set.</summary>
+    public static readonly TimeSpan DefaultRestoreTimeout = TimeSpan.FromHours(1);
+
     public async Task<RestoreResult> RestoreAsync(IReadOnlyList<ModelReference> items, RestoreRequest request, CancellationToken cancellationToken = default)
     {
         var cache = new ModelCache(request.CacheRoot);
@@ -45,7 +48,7 @@ public sealed partial class ModelRestorer
         {
             _log("ModelRefs: models are up to date (no-op restore).");
             var upToDate = previous.Models
-                .Select(m => new RestoredModel(items[m.ItemIndex], m.Name, m.OnnxPath, m.TargetPath, m.ResourceName, m.ManifestPath))
+                .Select(m => new RestoredModel(items[m.ItemIndex], m.Name, m.OnnxPath, m.TargetPath, m.ResourceName, m.ManifestPath) { ExternalData = m.ExternalData ?? [] })
                 .ToList();
             return new RestoreResult(upToDate, [])
             {
@@ -74,24 +77,60 @@ public sealed partial class ModelRestorer
                 $"Locked mode (ModelRefsLockedMode=true) needs {lockPath}, and there is none. Restore once without locked mode to create it, review it and commit it.", null)]);
         }
 
+        DownloadOptions download;
+        TimeSpan deadline;
+        try
+        {
+            download = RestoreSettings.Seconds(request.Settings, RestoreSettings.DownloadIdleTimeout) is { } idle
+                ? DownloadOptions.Default with { IdleTimeout = idle }
+                : DownloadOptions.Default;
+            deadline = RestoreSettings.Seconds(request.Settings, RestoreSettings.RestoreTimeout) ?? DefaultRestoreTimeout;
+        }
+        catch (ModelRefsException ex)
+        {
+            return new RestoreResult([], [new RestoreProblem(ex.Diagnostic, ex.Message, null)]);
+        }
+        // One deadline for the whole restore, so that a stalled host cannot hold the build for long.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(deadline);
+
         var models = new List<RestoredModel>();
         var manifests = new List<ModelManifest>();
         var modelIndexes = new List<int>();
         var bomModels = new List<BomModel>();
         var entries = new SortedDictionary<string, LockedModel>(StringComparer.Ordinal);
         var names = new ModelNameClaims<ModelReference>();
+        var deployedPaths = new DeployedPathClaims();
 
+        var ambiguous = AmbiguousItems(items, request).ToList();
+        problems.AddRange(ambiguous);
         for (var index = 0; index < items.Count; index++)
         {
             var item = items[index];
             cancellationToken.ThrowIfCancellationRequested();
+            if (timeout.IsCancellationRequested)
+            {
+                problems.Add(DeadlinePassed(item, request, deadline));
+                continue;
+            }
+            if (ambiguous.Any(p => ReferenceEquals(p.Item, item)))
+                continue;
+            var damagedBefore = cache.DamagedBlobs.Count;
+            var problemsBefore = problems.Count;
             try
             {
-                var (model, entry, handle, manifest, bomModel) = await RestoreOneAsync(item, request, cache, credentials, lockFile, cancellationToken).ConfigureAwait(false);
+                var (model, entry, handle, manifest, bomModel) = await RestoreOneAsync(item, request, cache, credentials, lockFile, download, timeout.Token).ConfigureAwait(false);
                 if (!names.TryClaim(model.Name, manifest.Namespace, item, out var first, out var clash))
                 {
                     problems.Add(new RestoreProblem(RestoreDiagnostics.DuplicateModelName,
-                        $"Model '{item.Include}' would generate the class '{clash}', which model '{first!.Include}' already uses. Give one of them another name with Name=\"…\".", item));
+                        $"Model '{Shown(item, request)}' would generate the class '{clash}', which model '{Shown(first!, request)}' already uses. Give one of them another name with Name=\"…\".", item));
+                    continue;
+                }
+                var deployed = model.ResourceName is null ? [(model.TargetPath, manifest.OnnxSha256, "its ONNX file")] : new List<(string, string, string)>();
+                deployed.AddRange(model.ExternalData.Select(f => (f.TargetPath, f.Sha256, "an external data file")));
+                if (deployedPaths.TryClaim(handle, deployed) is { } conflict)
+                {
+                    problems.Add(new RestoreProblem(RestoreDiagnostics.ExternalDataConflict, conflict, item));
                     continue;
                 }
                 models.Add(model);
@@ -108,18 +147,31 @@ public sealed partial class ModelRestorer
             {
                 throw;
             }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                problems.Add(DeadlinePassed(item, request, deadline));
+            }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException or OperationCanceledException)
             {
                 problems.Add(new RestoreProblem(RestoreDiagnostics.InternalError,
-                    $"Model '{item.Include}' could not be restored: {ex.Message}", item));
+                    $"Model '{Shown(item, request)}' could not be restored: {ex.Message}", item));
             }
+            catch (Exception ex)
+            {
+                // A bug of ours, never the input's: it costs this model only; the others are
+                // restored and reported as usual.
+                problems.Add(new RestoreProblem(RestoreDiagnostics.InternalError,
+                    $"Model '{Shown(item, request)}' could not be restored because of an unexpected error in ModelRefs ({ex.GetType().Name}: {ex.Message}). " +
+                    $"Please report it with this message. {ex.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}", item));
+            }
+            ReportDamage(item, Shown(item, request), cache, cache.DamagedBlobs.Skip(damagedBefore).ToList(), problems, problemsBefore);
         }
 
         var offlineMisses = problems.Where(p => p.Diagnostic == RestoreDiagnostics.OfflineNotCached).ToList();
         if (offlineMisses.Count > 0)
             problems.Add(new RestoreProblem(RestoreDiagnostics.OfflineNotCached,
                 $"Offline restore (ModelRefsOffline=true) is missing {offlineMisses.Count} model(s) from the cache {cache.Root}: " +
-                string.Join(", ", offlineMisses.Select(p => p.Item!.Include)) +
+                string.Join(", ", offlineMisses.Select(p => Shown(p.Item!, request))) +
                 ". Build once with network access (dotnet build -p:ModelRefsOffline=false) to fetch them, or copy that cache folder from a machine that has them.", null));
 
         if (request.LockedMode && lockFile != null)
@@ -141,7 +193,7 @@ public sealed partial class ModelRestorer
                 NoticesWriter.WriteIfChanged(noticesPath, manifests);
             else if (File.Exists(noticesPath))
                 File.Delete(noticesPath);
-            var files = models.SelectMany(m => new[] { m.OnnxPath, m.ManifestPath }).Select(NoOpState.Describe).ToList();
+            var files = models.SelectMany(m => new[] { m.OnnxPath, m.ManifestPath }.Concat(m.ExternalData.Select(f => f.Path))).Select(NoOpState.Describe).ToList();
             if (models.Count > 0)
                 files.Add(NoOpState.Describe(noticesPath));
             if (request.GenerateBom)
@@ -154,7 +206,10 @@ public sealed partial class ModelRestorer
             if (File.Exists(lockPath))
                 files.Add(NoOpState.Describe(lockPath));
             var saved = new NoOpState(NoOpState.ComputeInputsHash(items, request, _sources, cache.Root, lockPath),
-                models.Select((m, i) => new NoOpModel(modelIndexes[i], m.Name, m.OnnxPath, m.TargetPath, m.ResourceName, m.ManifestPath)).ToList(),
+                models.Select((m, i) => new NoOpModel(modelIndexes[i], m.Name, m.OnnxPath, m.TargetPath, m.ResourceName, m.ManifestPath)
+                {
+                    ExternalData = m.ExternalData.Count == 0 ? null : m.ExternalData,
+                }).ToList(),
                 files);
             saved.Save(noOpPath);
         }
@@ -166,14 +221,65 @@ public sealed partial class ModelRestorer
         };
     }
 
-    private string? TryNormalize(ModelReference item, RestoreRequest request)
+    private RestoreProblem DeadlinePassed(ModelReference item, RestoreRequest request, TimeSpan deadline) => new(RestoreDiagnostics.DownloadFailed,
+        $"Model '{Shown(item, request)}' was not restored within the restore's deadline of {deadline.TotalSeconds:0.#} s (ModelRefsRestoreTimeout): " +
+        "a host is slow or stalled. Check the network and the hub's status, or raise ModelRefsRestoreTimeout (seconds) for very large downloads.", item);
+
+    /// <summary>
+    /// Says which cached files of the item were found damaged (and moved aside): a warning when the
+    /// restore could fetch them again, an error with the way to repair the cache when it is offline.
+    /// </summary>
+    private static void ReportDamage(ModelReference item, string shown, ModelCache cache, IReadOnlyList<DamagedBlob> damaged, List<RestoreProblem> problems, int problemsBefore)
     {
-        try { return _sources.Parse(item.Include, request.ProjectDirectory).Text; }
+        if (damaged.Count == 0)
+            return;
+        var what = string.Join("; ", damaged.Select(d => $"the content with SHA-256 {d.Sha256} no longer had that hash and was moved to {d.MovedTo}"));
+        var offlineMiss = problems.FindIndex(problemsBefore, p => p.Diagnostic == RestoreDiagnostics.OfflineNotCached && p.Item == item);
+        if (offlineMiss >= 0)
+        {
+            problems[offlineMiss] = new RestoreProblem(RestoreDiagnostics.DamagedCache,
+                $"Model '{shown}': the cache {cache.Root} is damaged: {what}. Restore is offline (ModelRefsOffline=true), so it cannot be fetched again. " +
+                "Build once with network access to fetch it again, or copy the blob from a healthy machine's cache (blobs/sha256/<first two digits>/<sha256>).", item);
+            return;
+        }
+        problems.Add(new RestoreProblem(RestoreDiagnostics.DamagedCache,
+            $"Model '{shown}': in the cache {cache.Root}, {what}. Damaged content is never used: ModelRefs fetches it again. " +
+            "If this repeats, check the disk, and anything else that writes under the cache folder.", item, IsError: false));
+    }
+
+    private string? TryNormalize(ModelReference item, RestoreRequest request) => TryParse(item, request)?.Text;
+
+    private ModelHandle? TryParse(ModelReference item, RestoreRequest request)
+    {
+        try { return _sources.Parse(item.Include, request.ProjectDirectory); }
         catch (ModelRefsException) { return null; }
     }
 
+    /// <summary>The item as messages show it: its handle's text, which holds no secret (an Include may: a signed URL's query).</summary>
+    private string Shown(ModelReference item, RestoreRequest request) => TryNormalize(item, request) ?? Downloads.WithoutQueryValues(item.Include);
+
+    /// <summary>
+    /// Items whose handles show the same text but fetch different things (https: URLs that differ
+    /// only in query values, which are never written): they would share one lock entry.
+    /// </summary>
+    private IEnumerable<RestoreProblem> AmbiguousItems(IReadOnlyList<ModelReference> items, RestoreRequest request)
+    {
+        var addresses = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            if (TryParse(item, request) is not { } handle)
+                continue;
+            if (addresses.TryGetValue(handle.Text, out var address) && address != handle.Address)
+                yield return new RestoreProblem(RestoreDiagnostics.InvalidHandle,
+                    $"Model '{handle.Text}': two items name this URL with different query values. ModelRefs keeps query values secret (they are " +
+                    "never written to the lock, the cache or the output), so it cannot tell them apart: move what selects the file into the URL's path.", item);
+            else
+                addresses.TryAdd(handle.Text, handle.Address);
+        }
+    }
+
     private async Task<(RestoredModel Model, LockedModel Entry, string Handle, ModelManifest Manifest, BomModel BomModel)> RestoreOneAsync(ModelReference item, RestoreRequest request,
-        ModelCache cache, Credentials credentials, LockFile? lockFile, CancellationToken cancellationToken)
+        ModelCache cache, Credentials credentials, LockFile? lockFile, DownloadOptions download, CancellationToken cancellationToken)
     {
         var handle = _sources.Parse(item.Include, request.ProjectDirectory);
         var pinned = lockFile?.Find(handle.Text);
@@ -199,6 +305,7 @@ public sealed partial class ModelRestorer
             // itself. A local file is the user's own: its change is a change of the lock.
             Sha256 = item.Sha256 ?? (handle.IsLocalFile ? null : pinned?.Sha256),
             Offline = request.Offline,
+            Download = download,
             Log = _log,
         };
         FetchedArtifact artifact;
@@ -228,9 +335,7 @@ public sealed partial class ModelRestorer
             throw new ModelRefsException(RestoreDiagnostics.InvalidOnnx,
                 $"Model '{handle.Text}': {ex.Problem} at byte {ex.Offset} of the fetched file ({artifact.Resolved}); it is not a valid ONNX model. Check that the handle names an .onnx file (or set Format for other formats).", ex);
         }
-        if (signature.ExternalDataFiles.Count > 0)
-            throw new ModelRefsException(RestoreDiagnostics.InvalidOnnx,
-                $"Model '{handle.Text}' keeps its weights in external data files ({string.Join(", ", signature.ExternalDataFiles)}), which this version does not deploy yet. Use a model with embedded weights.");
+        var externalData = await RestoreExternalDataAsync(handle, artifact, signature, pinned, embed, context, cache, cancellationToken).ConfigureAwait(false);
 
         var outputFolder = request.OutputFolder.Replace('\\', '/').Trim('/');
         var targetPath = (outputFolder.Length == 0 ? "" : outputFolder + "/") + name + ".onnx";
@@ -269,12 +374,16 @@ public sealed partial class ModelRestorer
             _log($"ModelRefs: {handle.Text} → {name} ({artifact.Sha256[..12]}…)");
 
         var entry = new LockedModel(artifact.Resolved, artifact.Sha256, new FileInfo(artifact.Path).Length,
-            artifact.OnnxSha256 ?? artifact.Sha256, license.Expression, license.Source, artifact.Converter);
+            artifact.OnnxSha256 ?? artifact.Sha256, license.Expression, license.Source, artifact.Converter)
+        {
+            ExternalData = new SortedDictionary<string, LockedFile>(externalData.ToDictionary(f => f.Location, f => new LockedFile(f.Sha256, f.Size)), StringComparer.Ordinal),
+        };
         if (request.LockedMode && pinned != null && pinned.DescribeChange(entry) is { } change)
             throw new ModelRefsException(RestoreDiagnostics.LockOutOfDate,
                 $"Model '{handle.Text}' no longer matches {request.ResolvedLockFilePath}: {change}. Locked mode (ModelRefsLockedMode=true) does not rewrite the lock; restore without it, review the change and commit the lock.");
-        return (new RestoredModel(item, name, artifact.OnnxPath ?? artifact.Path, targetPath, resourceName, manifestPath), entry, handle.Text, manifest,
-            new BomModel(name, handle, entry, signature));
+        var deployedExternalData = externalData.Select(f => new DeployedFile(f.Path, ExternalDataTargetPath(outputFolder, f.Location), f.Sha256)).ToArray();
+        return (new RestoredModel(item, name, artifact.OnnxPath ?? artifact.Path, targetPath, resourceName, manifestPath) { ExternalData = deployedExternalData },
+            entry, handle.Text, manifest, new BomModel(name, handle, entry, signature));
     }
 
     private static ManifestValue ToManifestValue(OnnxValueInfo value) => new(

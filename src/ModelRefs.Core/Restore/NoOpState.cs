@@ -79,7 +79,11 @@ internal sealed record NoOpState(string InputsHash, IReadOnlyList<NoOpModel> Mod
     }
 }
 
-internal sealed record NoOpModel(int ItemIndex, string Name, string OnnxPath, string TargetPath, string? ResourceName, string ManifestPath);
+internal sealed record NoOpModel(int ItemIndex, string Name, string OnnxPath, string TargetPath, string? ResourceName, string ManifestPath)
+{
+    /// <summary>The model's external data files; null (left out of the record) when it has none.</summary>
+    public IReadOnlyList<DeployedFile>? ExternalData { get; init; }
+}
 
 internal sealed record NoOpFile(string Path, long Size, long LastWriteTicks);
 

@@ -9,7 +9,14 @@ public sealed record RestoredModel(
     string OnnxPath,
     string TargetPath,
     string? ResourceName,
-    string ManifestPath);
+    string ManifestPath)
+{
+    /// <summary>The model's external data files, deployed beside <see cref="TargetPath"/> (empty for most models).</summary>
+    public IReadOnlyList<DeployedFile> ExternalData { get; init; } = [];
+}
+
+/// <summary>A file deployed with a model: the verified file, where the build puts it (relative to the output folder, '/'-separated), its SHA-256.</summary>
+public sealed record DeployedFile(string Path, string TargetPath, string Sha256);
 
 /// <summary>A failure or warning about one item (or the whole restore when Item is null).</summary>
 public sealed record RestoreProblem(RestoreDiagnostic Diagnostic, string Message, ModelReference? Item, bool IsError = true);

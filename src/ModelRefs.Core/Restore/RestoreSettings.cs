@@ -16,5 +16,24 @@ public static class RestoreSettings
 
     public static readonly Setting GenerateBom = new("ModelRefsGenerateBom", "true: write the models' CycloneDX ML-BOM (models.cdx.json) to the output");
 
-    public static IReadOnlyList<Setting> All { get; } = [Offline, LockedMode, LockFilePath, OutputFolder, Home, GenerateBom];
+    public static readonly Setting DownloadIdleTimeout = new("ModelRefsDownloadIdleTimeout",
+        "seconds a download may wait for its next bytes before the attempt fails (and is retried); default 60");
+
+    public static readonly Setting RestoreTimeout = new("ModelRefsRestoreTimeout",
+        "seconds the whole restore of a project may take before every model not yet restored fails (MR0003); default 3600");
+
+    /// <summary>The restore's own settings and those of what every source shares (archive limits).</summary>
+    public static IReadOnlyList<Setting> All { get; } = [Offline, LockedMode, LockFilePath, OutputFolder, Home, GenerateBom, DownloadIdleTimeout, RestoreTimeout, .. Archives.ArchiveSettings.All];
+
+    /// <summary>A number of seconds, or null when not set; MR0014 for anything else.</summary>
+    internal static TimeSpan? Seconds(SettingValues settings, Setting setting)
+    {
+        if (settings.Get(setting) is not { } text)
+            return null;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            && seconds > 0 && seconds <= TimeSpan.MaxValue.TotalSeconds / 2)
+            return TimeSpan.FromSeconds(seconds);
+        throw new Diagnostics.ModelRefsException(Diagnostics.RestoreDiagnostics.InvalidProperty,
+            $"{setting.Property}='{text}' is not a positive number of seconds. Fix or remove it in the project.");
+    }
 }

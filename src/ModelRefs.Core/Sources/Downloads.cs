@@ -19,6 +19,20 @@ namespace ModelRefs.Core.Sources;
 /// </summary>
 internal static class Downloads
 {
+    /// <summary>
+    /// How a source names a hub's failures from more than the status: <see cref="Response"/> sees a
+    /// final failure answer with its headers (Hugging Face's <c>X-Error-Code</c>) before
+    /// <c>statusError</c>; <see cref="GaveUp"/> names the failure when the last retryable answer
+    /// (a 429) was still a failure after every attempt. Either returns null to keep the default.
+    /// </summary>
+    public sealed record ErrorMap
+    {
+        public Func<HttpResponseMessage, ModelRefsException?>? Response { get; init; }
+
+        /// <summary>The last answer's status (0 for a network failure) and what went wrong, attempts included.</summary>
+        public Func<int, string, ModelRefsException?>? GaveUp { get; init; }
+    }
+
     /// <summary>A verified blob and the URL its bytes came from (after redirects).</summary>
     public sealed record Downloaded(CachedBlob Blob, Uri FinalUrl);
 
@@ -32,7 +46,8 @@ internal static class Downloads
     /// </summary>
     /// <param name="statusError">Maps some final statuses (a hub's or a zipball's 404) to a source's own diagnostic; null means MR0003.</param>
     public static async Task<Downloaded> DownloadToCacheAsync(ModelHandle handle, FetchContext context, Uri url,
-        BlobAddOptions options, CancellationToken cancellationToken, Func<HttpStatusCode, ModelRefsException?>? statusError = null)
+        BlobAddOptions options, CancellationToken cancellationToken, Func<HttpStatusCode, ModelRefsException?>? statusError = null,
+        ErrorMap? errors = null)
     {
         var settings = context.Download;
         var expected = ModelCache.NormalizeExpected(options);
@@ -55,7 +70,7 @@ internal static class Downloads
                     writer.Reset();
 
                 using var response = await OpenAsync(handle, context, url, accept: null, from, validator, statusError,
-                    chain, attemptCts, phase).ConfigureAwait(false);
+                    chain, attemptCts, phase, errors).ConfigureAwait(false);
                 var declared = response.Content.Headers.ContentLength;
                 if (response.StatusCode == HttpStatusCode.PartialContent)
                 {
@@ -114,7 +129,8 @@ internal static class Downloads
                     validator = null;
                 }
                 if (attempt >= settings.MaxAttempts)
-                    throw Failed(handle, context, chain.Count > 0 ? chain : [url],
+                    throw GaveUp(errors, e, $"{failure.What}; gave up after {attempt} attempt{(attempt == 1 ? "" : "s")}")
+                        ?? Failed(handle, context, chain.Count > 0 ? chain : [url],
                         $"{failure.What}; gave up after {attempt} attempt{(attempt == 1 ? "" : "s")}", e);
                 var delay = Backoff(settings, attempt, failure.RetryAfter);
                 context.Log(context.Credentials.Scrub(
@@ -129,7 +145,8 @@ internal static class Downloads
     /// <param name="statusError">Maps some statuses (npm 404) to a source's own diagnostic; null means MR0003.</param>
     /// <param name="notJson">The error for a body that is not JSON (not retried).</param>
     public static async Task<JsonDocument> GetJsonAsync(ModelHandle handle, FetchContext context, Uri url,
-        Func<HttpStatusCode, ModelRefsException?>? statusError, Func<JsonException, ModelRefsException> notJson, CancellationToken cancellationToken)
+        Func<HttpStatusCode, ModelRefsException?>? statusError, Func<JsonException, ModelRefsException> notJson, CancellationToken cancellationToken,
+        ErrorMap? errors = null)
     {
         var settings = context.Download;
         var chain = new List<Uri>();
@@ -139,7 +156,7 @@ internal static class Downloads
             var phase = new Phase();
             try
             {
-                using var response = await OpenAsync(handle, context, url, "application/json", 0, null, statusError, chain, attemptCts, phase).ConfigureAwait(false);
+                using var response = await OpenAsync(handle, context, url, "application/json", 0, null, statusError, chain, attemptCts, phase, errors).ConfigureAwait(false);
                 phase.Value = Phase.Body;
                 await using var body = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(attemptCts.Token).ConfigureAwait(false),
                     settings.IdleTimeout, attemptCts);
@@ -155,9 +172,10 @@ internal static class Downloads
             catch (Exception e) when (Retryable(e, phase, attemptCts, cancellationToken, settings) is { } failure)
             {
                 if (attempt >= settings.MaxAttempts)
-                    throw Failed(handle, context, chain.Count > 0 ? chain : [url], $"{failure.What}; gave up after {attempt} attempts", e);
+                    throw GaveUp(errors, e, $"{failure.What}; gave up after {attempt} attempts")
+                        ?? Failed(handle, context, chain.Count > 0 ? chain : [url], $"{failure.What}; gave up after {attempt} attempts", e);
                 var delay = Backoff(settings, attempt, failure.RetryAfter);
-                context.Log($"ModelRefs: {handle.Text}: GET {Redact(url)}: attempt {attempt} of {settings.MaxAttempts} failed ({failure.What}); retrying in {delay.TotalSeconds:0.0} s");
+                context.Log($"ModelRefs: {handle.Text}: GET {WithoutQueryValues(url)}: attempt {attempt} of {settings.MaxAttempts} failed ({failure.What}); retrying in {delay.TotalSeconds:0.0} s");
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -209,7 +227,7 @@ internal static class Downloads
 
     private static ModelRefsException Failed(ModelHandle handle, Uri? url, string what, Exception? inner) =>
         new(RestoreDiagnostics.DownloadFailed,
-            $"Model '{handle.Text}': downloading {Redact(url)} failed: {what}. Check the URL and the network (proxy settings, " +
+            $"Model '{handle.Text}': downloading {WithoutQueryValues(url)} failed: {what}. Check the URL and the network (proxy settings, " +
             "HTTPS_PROXY), then restore again; to build without network, restore once online and then use ModelRefsOffline.",
             inner);
 
@@ -220,7 +238,7 @@ internal static class Downloads
     /// </summary>
     private static async Task<HttpResponseMessage> OpenAsync(ModelHandle handle, FetchContext context, Uri url, string? accept,
         long from, RangeConditionHeaderValue? validator, Func<HttpStatusCode, ModelRefsException?>? statusError,
-        List<Uri> chain, CancellationTokenSource attemptCts, Phase phase)
+        List<Uri> chain, CancellationTokenSource attemptCts, Phase phase, ErrorMap? errors = null)
     {
         var settings = context.Download;
         chain.Clear();
@@ -284,8 +302,8 @@ internal static class Downloads
             {
                 var what = $"the server answered HTTP {status} {response.ReasonPhrase}";
                 if (status is 408 or 429 || (status >= 500 && status != 501 && status != 505))
-                    throw new RetryableException(what, RetryAfter(response));
-                throw statusError?.Invoke(response.StatusCode) ?? Failed(handle, context, chain, what, null);
+                    throw new RetryableException(what, RetryAfter(response)) { Status = status };
+                throw errors?.Response?.Invoke(response) ?? statusError?.Invoke(response.StatusCode) ?? Failed(handle, context, chain, what, null);
             }
         }
     }
@@ -392,7 +410,34 @@ internal static class Downloads
         "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-goog-signature", "x-goog-credential", "se", "st", "sp",
     ];
 
-    /// <summary>The URL without userinfo and with secret-looking query values replaced by <c>***</c>.</summary>
+    /// <summary>
+    /// The URL without user info, fragment and query values (each <c>***</c>, names kept, so the
+    /// shape shows): what messages about a request show, since a URL a user wrote (a signed URL)
+    /// may carry a credential under any parameter name.
+    /// </summary>
+    public static string WithoutQueryValues(Uri? url)
+    {
+        if (url is null)
+            return "(unknown URL)";
+        if (!url.IsAbsoluteUri)
+            return "(relative URL)";
+        var builder = new UriBuilder(url) { UserName = "", Password = "", Fragment = "" };
+        if (url.Query.Length > 1)
+            builder.Query = string.Join('&', url.Query[1..].Split('&').Select(p => p.IndexOf('=') is var equals && equals >= 0 ? p[..equals] + "=***" : p));
+        return builder.Uri.AbsoluteUri;
+    }
+
+    /// <summary>Text that may be a URL a user wrote (an Include), as messages may show it: a URL's query values hidden.</summary>
+    public static string WithoutQueryValues(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)
+            ? WithoutQueryValues(url)
+            : text;
+
+    /// <summary>
+    /// The URL without userinfo and with secret-looking query values replaced by <c>***</c>: for
+    /// the hub URLs ModelRefs composes itself, whose other parameters (<c>?tfjs-format=compressed</c>)
+    /// are part of what the lock and the cache record.
+    /// </summary>
     public static string Redact(Uri? url)
     {
         if (url is null)
@@ -430,8 +475,8 @@ internal static class Downloads
 
     internal static ModelRefsException Failed(ModelHandle handle, FetchContext context, IReadOnlyList<Uri> chain, string what, Exception? inner)
     {
-        var where = chain.Count <= 1 ? Redact(chain.Count == 0 ? null : chain[0])
-            : $"{Redact(chain[0])} (redirects: {string.Join(" -> ", chain.Skip(1).Select(Redact))})";
+        var where = chain.Count == 0 ? "(unknown URL)" : chain.Count == 1 ? WithoutQueryValues(chain[0])
+            : $"{WithoutQueryValues(chain[0])} (redirects: {string.Join(" -> ", chain.Skip(1).Select(WithoutQueryValues))})";
         return new ModelRefsException(RestoreDiagnostics.DownloadFailed, context.Credentials.Scrub(
             $"Model '{handle.Text}': downloading {where} failed: {what}. Check the URL and the network (proxy settings, " +
             "HTTPS_PROXY), then restore again; to build without network, restore once online and then use ModelRefsOffline."),
@@ -460,7 +505,13 @@ internal static class Downloads
     private class RetryableException(string message, TimeSpan? retryAfter = null) : Exception(message)
     {
         public TimeSpan? RetryAfter { get; } = retryAfter;
+
+        /// <summary>The HTTP status that made the attempt fail; 0 when it was not an answer.</summary>
+        public int Status { get; init; }
     }
+
+    private static ModelRefsException? GaveUp(ErrorMap? errors, Exception last, string what) =>
+        errors?.GaveUp?.Invoke(last is RetryableException retryable ? retryable.Status : 0, what);
 
     private sealed class MoreBytesThanDeclaredException(string message) : RetryableException(message);
 

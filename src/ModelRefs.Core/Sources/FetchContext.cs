@@ -56,6 +56,19 @@ public sealed class FetchContext
     /// </summary>
     public string? PinnedResolved { get; init; }
 
+    /// <summary>This context with other credentials (a source that binds its token to a configured endpoint).</summary>
+    internal FetchContext WithCredentials(Credentials credentials) => new(Cache, Http)
+    {
+        Sha256 = Sha256,
+        Offline = Offline,
+        Log = Log,
+        Credentials = credentials,
+        Metadata = Metadata,
+        Settings = Settings,
+        PinnedResolved = PinnedResolved,
+        Download = Download,
+    };
+
     /// <summary>The item's metadata value, or null when absent or blank.</summary>
     public string? GetMetadata(string name) =>
         Metadata.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;

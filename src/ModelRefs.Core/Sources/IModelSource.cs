@@ -32,6 +32,21 @@ public interface IModelSource
     Task<FetchedArtifact> FetchAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The external data files of an ONNX model this source fetched (weights kept outside the .onnx
+    /// file, named by the tensors' <c>external_data</c> locations), each taken from beside the model's
+    /// file at the same resolution (the same folder, URL directory, package version or commit),
+    /// verified against its pinned SHA-256 when there is one, and kept in the cache. Asked once per
+    /// model with every file restore does not already have, so a source can read its package or
+    /// listing once. A file that is not there fails with MR0050 (<see cref="ExternalDataErrors.NotFound"/>),
+    /// other content than pinned with MR0004. Sources that cannot fetch files beside a model (the
+    /// converting ones make single-file ONNX) keep this default: MR0051.
+    /// </summary>
+    /// <param name="model">What <see cref="FetchAsync"/> returned for <paramref name="handle"/> (or the lock recalled): its resolution says where the siblings are.</param>
+    Task<IReadOnlyList<ExternalDataFile>> FetchExternalDataAsync(ModelHandle handle, FetchedArtifact model, IReadOnlyList<ExternalDataRequest> files,
+        FetchContext context, CancellationToken cancellationToken = default) =>
+        throw ExternalDataErrors.NotSupported(handle, files.Select(f => f.Location), $"the {Scheme}: source cannot restore files beside a model");
+
+    /// <summary>
     /// Inputs besides the settings that change what this source fetches for a project (npm: the
     /// registry its .npmrc files name), for the no-op restore's hash; null when there are none.
     /// </summary>

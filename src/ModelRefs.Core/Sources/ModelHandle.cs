@@ -28,6 +28,13 @@ public abstract class ModelHandle : IEquatable<ModelHandle>
     public abstract string Scheme { get; }
 
     /// <summary>
+    /// What is fetched, when it holds more than <see cref="Text"/> may show (an https: URL's query
+    /// values): compared, never written. Two items with one <see cref="Text"/> but different
+    /// addresses would share a lock entry while fetching different files.
+    /// </summary>
+    internal virtual string Address => Text;
+
+    /// <summary>
     /// True for a file of the project's own (a local path): its content is whatever the file holds,
     /// so a change is a change of the lock, and nothing about it is remembered in the cache. Remote
     /// handles are pinned by the lock.
@@ -64,7 +71,7 @@ public abstract class ModelHandle : IEquatable<ModelHandle>
     public static ModelHandle Parse(string include, string projectDirectory) => ModelSources.Default.Parse(include, projectDirectory);
 
     internal static ModelRefsException Invalid(string include, string what) =>
-        new(RestoreDiagnostics.InvalidHandle, $"Model '{include}': {what}");
+        new(RestoreDiagnostics.InvalidHandle, $"Model '{Downloads.WithoutQueryValues(include)}': {what}");
 
     public override string ToString() => Text;
 

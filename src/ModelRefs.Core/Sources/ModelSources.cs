@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Restore;
 using ModelRefs.Core.Sources.Https;
+using ModelRefs.Core.Sources.HuggingFace;
 using ModelRefs.Core.Sources.Local;
 using ModelRefs.Core.Sources.Npm;
 using ModelRefs.Core.Sources.TfHub;
@@ -30,7 +31,7 @@ public sealed partial class ModelSources
 
     /// <summary>
     /// Every source of this version, one line each. A source that claims URLs of another scheme
-    /// (TF Hub claims tfhub.dev and Kaggle URLs) comes before that scheme's own source.
+    /// (TF Hub claims tfhub.dev and Kaggle URLs, Hugging Face huggingface.co file URLs) comes before that scheme's own source.
     /// </summary>
     public static ModelSources Default { get; } = new(
     [
@@ -38,6 +39,7 @@ public sealed partial class ModelSources
         new NpmModelSource(),
         new TorchHubModelSource(),
         new TfHubModelSource(),
+        new HuggingFaceModelSource(),
         new HttpsModelSource(),
     ]);
 
@@ -51,7 +53,7 @@ public sealed partial class ModelSources
 
     // Schemes that name hubs this version does not support yet, so their handles get a clear
     // answer instead of "unknown scheme". Each leaves this list when its source is registered.
-    private static readonly string[] PlannedSchemes = ["hf", "oci"];
+    private static readonly string[] PlannedSchemes = ["oci"];
 
     // A scheme is two or more characters before ':' so that Windows drive letters (C:\…) stay paths.
     [GeneratedRegex(@"^(?<scheme>[A-Za-z][A-Za-z0-9+.\-]+):", RegexOptions.CultureInvariant)]
@@ -65,6 +67,11 @@ public sealed partial class ModelSources
         if (text.Length == 0)
             throw ModelHandle.Invalid(include ?? "", "the Include is empty. Write " + SupportedForms + ".");
 
+        // MSBuild unescapes %00 and friends: no handle of any source holds a control character.
+        if (text.FirstOrDefault(char.IsControl, '\uffff') is var control && control != '\uffff')
+            throw ModelHandle.Invalid(Printable(text), $"the Include holds the control character U+{(int)control:X4} (MSBuild reads %{(int)control:X2} as one). " +
+                "Remove it; if it is part of a URL, escape the '%' as %25.");
+
         var match = SchemePattern().Match(text);
         var scheme = match.Success ? match.Groups["scheme"].Value.ToLowerInvariant() : null;
         var parts = new HandleText(text, scheme, match.Success ? text[match.Length..] : text, projectDirectory);
@@ -77,6 +84,8 @@ public sealed partial class ModelSources
                 $"Supported now: {SupportedForms}. Until then, export the model to ONNX and reference the file.");
         throw ModelHandle.Invalid(text, $"the scheme '{scheme}:' is not known. Write {SupportedForms}.");
     }
+
+    private static string Printable(string text) => new(text.Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
     public Task<FetchedArtifact> FetchAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken = default)
     {
@@ -111,6 +120,17 @@ public sealed partial class ModelSources
     public IReadOnlyList<string> PickledWeightFiles(Caching.ModelCache cache) => _sources.SelectMany(s => s.PickledWeightFiles(cache)).ToList();
 
     private IModelSource? SourceOf(ModelHandle handle) => _sources.FirstOrDefault(s => s.Scheme == handle.Scheme);
+
+    /// <summary>The external data files of a model <paramref name="handle"/>'s source fetched (see <see cref="IModelSource.FetchExternalDataAsync"/>).</summary>
+    public Task<IReadOnlyList<ExternalDataFile>> FetchExternalDataAsync(ModelHandle handle, FetchedArtifact model, IReadOnlyList<ExternalDataRequest> files,
+        FetchContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        var source = _sources.FirstOrDefault(s => s.Scheme == handle.Scheme)
+            ?? throw new ModelRefsException(RestoreDiagnostics.InvalidHandle,
+                $"Model '{handle.Text}': no source can fetch '{handle.Scheme}' handles in this version. Write {SupportedForms}.");
+        return source.FetchExternalDataAsync(handle, model, files, context, cancellationToken);
+    }
 
     /// <summary>What the sources add to the no-op restore's hash for a project (see <see cref="IModelSource.DescribeProjectInputs"/>).</summary>
     public IEnumerable<string> DescribeProjectInputs(SettingValues settings) =>

@@ -93,12 +93,29 @@ namespace ModelRefs.Shared.Naming
             return true;
         }
 
+        /// <summary>
+        /// The longest model name: it names files (<c>&lt;Name&gt;.modelref.json</c>, <c>&lt;Name&gt;.onnx</c>),
+        /// and file systems take 255 bytes a name.
+        /// </summary>
+        public const int MaxNameLength = 200;
+
         /// <summary>Why <paramref name="name"/> cannot name a model, as the end of a sentence starting "Name 'x' "; null when it can.</summary>
         public static string? NameProblem(string? name)
         {
+            if (name != null && (name.Length > MaxNameLength || Encoding.UTF8.GetByteCount(name) > MaxNameLength + 40))
+            {
+                return "is " + name.Length + " characters long; a Name may have at most " + MaxNameLength +
+                    ", because it names the model's files (<Name>.onnx, <Name>.modelref.json). Choose a shorter Name.";
+            }
+
             if (!IsIdentifier(name))
             {
                 return "is not a valid C# type name. Use letters, digits and underscores, starting with a letter.";
+            }
+
+            if (Keywords.Contains(name!))
+            {
+                return "is a C# keyword, which cannot name a class. Write Name=\"" + ToTypeName(name!) + "\" or another name.";
             }
 
             string typeName = ToTypeName(name!);

@@ -82,7 +82,7 @@ public class SafeTarExtractorTests
         { "casecollision", "collides" },
         { "toomany", "more than the limit of 10 entries" },
         { "toolarge", "more than the limit of 1000 bytes" },
-        { "entrytoolarge", "more than the limit of 500 per file" },
+        { "entrytoolarge", "more than the limit of 500 bytes per file" },
         { "notatar", "not a readable tar archive" },
     };
 
@@ -111,7 +111,7 @@ public class SafeTarExtractorTests
         var (temp, path, destination) = Setup(archive);
         using (temp)
         {
-            var limits = new TarExtractionLimits { MaxEntries = 10, MaxTotalBytes = 1000, MaxEntryBytes = 500 };
+            var limits = new ArchiveLimits { MaxEntries = 10, MaxTotalBytes = 1000, MaxEntryBytes = 500 };
             var e = Assert.Throws<UnsafeArchiveException>(() => SafeTarExtractor.Extract(path, destination, limits));
             Assert.Contains(expected, e.Message);
             Assert.False(Directory.Exists(destination));

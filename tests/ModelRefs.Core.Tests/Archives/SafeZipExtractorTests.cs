@@ -18,7 +18,7 @@ public class SafeZipExtractorTests
         return (temp, zip, temp.Combine("out", "owner_repo_sha"));
     }
 
-    private static UnsafeArchiveException Refused(IEnumerable<Spec> entries, ZipExtractionLimits? limits = null)
+    private static UnsafeArchiveException Refused(IEnumerable<Spec> entries, ArchiveLimits? limits = null)
     {
         var (temp, zip, target) = Setup(entries);
         using (temp)
@@ -95,9 +95,10 @@ public class SafeZipExtractorTests
     public void TooManyEntries_AreRefused_BeforeWritingAnything()
     {
         var entries = Enumerable.Range(0, 101).Select(i => new Spec($"top/f{i}.txt", Text("x")));
-        var e = Refused(entries, new ZipExtractionLimits { MaxEntries = 100 });
+        var e = Refused(entries, new ArchiveLimits { MaxEntries = 100 });
         Assert.Contains("101 entries", e.Message);
         Assert.Contains("limit of 100", e.Message);
+        Assert.Contains("raise ModelRefsArchiveMaxEntries", e.Message);
     }
 
     [Fact]
@@ -105,11 +106,13 @@ public class SafeZipExtractorTests
     {
         // Highly compressible: a bomb in miniature.
         var big = new byte[1 << 20];
-        var e = Refused([new Spec("top/a.bin", big), new Spec("top/b.bin", big)], new ZipExtractionLimits { MaxTotalBytes = (1 << 20) + 10 });
+        var e = Refused([new Spec("top/a.bin", big), new Spec("top/b.bin", big)], new ArchiveLimits { MaxTotalBytes = (1 << 20) + 10 });
         Assert.Contains("more than the limit", e.Message);
+        Assert.Contains("ModelRefsArchiveMaxTotalBytes", e.Message);
 
-        var single = Refused([new Spec("top/a.bin", big)], new ZipExtractionLimits { MaxEntryBytes = 1000 });
+        var single = Refused([new Spec("top/a.bin", big)], new ArchiveLimits { MaxEntryBytes = 1000 });
         Assert.Contains("per file", single.Message);
+        Assert.Contains("ModelRefsArchiveMaxFileBytes", single.Message);
     }
 
     [Fact]

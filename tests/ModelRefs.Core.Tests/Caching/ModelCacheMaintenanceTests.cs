@@ -56,7 +56,12 @@ public class ModelCacheMaintenanceTests
         Assert.True(check.Evicted);
         Assert.Equal(bytes.Length, reported);
         Assert.False(File.Exists(blob.Path));
-        Assert.Null(cache.TryGetRef("https|https://example.com/m.onnx"));
+        // As restore does with a damaged blob: moved aside for inspection, never read again.
+        var aside = Assert.Single(cache.DamagedBlobs);
+        Assert.Equal(blob.Sha256, aside.Sha256);
+        Assert.Equal(bytes, File.ReadAllBytes(aside.MovedTo));
+        Assert.Equal(1, cache.Clear().DeletedTemporaryFiles);
+        Assert.False(File.Exists(aside.MovedTo));
         Assert.Equal(BlobCheckStatus.Missing, (await cache.VerifyBlobAsync(blob.Sha256, evictMismatch: true)).Status);
     }
 

@@ -94,22 +94,27 @@ public class AtomicFileTests
         var contents = Enumerable.Range(0, 6).Select(i => new string((char)('a' + i), 10_000 + i)).ToArray();
         AtomicFile.WriteAllText(path, contents[0]);
         using var stop = new CancellationTokenSource();
+        var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        // The writers start once the reader reads, so that reads overlap writes however busy the machine.
         var reader = Task.Run(() =>
         {
             var reads = 0;
-            while (!stop.IsCancellationRequested)
+            do
             {
                 string text;
                 try { text = File.ReadAllText(path); }
                 catch (IOException) { continue; } // Windows: the file is being replaced
                 Assert.Contains(text, contents);
                 reads++;
+                reading.TrySetResult();
             }
+            while (!stop.IsCancellationRequested);
             return reads;
         });
-        var writers = contents.Select(content => Task.Run(() =>
+        var writers = contents.Select(content => Task.Run(async () =>
         {
+            await reading.Task;
             for (var i = 0; i < 40; i++)
                 AtomicFile.WriteAllText(path, content);
         })).ToArray();

@@ -68,4 +68,78 @@ public class LockFileFormatTests
         Assert.Contains("SHA-256 would change", change);
         Assert.Contains("licence would change from MIT", change);
     }
+
+    private static readonly LockedModel WithExternalData = new("models/big.onnx", new string('d', 64), 30, new string('d', 64), null, null, null)
+    {
+        ExternalData = new Dictionary<string, LockedFile>
+        {
+            ["weights/w.bin"] = new(new string('e', 64), 32),
+            ["model.onnx_data"] = new(new string('f', 64), 8),
+        },
+    };
+
+    [Fact]
+    public void ExternalData_IsWrittenLast_SortedByLocation_AndRoundTrips()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("models.lock.json");
+        var lockFile = new LockFile(new Dictionary<string, LockedModel> { ["a"] = A, ["big"] = WithExternalData });
+
+        LockFileFormat.WriteIfChanged(path, lockFile);
+        var text = File.ReadAllText(path);
+
+        Assert.Contains("""
+                  "converter": null,
+                  "externalData": {
+                    "model.onnx_data": {
+                      "sha256": "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+                      "size": 8
+                    },
+                    "weights/w.bin": {
+                      "sha256": "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
+                      "size": 32
+                    }
+                  }
+            """, text);
+        // A model without external data has no externalData key at all: its entry is as before.
+        Assert.Equal(1, text.Split("externalData").Length - 1);
+        var read = LockFileFormat.Read(path)!;
+        Assert.Equal(WithExternalData, read.Find("big"));
+        Assert.Empty(read.Find("a")!.ExternalData);
+        Assert.False(LockFileFormat.WriteIfChanged(path, read));
+    }
+
+    [Fact]
+    public void DescribeChange_NamesEveryChangedAddedAndRemovedExternalDataFile()
+    {
+        var changed = WithExternalData with
+        {
+            ExternalData = new Dictionary<string, LockedFile>
+            {
+                ["weights/w.bin"] = new(new string('1', 64), 32),
+                ["new.bin"] = new(new string('2', 64), 4),
+            },
+        };
+
+        var change = WithExternalData.DescribeChange(changed)!;
+
+        Assert.Contains("it would no longer have the external data file 'model.onnx_data'", change);
+        Assert.Contains($"its external data file 'weights/w.bin' would change from SHA-256 {new string('e', 64)} to {new string('1', 64)}", change);
+        Assert.Contains("it would get the external data file 'new.bin'", change);
+        Assert.Null(WithExternalData.DescribeChange(WithExternalData with { }));
+    }
+
+    [Fact]
+    public void ALockSavedWithAByteOrderMark_ReadsLikeOneWithout()
+    {
+        using var temp = new ModelRefs.TestSupport.TempDirectory();
+        var path = temp.Combine("models.lock.json");
+        var entry = new LockedModel("https://example.com/m.onnx", new string('a', 64), 12, new string('a', 64), "MIT", "metadata", null);
+        LockFileFormat.WriteIfChanged(path, new LockFile(new Dictionary<string, LockedModel> { ["https://example.com/m.onnx"] = entry }));
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. File.ReadAllBytes(path)]);
+
+        var read = LockFileFormat.Read(path);
+
+        Assert.Equal(entry, read!.Find("https://example.com/m.onnx"));
+    }
 }

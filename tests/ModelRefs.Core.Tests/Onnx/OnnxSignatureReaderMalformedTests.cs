@@ -202,20 +202,37 @@ public class OnnxSignatureReaderMalformedTests
         Assert.Null(input.Shape);
     }
 
+    [Fact]
+    public void ExternalDataWithoutALocation_IsRejected()
+    {
+        var tensor = Message().Varint(1, 4).Varint(2, 1).String(8, "w")
+            .Message(13, Message().String(1, "location").String(2, ""))
+            .Varint(14, 1);
+        var e = Fails(ModelWithGraph(Message().String(2, "g").Message(5, tensor)));
+        Assert.Contains("'w'", e.Message);
+    }
+
     [Theory]
     [InlineData("../secrets.bin")]
     [InlineData("data/../../x.bin")]
     [InlineData("/etc/passwd")]
     [InlineData("..\\x.bin")]
-    [InlineData("")]
-    public void ExternalDataOutsideTheModelFolder_IsRejected(string location)
+    [InlineData("C:x.bin")]
+    public void ExternalDataOutsideTheModelFolder_IsListedAsWritten_AndTheLocationRuleRefusesIt(string location)
     {
+        // The reader lists it; restore refuses it with the model's name (MR0007), see ExternalDataRestoreTests.
         var tensor = Message().Varint(1, 4).Varint(2, 1).String(8, "w")
             .Message(13, Message().String(1, "location").String(2, location))
             .Varint(14, 1);
-        var e = Fails(ModelWithGraph(Message().String(2, "g").Message(5, tensor)));
-        Assert.Contains("'w'", e.Message);
+        Assert.Equal([location], Read(ModelWithGraph(Message().String(2, "g").Message(5, tensor))).ExternalDataFiles);
+        Assert.NotNull(ExternalDataLocation.Problem(location));
     }
+
+    [Theory]
+    [InlineData("model.onnx_data")]
+    [InlineData("weights/layer 1.bin")]
+    public void ExternalDataInsideTheModelFolder_PassesTheLocationRule(string location) =>
+        Assert.Null(ExternalDataLocation.Problem(location));
 
     [Fact]
     public void ExternalLocationWithoutExternalDataLocation_IsNotExternal()

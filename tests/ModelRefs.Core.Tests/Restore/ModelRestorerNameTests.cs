@@ -98,4 +98,47 @@ public class ModelRestorerNameTests
         Assert.Equal("MR0009", problem.Diagnostic.Id);
         Assert.Contains("is not a valid C# type name", problem.Message);
     }
+
+    [Theory]
+    [InlineData("class", "Class")]
+    [InlineData("namespace", "Namespace")]
+    public async Task A_CSharp_keyword_as_Name_is_MR0009_suggesting_a_name_instead_of_silently_changing_it(string name, string suggestion)
+    {
+        using var f = new RestoreFixture();
+        f.WriteModel("vad.onnx", "a");
+        var result = await f.RestoreAsync(f.Request(), RestoreFixture.Item("vad.onnx", ("Name", name)));
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal("MR0009", problem.Diagnostic.Id);
+        Assert.Contains("C# keyword", problem.Message);
+        Assert.Contains($"Name=\"{suggestion}\"", problem.Message);
+    }
+
+    [Fact]
+    public async Task A_300_character_Name_is_MR0009_about_its_length_and_the_other_models_still_restore()
+    {
+        using var f = new RestoreFixture();
+        f.WriteModel("vad.onnx", "a");
+        f.WriteModel("other.onnx", "b");
+        var result = await f.RestoreAsync(f.Request(),
+            RestoreFixture.Item("vad.onnx", ("Name", "A" + new string('b', 299))),
+            RestoreFixture.Item("other.onnx"));
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal("MR0009", problem.Diagnostic.Id);
+        Assert.Contains("300 characters long", problem.Message);
+        Assert.Contains("at most 200", problem.Message);
+        Assert.Equal("Other", Assert.Single(result.Models).Name);
+    }
+
+    [Fact]
+    public async Task Two_urls_that_differ_only_in_their_secret_query_values_are_MR0001()
+    {
+        using var f = new RestoreFixture();
+        var result = await f.RestoreAsync(f.Request(),
+            RestoreFixture.Item("https://127.0.0.1:9/m.onnx?file=a", ("Name", "A")),
+            RestoreFixture.Item("https://127.0.0.1:9/m.onnx?file=b", ("Name", "B")));
+        var ambiguous = Assert.Single(result.Problems, p => p.Diagnostic.Id == "MR0001");
+        Assert.Contains("https://127.0.0.1:9/m.onnx?file=***", ambiguous.Message);
+        Assert.Contains("different query values", ambiguous.Message);
+        Assert.DoesNotContain(result.Problems, p => p.Message.Contains("file=b", StringComparison.Ordinal) || p.Message.Contains("file=a", StringComparison.Ordinal));
+    }
 }

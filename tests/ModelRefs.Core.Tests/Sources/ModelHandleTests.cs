@@ -134,7 +134,6 @@ public class ModelHandleTests
     public void Npm_MalformedHandles_AreRefused(string include) => Refused(include);
 
     [Theory]
-    [InlineData("hf:owner/repo/model.onnx", "hf")]
     [InlineData("oci:ghcr.io/owner/model:1", "oci")]
     public void KnownHubs_AreNotSupportedYet(string include, string scheme)
     {
@@ -185,5 +184,35 @@ public class ModelHandleTests
         var b = ModelHandle.Parse("npm:vad-web@v1.0.0/x.onnx", ProjectDirectory);
         Assert.Equal(a, b);
         Assert.NotEqual(a, ModelHandle.Parse("x.onnx", ProjectDirectory));
+    }
+
+    [Theory]
+    [InlineData("models/m\0.onnx", "U+0000")]
+    [InlineData("npm:vad-web@1.0.0/m\0.onnx", "U+0000")]
+    [InlineData("https://example.com/m.onnx?x=\u0001", "U+0001")]
+    public void ControlCharacters_AreRefused_WithoutPrintingThem(string include, string named)
+    {
+        var e = Refused(include);
+        Assert.Contains(named, e.Message);
+        Assert.DoesNotContain(e.Message, c => char.IsControl(c));
+    }
+
+    [Theory]
+    [InlineData("https://example.com/m.onnx?token=abc&sig=def", "https://example.com/m.onnx?token=***&sig=***")]
+    [InlineData("https://example.com/m.onnx?X-Amz-Signature=abc&flag", "https://example.com/m.onnx?X-Amz-Signature=***&flag")]
+    [InlineData("https://example.com/m.onnx#part", "https://example.com/m.onnx")]
+    public void AnHttpsUrlsQueryValues_AreNeverPartOfItsText_OnlyOfWhatIsRequested(string include, string text)
+    {
+        var handle = Assert.IsType<HttpsModelHandle>(ModelHandle.Parse(include, ProjectDirectory));
+        Assert.Equal(text, handle.Text);
+        Assert.Equal(new Uri(include.Split('#')[0]), handle.Uri);
+    }
+
+    [Fact]
+    public void AnInvalidUrlsMessage_HidesItsQueryValues()
+    {
+        var e = Refused("http://example.com/m.onnx?token=s3cret");
+        Assert.DoesNotContain("s3cret", e.Message);
+        Assert.Contains("token=***", e.Message);
     }
 }

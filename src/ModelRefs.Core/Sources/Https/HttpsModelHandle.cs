@@ -1,11 +1,25 @@
 namespace ModelRefs.Core.Sources.Https;
 
-/// <summary>A plain download over HTTPS; its <c>Sha256</c> metadata (or the lock) pins the content.</summary>
+/// <summary>
+/// A plain download over HTTPS; its <c>Sha256</c> metadata (or the lock) pins the content.
+/// <para>
+/// The query string is secret: signed URLs carry their credentials there (<c>?token=…&amp;sig=…</c>).
+/// <see cref="ModelHandle.Text"/>, which the lock, the cache, the manifest, the generated code, the
+/// notices and every message show, is the URL with each query value replaced by <c>***</c>; only
+/// the request itself (<see cref="Uri"/>) carries the real values.
+/// </para>
+/// </summary>
 public sealed class HttpsModelHandle : ModelHandle
 {
-    private HttpsModelHandle(Uri uri, string fileName) : base(uri.AbsoluteUri, fileName) => Uri = uri;
+    private HttpsModelHandle(Uri uri, string fileName) : base(PublicUrl(uri), fileName) => Uri = uri;
 
+    /// <summary>The URL to request, secrets included: never written anywhere.</summary>
     public Uri Uri { get; }
+
+    internal override string Address => Uri.AbsoluteUri;
+
+    /// <summary>The URL as it may be written (<see cref="Downloads.WithoutQueryValues"/>).</summary>
+    public static string PublicUrl(Uri url) => Downloads.WithoutQueryValues(url);
 
     public override string Scheme => "https";
 
@@ -38,5 +52,5 @@ public sealed class HttpsModelHandle : ModelHandle
         return new HttpsModelHandle(normalised, fileName);
     }
 
-    private static string Redact(Uri uri) => new UriBuilder(uri) { UserName = "", Password = "" }.Uri.AbsoluteUri;
+    private static string Redact(Uri uri) => PublicUrl(uri);
 }

@@ -59,4 +59,33 @@ public sealed class LocalModelSource : IModelSource, IVersionedSource
         context.Log($"{handle.Text}: local file, SHA-256 {actual}");
         return new FetchedArtifact(local.FullPath, actual, handle.Text);
     }
+
+    /// <summary>The files beside the model file, hashed where they are like the model itself (the project's own files, never copied into the cache).</summary>
+    public async Task<IReadOnlyList<ExternalDataFile>> FetchExternalDataAsync(ModelHandle handle, FetchedArtifact model, IReadOnlyList<ExternalDataRequest> files,
+        FetchContext context, CancellationToken cancellationToken = default)
+    {
+        var local = (LocalModelHandle)handle;
+        var folder = Path.GetDirectoryName(local.FullPath)!;
+        var result = new List<ExternalDataFile>();
+        foreach (var file in files)
+        {
+            var path = Path.Combine(folder, file.Location.Replace('/', Path.DirectorySeparatorChar));
+            if (!File.Exists(path))
+                throw ExternalDataErrors.NotFound(handle, file.Location, $"{path} does not exist");
+            string actual;
+            try
+            {
+                actual = await Sha256Hex.HashFileAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ModelRefsException(RestoreDiagnostics.LocalFileNotFound,
+                    $"Model '{handle.Text}': its external data file {path} cannot be read ({e.Message}). Check its permissions.", e);
+            }
+            if (file.Sha256 is not null && file.Sha256 != actual)
+                throw ExternalDataErrors.HashMismatch(handle, file.Location, path, actual, file.Sha256);
+            result.Add(new ExternalDataFile(file.Location, path, actual, new FileInfo(path).Length));
+        }
+        return result;
+    }
 }

@@ -73,13 +73,22 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
                 var shards = TfJsShards(npm, modelJson.Path).Select(s => modelDirectory + s).ToHashSet(StringComparer.Ordinal);
                 var localJson = Path.Combine(folder, "model.json");
                 File.Copy(modelJson.Path, localJson);
-                foreach (var entry in TarArchive.Entries(tarball.Path, TarCompression.Gzip, cancellationToken))
+                try
                 {
-                    if (!TarArchive.IsRegularFile(entry) || PathInPackage(entry.Name) is not { } path || !shards.Remove(path))
-                        continue;
-                    await using var output = File.Create(Path.Combine(folder, path[modelDirectory.Length..].Replace('/', Path.DirectorySeparatorChar)));
-                    if (entry.DataStream is { } data)
-                        await data.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+                    foreach (var entry in TarArchive.Entries(tarball.Path, TarCompression.Gzip, ArchiveSettings.Limits(context.Settings), cancellationToken))
+                    {
+                        if (!entry.IsRegularFile || PathInPackage(entry.Name) is not { } path || !shards.Remove(path))
+                            continue;
+                        // A shard may sit in a sub-folder of the model.json's (model.json allows "sub/w.bin").
+                        var shardPath = Path.Combine(folder, path[modelDirectory.Length..].Replace('/', Path.DirectorySeparatorChar));
+                        Directory.CreateDirectory(Path.GetDirectoryName(shardPath)!);
+                        await using var output = File.Create(shardPath);
+                        await entry.DataStream.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (UnsafeArchiveException e)
+                {
+                    throw RefusedTarball(npm, tarball.Url, e);
                 }
                 if (shards.Count > 0)
                     throw new ModelRefsException(RestoreDiagnostics.NpmPackageNotFound,
@@ -123,7 +132,7 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
         var cache = context.Cache;
         var registry = RegistryUri(handle, NpmSettings.ResolveRegistry(context.Settings));
         var registryText = Downloads.Redact(registry);
-        var fileKey = $"npm-file|{registryText}|{npm.PackageName}@{npm.Version}|{npm.PathInPackage}";
+        var fileKey = FileKey(registryText, npm, npm.PathInPackage);
         var tarballKey = $"npm-tarball|{registryText}|{npm.PackageName}@{npm.Version}";
 
         if (cache.TryGetRef(fileKey) is { } known && (expected is null || expected == known.Sha256)
@@ -150,11 +159,12 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
             tarball = await LockedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
         }
 
-        var blob = await ExtractAsync(npm, tarball, cache, expected, cancellationToken).ConfigureAwait(false);
+        var limits = ArchiveSettings.Limits(context.Settings);
+        var blob = await ExtractAsync(npm, tarball, cache, expected, limits, cancellationToken).ConfigureAwait(false);
         var resolved = tarball.Url + "#" + npm.PathInPackage;
         // "SEE LICENSE IN <file>": the file is in the package; restore recognises its text.
         var licenseText = LicenseCatalog.TryGetSeeLicenseFile(tarball.License, out var licenseFile)
-            ? await ReadTextEntryAsync(tarball.Path, licenseFile, cancellationToken).ConfigureAwait(false)
+            ? await ReadTextEntryAsync(tarball.Path, licenseFile, limits, cancellationToken).ConfigureAwait(false)
             : null;
         cache.SetRef(new CacheRef(fileKey, blob.Sha256, resolved, tarball.License, tarball.License is null ? null : LicenseSourceName)
         {
@@ -164,6 +174,81 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
         context.Log($"{handle.Text}: extracted {blob.Length} bytes, SHA-256 {blob.Sha256}");
         return Artifact(blob.Path, blob.Sha256, resolved, tarball.License, licenseText, tarball.Attribution);
     }
+
+    /// <summary>
+    /// Each file from the same package version, at the location relative to the model's folder in
+    /// the package: taken from the cache when extracted before, else read out of the package's
+    /// tarball (cached or downloaded, verified against dist.integrity) in one pass for all of them.
+    /// </summary>
+    public async Task<IReadOnlyList<ExternalDataFile>> FetchExternalDataAsync(ModelHandle handle, FetchedArtifact model, IReadOnlyList<ExternalDataRequest> files,
+        FetchContext context, CancellationToken cancellationToken = default)
+    {
+        var npm = (NpmModelHandle)handle;
+        var cache = context.Cache;
+        var registry = RegistryUri(handle, NpmSettings.ResolveRegistry(context.Settings));
+        var registryText = Downloads.Redact(registry);
+        var tarballKey = $"npm-tarball|{registryText}|{npm.PackageName}@{npm.Version}";
+        var folder = npm.PathInPackage[..(npm.PathInPackage.LastIndexOf('/') + 1)];
+        var found = new Dictionary<string, ExternalDataFile>(StringComparer.Ordinal);
+        var wanted = new Dictionary<string, ExternalDataRequest>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var path = folder + file.Location;
+            if (cache.TryGetRef(FileKey(registryText, npm, path)) is { } known && (file.Sha256 is null || file.Sha256 == known.Sha256)
+                && cache.TryGetBlob(known.Sha256) is { } cached)
+                found[file.Location] = new ExternalDataFile(file.Location, cached, known.Sha256, new FileInfo(cached).Length);
+            else
+                wanted[path] = file;
+        }
+        if (wanted.Count > 0)
+        {
+            TarballInfo tarball;
+            if (cache.TryGetRef(tarballKey) is { Resolved: not null } tarballRef && cache.TryGetBlob(tarballRef.Sha256) is { } cachedTarball)
+                tarball = new TarballInfo(cachedTarball, tarballRef.Resolved, tarballRef.License, tarballRef.Attribution);
+            else if (context.Offline)
+                throw new ModelRefsException(RestoreDiagnostics.OfflineNotCached,
+                    $"Model '{handle.Text}': restore is offline (ModelRefsOffline) and its external data files ({string.Join(", ", wanted.Values.Select(f => f.Location))}) " +
+                    $"in {npm.PackageName}@{npm.Version} are not in the cache ({cache.Root}). Restore once with the network (without ModelRefsOffline) to fill the cache.");
+            else
+                tarball = await LockedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
+
+            try
+            {
+                foreach (var entry in TarArchive.Entries(tarball.Path, TarCompression.Gzip, ArchiveSettings.Limits(context.Settings), cancellationToken))
+                {
+                    if (!entry.IsRegularFile || PathInPackage(entry.Name) is not { } path || !wanted.Remove(path, out var file))
+                        continue;
+                    CachedBlob blob;
+                    try
+                    {
+                        blob = await cache.AddAsync(entry.DataStream, file.Sha256, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (ContentHashMismatchException e)
+                    {
+                        throw ExternalDataErrors.HashMismatch(handle, file.Location, $"{path} in {npm.PackageName}@{npm.Version}", e.ActualSha256, e.ExpectedSha256);
+                    }
+                    cache.SetRef(new CacheRef(FileKey(registryText, npm, path), blob.Sha256, tarball.Url + "#" + path));
+                    found[file.Location] = new ExternalDataFile(file.Location, blob.Path, blob.Sha256, blob.Length);
+                    if (wanted.Count == 0)
+                        break;
+                }
+            }
+            catch (UnsafeArchiveException e)
+            {
+                throw RefusedTarball(npm, tarball.Url, e);
+            }
+            if (wanted.Count > 0)
+            {
+                var (path, file) = wanted.First();
+                throw ExternalDataErrors.NotFound(handle, file.Location, $"{npm.PackageName}@{npm.Version} has no file '{path}'" +
+                    (wanted.Count > 1 ? $" (nor {string.Join(", ", wanted.Keys.Skip(1))})" : ""));
+            }
+        }
+        return files.Select(f => found[f.Location]).ToArray();
+    }
+
+    private static string FileKey(string registryText, NpmModelHandle npm, string pathInPackage) =>
+        $"npm-file|{registryText}|{npm.PackageName}@{npm.Version}|{pathInPackage}";
 
     private static FetchedArtifact Artifact(string path, string sha256, string resolved, string? license, string? licenseText, string? attribution) =>
         new(path, sha256, resolved, license, license is null ? null : LicenseSourceName)
@@ -261,14 +346,14 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
     }
 
     /// <summary>Streams the one requested entry out of the verified tarball into the cache.</summary>
-    private static async Task<CachedBlob> ExtractAsync(NpmModelHandle npm, TarballInfo tarball, ModelCache cache, string? expected, CancellationToken cancellationToken)
+    private static async Task<CachedBlob> ExtractAsync(NpmModelHandle npm, TarballInfo tarball, ModelCache cache, string? expected, ArchiveLimits limits, CancellationToken cancellationToken)
     {
         var onnxFiles = new List<string>();
         try
         {
-            foreach (var entry in TarArchive.Entries(tarball.Path, TarCompression.Gzip, cancellationToken))
+            foreach (var entry in TarArchive.Entries(tarball.Path, TarCompression.Gzip, limits, cancellationToken))
             {
-                if (!TarArchive.IsRegularFile(entry))
+                if (!entry.IsRegularFile)
                     continue;
                 if (PathInPackage(entry.Name) is not { } path)
                     continue;
@@ -276,7 +361,7 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
                 {
                     try
                     {
-                        return await cache.AddAsync(entry.DataStream ?? Stream.Null, expected, cancellationToken).ConfigureAwait(false);
+                        return await cache.AddAsync(entry.DataStream, expected, cancellationToken).ConfigureAwait(false);
                     }
                     catch (ContentHashMismatchException e)
                     {
@@ -290,11 +375,9 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
                     onnxFiles.Add(path);
             }
         }
-        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+        catch (UnsafeArchiveException e)
         {
-            throw new ModelRefsException(RestoreDiagnostics.NpmPackageNotFound,
-                $"Model '{npm.Text}': the package tarball {tarball.Url} cannot be read as a gzipped tar ({e.Message}). " +
-                "Delete it from the cache and restore again.", e);
+            throw RefusedTarball(npm, tarball.Url, e);
         }
 
         var listing = onnxFiles.Count == 0
@@ -304,24 +387,30 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
             $"Model '{npm.Text}': {npm.PackageName}@{npm.Version} has no file '{npm.PathInPackage}'. {listing} Fix the path after the version in the Include.");
     }
 
+    /// <summary>A tarball that cannot be read whole (truncated, corrupt, over a limit): nothing of it is cached.</summary>
+    private static ModelRefsException RefusedTarball(NpmModelHandle npm, string url, UnsafeArchiveException e) =>
+        new(RestoreDiagnostics.UnsafeArchive,
+            $"Model '{npm.Text}': the package tarball {url} of {npm.PackageName}@{npm.Version} was refused: {e.Message}. Nothing from it was cached. " +
+            "It matched the registry's dist.integrity, so the package itself is broken as published: use another version, or raise the limit named above if it is one.", e);
+
     /// <summary>A small text file of the package (the licence file <c>SEE LICENSE IN</c> names), or null when it is not there or too large.</summary>
-    private static async Task<string?> ReadTextEntryAsync(string tarballPath, string pathInPackage, CancellationToken cancellationToken)
+    private static async Task<string?> ReadTextEntryAsync(string tarballPath, string pathInPackage, ArchiveLimits limits, CancellationToken cancellationToken)
     {
         var wanted = string.Join('/', pathInPackage.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != "."));
         try
         {
-            foreach (var entry in TarArchive.Entries(tarballPath, TarCompression.Gzip, cancellationToken))
+            foreach (var entry in TarArchive.Entries(tarballPath, TarCompression.Gzip, limits, cancellationToken))
             {
-                if (!TarArchive.IsRegularFile(entry)
+                if (!entry.IsRegularFile
                     || !string.Equals(PathInPackage(entry.Name), wanted, StringComparison.Ordinal))
                     continue;
-                if (entry.Length > MaxLicenseFileBytes || entry.DataStream is null)
+                if (entry.Length > MaxLicenseFileBytes)
                     return null;
                 using var text = new StreamReader(entry.DataStream, System.Text.Encoding.UTF8);
                 return await text.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+        catch (UnsafeArchiveException)
         {
             // The model itself was read from this tarball; a broken licence entry only leaves the licence unknown.
         }

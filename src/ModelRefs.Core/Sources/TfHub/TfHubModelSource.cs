@@ -31,9 +31,10 @@ public sealed partial class TfHubModelSource : IModelSource
     /// <summary>The metadata request of ModelRefs' own (docs/tfhub.md): the model page's path with this query, answered with JSON.</summary>
     public const string MetadataQuery = "metadata-format=json";
 
-    public TfHubModelSource(TarExtractionLimits? limits = null) => Limits = limits ?? TarExtractionLimits.Default;
+    /// <param name="limits">Archive limits for every fetch; null: the project's (<see cref="ArchiveSettings"/>).</param>
+    public TfHubModelSource(ArchiveLimits? limits = null) => _limits = limits;
 
-    public TarExtractionLimits Limits { get; }
+    private readonly ArchiveLimits? _limits;
 
     public string Scheme => "tfhub";
 
@@ -304,7 +305,7 @@ public sealed partial class TfHubModelSource : IModelSource
         var directory = Path.Combine(Root(context.Cache), "extracted", archive.Sha256);
         try
         {
-            var files = SafeTarExtractor.Extract(archive.Path, directory, Limits, cancellationToken);
+            var files = SafeTarExtractor.Extract(archive.Path, directory, _limits ?? ArchiveSettings.Limits(context.Settings), cancellationToken);
             if (files > 0)
                 context.Log($"{hub.Text}: extracted {files} files");
         }

@@ -35,15 +35,15 @@ public sealed class GitHubRepoClient
     public const string UserAgent = "ModelRefs (+https://github.com/modelrefs/modelrefs)";
     private static readonly string[] DefaultBranches = ["main", "master"];
 
-    public GitHubRepoClient(GitHubEndpoints endpoints, ZipExtractionLimits? limits = null)
+    public GitHubRepoClient(GitHubEndpoints endpoints, ArchiveLimits? limits = null)
     {
         Endpoints = endpoints ?? throw new ArgumentNullException(nameof(endpoints));
-        Limits = limits ?? ZipExtractionLimits.Default;
+        Limits = limits ?? ArchiveLimits.Default;
     }
 
     public GitHubEndpoints Endpoints { get; }
 
-    public ZipExtractionLimits Limits { get; }
+    public ArchiveLimits Limits { get; }
 
     /// <summary>
     /// Pins the handle's ref to a commit. <paramref name="lockedCommit"/> (from models.lock.json) wins

@@ -1,3 +1,4 @@
+using ModelRefs.Core.Archives;
 using ModelRefs.Core.Configuration;
 using ModelRefs.Core.Conversion;
 using System.Security.Cryptography;
@@ -85,7 +86,7 @@ public sealed partial class TorchHubModelSource : IModelSource
             var pinnedLocal = context.PinnedResolved?.EndsWith("/hubconf.py#" + handle.Entry, StringComparison.Ordinal) == true;
             var lockedCommit = pinnedLocal ? null : LockedCommit(handle, context.PinnedResolved);
             var expected = pinnedLocal ? null : context.ExpectedSha256(handle);
-            var source = new GitHubRepoClient(GitHubEndpoints.FromEnvironment(settings.Get(TorchHubSettings.GitHubUrl), settings.Get(TorchHubSettings.GitHubApiUrl)));
+            var source = new GitHubRepoClient(GitHubEndpoints.FromEnvironment(settings.Get(TorchHubSettings.GitHubUrl), settings.Get(TorchHubSettings.GitHubApiUrl)), ArchiveSettings.Limits(settings));
             var resolution = await source.ResolveAsync(handle, context, lockedCommit, cancellationToken).ConfigureAwait(false);
             checkout = await source.FetchAsync(resolution, context, cancellationToken).ConfigureAwait(false);
             listing = await TreeListing.AddToCacheAsync(checkout.Directory, context.Cache, cancellationToken).ConfigureAwait(false);

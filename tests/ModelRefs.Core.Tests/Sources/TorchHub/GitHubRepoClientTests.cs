@@ -175,7 +175,7 @@ public class GitHubRepoClientTests
         { "zip slip", [new Spec("o-r-1/hubconf.py", "x=1\n"u8.ToArray()), new Spec("o-r-1/../../evil.py", "pwned"u8.ToArray())] },
         { "outside the target folder", [new Spec("o-r-1/hubconf.py", "x=1\n"u8.ToArray()), new Spec("/tmp/evil.py", "pwned"u8.ToArray())] },
         { "symbolic link", [new Spec("o-r-1/hubconf.py", "x=1\n"u8.ToArray()), new Spec("o-r-1/weights", "/root/.ssh/id_rsa"u8.ToArray(), 0xA1FF)] },
-        { "entries, more than the limit", Enumerable.Range(0, 60).Select(i => new Spec($"o-r-1/f{i}.py", "x"u8.ToArray())).Append(new Spec("o-r-1/hubconf.py", "x=1\n"u8.ToArray())).ToArray() },
+        { "more than the limit of 50 entries", Enumerable.Range(0, 60).Select(i => new Spec($"o-r-1/f{i}.py", "x"u8.ToArray())).Append(new Spec("o-r-1/hubconf.py", "x=1\n"u8.ToArray())).ToArray() },
         { "bytes (an archive bomb?)", [new Spec("o-r-1/hubconf.py", "x=1\n"u8.ToArray()), new Spec("o-r-1/a.bin", new byte[300_000]), new Spec("o-r-1/b.bin", new byte[300_000])] },
     };
 
@@ -187,7 +187,7 @@ public class GitHubRepoClientTests
         var sha = test.GitHub.AddZipball("evil", "repo", LoopbackGitHub.BuildZip(entries));
         test.GitHub.SetRef("evil", "repo", "v1", sha);
         var source = new GitHubRepoClient(new GitHubEndpoints(test.GitHub.WebUrl, test.GitHub.ApiUrl),
-            new ZipExtractionLimits { MaxEntries = 50, MaxTotalBytes = 500_000 });
+            new ArchiveLimits { MaxEntries = 50, MaxTotalBytes = 500_000 });
 
         var resolution = await source.ResolveAsync(TorchHubTestContext.Handle("torchhub:evil/repo:v1/model"), test.Context());
         var e = await Assert.ThrowsAsync<ModelRefsException>(() => source.FetchAsync(resolution, test.Context()));
