@@ -39,6 +39,8 @@ public static class VerifyCommand
                         targets.Add((project.Cache, model.Locked!.Sha256, $"{model.Name} ({project.Name})"));
                         if (model.Locked.OnnxSha256 != model.Locked.Sha256)
                             targets.Add((project.Cache, model.Locked.OnnxSha256, $"{model.Name} ONNX ({project.Name})"));
+                        foreach (var (location, file) in model.Locked.ExternalData)
+                            targets.Add((project.Cache, file.Sha256, $"{model.Name} {location} ({project.Name})"));
                     }
                 }
                 targets = targets.DistinctBy(t => (t.Cache.Root, t.Sha256)).ToList();

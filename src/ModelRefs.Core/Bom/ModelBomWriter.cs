@@ -161,6 +161,9 @@ public static class ModelBomWriter
         WriteProperty(w, "size", locked.Size.ToString(System.Globalization.CultureInfo.InvariantCulture));
         WriteProperty(w, "licenseSource", locked.LicenseSource);
         WriteProperty(w, "converter", locked.Converter);
+        // The weights an ONNX file keeps beside it are part of the model that runs.
+        foreach (var (location, file) in locked.ExternalData.OrderBy(f => f.Key, StringComparer.Ordinal))
+            WriteProperty(w, "externalData:" + location, file.Sha256);
         w.WriteEndArray();
         w.WriteEndObject();
     }

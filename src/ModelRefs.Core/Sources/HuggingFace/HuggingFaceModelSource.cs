@@ -17,7 +17,7 @@ namespace ModelRefs.Core.Sources.HuggingFace;
 /// restores fetch that commit, so a branch that moves changes nothing until the lock entry is removed.
 /// The licence is the card's (<c>cardData</c>, else README.md's front matter), else a LICENSE file's text.
 /// </summary>
-public sealed class HuggingFaceModelSource : IModelSource
+public sealed partial class HuggingFaceModelSource : IModelSource
 {
     /// <summary>The <c>licenseSource</c> this source reports for a card's licence.</summary>
     public const string LicenseSourceName = "huggingface card";
