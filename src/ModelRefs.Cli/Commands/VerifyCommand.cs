@@ -26,7 +26,9 @@ public static class VerifyCommand
             if (parse.GetValue(all))
             {
                 var cache = await CacheCommand.ResolveCacheAsync(parse.GetValue(cacheRoot), parse.GetValue(path), ct);
-                targets.AddRange(cache.EnumerateBlobs().Select(b => (cache, b.Sha256, b.Sha256)));
+                // Named by what the cache's refs say the blob is (a model file, a tarball), when they say.
+                var names = cache.EnumerateRefs().GroupBy(r => r.Sha256).ToDictionary(g => g.Key, g => g.Select(r => r.Resolved ?? r.Key).Order(StringComparer.Ordinal).First());
+                targets.AddRange(cache.EnumerateBlobs().Select(b => (cache, b.Sha256, names.GetValueOrDefault(b.Sha256) ?? "(no ref)")));
             }
             else
             {
