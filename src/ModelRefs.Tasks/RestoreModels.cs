@@ -130,9 +130,11 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
     {
         var line = problem.Item?.Line ?? 0;
         var d = problem.Diagnostic;
+        // Console loggers drop MSBuild's help link; the compiler writes its diagnostics' links after
+        // the message, and so do we.
         if (problem.IsError)
-            Log.LogError(null, d.Id, null, d.HelpLink, ProjectFile, line, 0, 0, 0, "{0}", problem.Message);
+            Log.LogError(null, d.Id, null, d.HelpLink, ProjectFile, line, 0, 0, 0, "{0} ({1})", problem.Message, d.HelpLink);
         else
-            Log.LogWarning(null, d.Id, null, d.HelpLink, ProjectFile, line, 0, 0, 0, "{0}", problem.Message);
+            Log.LogWarning(null, d.Id, null, d.HelpLink, ProjectFile, line, 0, 0, 0, "{0} ({1})", problem.Message, d.HelpLink);
     }
 }

@@ -114,5 +114,7 @@ public sealed class LocalAndHttpsTests(PackedPackages packages)
         var match = output.Split('\n').FirstOrDefault(l => l.Contains($"{projectFile}({line}", StringComparison.Ordinal) && l.Contains($"error {code}:", StringComparison.Ordinal));
         Assert.True(match != null, $"no {code} error at {projectFile}({line}) in:\n{output}");
         Assert.Contains(handle, match);
+        // The page's link is in the text: console loggers drop MSBuild's HelpLink.
+        Assert.Contains($"(https://github.com/modelrefs/modelrefs/blob/main/docs/diagnostics/{code}.md)", match);
     }
 }

@@ -52,13 +52,23 @@ public class NamingTests
     [Theory]
     [InlineData("SileroVad", "SileroVad")]
     [InlineData("silero_vad", "silero_vad")]
-    [InlineData("class", "Class")]
-    [InlineData("__arglist", "Arglist")]
     public void Type_names_keep_valid_user_names(string declared, string expected)
     {
         Assert.Null(ModelTypeNames.NameProblem(declared));
         Assert.Equal(expected, ModelTypeNames.ToTypeName(declared));
         Assert.Equal(expected, ParseManifest(declared, "N").Model!.TypeName);
+    }
+
+    [Theory]
+    [InlineData("class", "Class")]
+    [InlineData("__arglist", "Arglist")]
+    public void Keywords_are_names_restore_refuses_suggesting_their_type_name(string declared, string suggested)
+    {
+        // Restore says MR0009 and suggests the name instead of renaming silently; a hand-written
+        // manifest with such a name is MR2003.
+        Assert.Contains("C# keyword", ModelTypeNames.NameProblem(declared));
+        Assert.Equal(suggested, ModelTypeNames.ToTypeName(declared));
+        Assert.Equal("MR2003", Assert.Single(ParseManifest(declared, "N").Diagnostics).Id);
     }
 
     [Theory]

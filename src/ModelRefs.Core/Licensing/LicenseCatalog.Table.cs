@@ -4,8 +4,16 @@ public sealed partial class LicenseCatalog
 {
     // The licence table. One row a licence:
     //   id | category | flags | name | aliases
-    // id: the SPDX id where SPDX has one (https://spdx.org/licenses/), else the id Hugging Face's
-    //     model cards use (llama2, gemma, openrail…). Ids are matched case-insensitively.
+    // id: the SPDX id where the SPDX License List has one (https://spdx.org/licenses/), else a
+    //     LicenseRef- name (LicenseRef-Llama-3.1-Community, LicenseRef-Gemma, LicenseRef-OpenRAIL…),
+    //     so every id restore records is valid in an SPDX expression and in CycloneDX/SPDX documents
+    //     (a bare "llama2" is rejected there). The one exception is SPDX's own special values NONE
+    //     and NOASSERTION. A LicenseRef- name is an SPDX idstring: letters, digits, '-' and '.'
+    //     only (no '+': "openrail++" is LicenseRef-OpenRAIL-PlusPlus-M). The ids Hugging Face's
+    //     model cards, npm and older ModelRefs versions (locks, manifests, AcceptLicense) use for
+    //     these licences (llama2, gemma, openrail++, UNLICENSED…) are aliases of the row, so they
+    //     still map to it. Ids are matched case-insensitively. LicenseCatalogTests lists the SPDX
+    //     ids the table may use; a new non-SPDX id must be a LicenseRef- name.
     // category: a LicenseCategory name. flags: attribution, share-alike, no-derivatives,
     //     replaced-by=ID (deprecated SPDX ids), or '-'. aliases: ';'-separated other spellings seen
     //     in npm, Hugging Face, TF Hub and Kaggle metadata, compared loosely (case, "the",
@@ -28,7 +36,7 @@ public sealed partial class LicenseCatalog
         BSD-2-Clause                 | Permissive      | attribution                | BSD 2-Clause "Simplified" License | Simplified BSD; FreeBSD; BSD-2; BSD 2 Clause
         BSD-3-Clause                 | Permissive      | attribution                | BSD 3-Clause "New" or "Revised" License | New BSD; Revised BSD; Modified BSD; BSD-3; BSD 3 Clause
         BSD-3-Clause-Clear           | Permissive      | attribution                | BSD 3-Clause Clear License | -
-        BSD                          | Permissive      | attribution                | BSD, variant not stated (every variant is permissive with a notice) | BSD License
+        LicenseRef-BSD               | Permissive      | attribution                | BSD, variant not stated (every variant is permissive with a notice) | BSD; BSD License
         Apache-2.0                   | Permissive      | attribution                | Apache License 2.0 | Apache 2; Apache2; Apache-2; ASL 2.0; Apache Software License; Apache Software License 2.0; Apache License Version 2.0
         Apache-1.1                   | Permissive      | attribution                | Apache License 1.1 | -
         Zlib                         | Permissive      | -                          | zlib License | zlib/libpng
@@ -61,7 +69,7 @@ public sealed partial class LicenseCatalog
         LGPL-3.0-or-later            | WeakCopyleft    | attribution share-alike    | GNU Lesser General Public License v3.0 or later | -
         LGPL-3.0                     | WeakCopyleft    | attribution share-alike replaced-by=LGPL-3.0-only     | GNU Lesser General Public License v3.0 only (deprecated id) | LGPLv3; LGPL 3.0; LGPL3
         LGPL-3.0+                    | WeakCopyleft    | attribution share-alike replaced-by=LGPL-3.0-or-later | GNU Lesser General Public License v3.0 or later (deprecated id) | -
-        LGPL                         | WeakCopyleft    | attribution share-alike    | GNU Lesser General Public License, version not stated | GNU LGPL
+        LicenseRef-LGPL              | WeakCopyleft    | attribution share-alike    | GNU Lesser General Public License, version not stated | LGPL; GNU LGPL
         MPL-1.1                      | WeakCopyleft    | attribution share-alike    | Mozilla Public License 1.1 | -
         MPL-2.0                      | WeakCopyleft    | attribution share-alike    | Mozilla Public License 2.0 | Mozilla Public License 2.0; MPL 2
         MPL-2.0-no-copyleft-exception| WeakCopyleft    | attribution share-alike    | Mozilla Public License 2.0 (no copyleft exception) | -
@@ -84,14 +92,13 @@ public sealed partial class LicenseCatalog
         GPL-3.0-or-later             | StrongCopyleft  | attribution share-alike    | GNU General Public License v3.0 or later | -
         GPL-3.0                      | StrongCopyleft  | attribution share-alike replaced-by=GPL-3.0-only     | GNU General Public License v3.0 only (deprecated id) | GPLv3; GPL 3; GPL3; GNU GPL v3; GNU GPLv3
         GPL-3.0+                     | StrongCopyleft  | attribution share-alike replaced-by=GPL-3.0-or-later | GNU General Public License v3.0 or later (deprecated id) | GPLv3+
-        GPL                          | StrongCopyleft  | attribution share-alike    | GNU General Public License, version not stated | GNU GPL
+        LicenseRef-GPL               | StrongCopyleft  | attribution share-alike    | GNU General Public License, version not stated | GPL; GNU GPL
         EUPL-1.1                     | StrongCopyleft  | attribution share-alike    | European Union Public License 1.1 | -
         EUPL-1.2                     | StrongCopyleft  | attribution share-alike    | European Union Public License 1.2 | -
         # --- network copyleft ---
         AGPL-3.0-only                | NetworkCopyleft | attribution share-alike    | GNU Affero General Public License v3.0 only | -
-        AGPL-3.0-or-later            | NetworkCopyleft | attribution share-alike    | GNU Affero General Public License v3.0 or later | -
+        AGPL-3.0-or-later            | NetworkCopyleft | attribution share-alike    | GNU Affero General Public License v3.0 or later | AGPL-3.0+; AGPLv3+
         AGPL-3.0                     | NetworkCopyleft | attribution share-alike replaced-by=AGPL-3.0-only     | GNU Affero General Public License v3.0 only (deprecated id) | AGPLv3; AGPL 3; AGPL3; GNU AGPL v3
-        AGPL-3.0+                    | NetworkCopyleft | attribution share-alike replaced-by=AGPL-3.0-or-later | GNU Affero General Public License v3.0 or later (non-standard id) | AGPLv3+
         OSL-3.0                      | NetworkCopyleft | attribution share-alike    | Open Software License 3.0 | -
         SSPL-1.0                     | NetworkCopyleft | attribution share-alike    | Server Side Public License v1 | -
         # --- non-commercial ---
@@ -110,11 +117,11 @@ public sealed partial class LicenseCatalog
         CC-BY-NC-ND-2.5              | NonCommercial   | attribution no-derivatives | Creative Commons Attribution Non Commercial No Derivatives 2.5 Generic | -
         CC-BY-NC-ND-3.0              | NonCommercial   | attribution no-derivatives | Creative Commons Attribution Non Commercial No Derivatives 3.0 Unported | -
         CC-BY-NC-ND-4.0              | NonCommercial   | attribution no-derivatives | Creative Commons Attribution Non Commercial No Derivatives 4.0 International | Attribution-NonCommercial-NoDerivatives 4.0 International
-        fair-noncommercial-research-license | NonCommercial | attribution         | FAIR Noncommercial Research License (Hugging Face id) | -
-        deepfloyd-if-license         | NonCommercial   | attribution                | DeepFloyd IF License (Hugging Face id) | -
-        apple-amlr                   | NonCommercial   | attribution                | Apple Machine Learning Research Model License (Hugging Face id) | -
-        h-research                   | NonCommercial   | attribution                | H Research License (Hugging Face id) | -
-        intel-research               | NonCommercial   | attribution                | Intel Research Use License (Hugging Face id) | -
+        LicenseRef-FAIR-Noncommercial-Research | NonCommercial | attribution      | FAIR Noncommercial Research License | fair-noncommercial-research-license; FAIR Noncommercial Research License
+        LicenseRef-DeepFloyd-IF      | NonCommercial   | attribution                | DeepFloyd IF License | deepfloyd-if-license; DeepFloyd IF License
+        LicenseRef-Apple-AMLR        | NonCommercial   | attribution                | Apple Machine Learning Research Model License | apple-amlr; Apple Machine Learning Research Model License
+        LicenseRef-H-Research        | NonCommercial   | attribution                | H Research License | h-research; H Research License
+        LicenseRef-Intel-Research    | NonCommercial   | attribution                | Intel Research Use License | intel-research; Intel Research Use License
         # --- no derivatives ---
         CC-BY-ND-1.0                 | NoDerivatives   | attribution no-derivatives | Creative Commons Attribution No Derivatives 1.0 Generic | -
         CC-BY-ND-2.0                 | NoDerivatives   | attribution no-derivatives | Creative Commons Attribution No Derivatives 2.0 Generic | -
@@ -122,25 +129,25 @@ public sealed partial class LicenseCatalog
         CC-BY-ND-3.0                 | NoDerivatives   | attribution no-derivatives | Creative Commons Attribution No Derivatives 3.0 Unported | -
         CC-BY-ND-4.0                 | NoDerivatives   | attribution no-derivatives | Creative Commons Attribution No Derivatives 4.0 International | Attribution-NoDerivatives 4.0 International
         # --- use-restricted: a use policy travels with the model (RAIL family, Llama, Gemma) ---
-        OpenRAIL                     | UseRestricted   | attribution                | Open RAIL (Responsible AI License), Hugging Face id 'openrail' | Open RAIL
-        OpenRAIL-M                   | UseRestricted   | attribution                | Open RAIL-M (Responsible AI License for models) | Open RAIL-M
-        OpenRAIL++                   | UseRestricted   | attribution                | CreativeML Open RAIL++-M (Stable Diffusion XL), Hugging Face id 'openrail++' | CreativeML Open RAIL++-M; OpenRAIL++-M
-        CreativeML-OpenRAIL-M        | UseRestricted   | attribution                | CreativeML Open RAIL-M (Stable Diffusion) | CreativeML Open RAIL-M
-        BigScience-OpenRAIL-M        | UseRestricted   | attribution                | BigScience Open RAIL-M | BigScience Open RAIL-M
-        BigScience-BLOOM-RAIL-1.0    | UseRestricted   | attribution                | BigScience BLOOM RAIL 1.0 | BigScience RAIL 1.0; BLOOM RAIL 1.0
-        BigCode-OpenRAIL-M           | UseRestricted   | attribution                | BigCode Open RAIL-M v1 | BigCode Open RAIL-M
-        llama2                       | UseRestricted   | attribution                | Llama 2 Community License Agreement | Llama 2 Community License; Llama-2
-        llama3                       | UseRestricted   | attribution                | Meta Llama 3 Community License Agreement | Llama 3 Community License; Meta Llama 3 Community License
-        llama3.1                     | UseRestricted   | attribution                | Llama 3.1 Community License Agreement | Llama 3.1 Community License
-        llama3.2                     | UseRestricted   | attribution                | Llama 3.2 Community License Agreement | Llama 3.2 Community License
-        llama3.3                     | UseRestricted   | attribution                | Llama 3.3 Community License Agreement | Llama 3.3 Community License
-        llama4                       | UseRestricted   | attribution                | Llama 4 Community License Agreement | Llama 4 Community License
-        gemma                        | UseRestricted   | attribution                | Gemma Terms of Use | Gemma Terms of Use; Gemma License
+        LicenseRef-OpenRAIL          | UseRestricted   | attribution                | Open RAIL (Responsible AI License) | openrail; Open RAIL
+        LicenseRef-OpenRAIL-M        | UseRestricted   | attribution                | Open RAIL-M (Responsible AI License for models) | OpenRAIL-M; Open RAIL-M
+        LicenseRef-OpenRAIL-PlusPlus-M | UseRestricted | attribution                | CreativeML Open RAIL++-M (Stable Diffusion XL) | openrail++; CreativeML Open RAIL++-M; OpenRAIL++-M
+        LicenseRef-CreativeML-OpenRAIL-M | UseRestricted | attribution              | CreativeML Open RAIL-M (Stable Diffusion) | creativeml-openrail-m; CreativeML Open RAIL-M
+        LicenseRef-BigScience-OpenRAIL-M | UseRestricted | attribution              | BigScience Open RAIL-M | bigscience-openrail-m; BigScience Open RAIL-M
+        LicenseRef-BigScience-BLOOM-RAIL-1.0 | UseRestricted | attribution          | BigScience BLOOM RAIL 1.0 | bigscience-bloom-rail-1.0; BigScience RAIL 1.0; BLOOM RAIL 1.0
+        LicenseRef-BigCode-OpenRAIL-M | UseRestricted  | attribution                | BigCode Open RAIL-M v1 | bigcode-openrail-m; BigCode Open RAIL-M
+        LicenseRef-Llama-2-Community | UseRestricted   | attribution                | Llama 2 Community License Agreement | llama2; Llama 2 Community License; Llama-2
+        LicenseRef-Llama-3-Community | UseRestricted   | attribution                | Meta Llama 3 Community License Agreement | llama3; Llama 3 Community License; Meta Llama 3 Community License
+        LicenseRef-Llama-3.1-Community | UseRestricted | attribution                | Llama 3.1 Community License Agreement | llama3.1; Llama 3.1 Community License
+        LicenseRef-Llama-3.2-Community | UseRestricted | attribution                | Llama 3.2 Community License Agreement | llama3.2; Llama 3.2 Community License
+        LicenseRef-Llama-3.3-Community | UseRestricted | attribution                | Llama 3.3 Community License Agreement | llama3.3; Llama 3.3 Community License
+        LicenseRef-Llama-4-Community | UseRestricted   | attribution                | Llama 4 Community License Agreement | llama4; Llama 4 Community License
+        LicenseRef-Gemma             | UseRestricted   | attribution                | Gemma Terms of Use | gemma; Gemma Terms of Use; Gemma License
         # --- proprietary and unknown ---
-        UNLICENSED                   | Proprietary     | -                          | npm: not licensed for use by others (all rights reserved) | -
-        NONE                         | Proprietary     | -                          | SPDX: no licence granted | -
-        NOASSERTION                  | Unknown         | -                          | No licence stated | unknown
-        other                        | Unknown         | -                          | Hugging Face: a licence not in Hugging Face's list (see the model card) | -
-        SEE-LICENSE-IN               | Unknown         | -                          | npm: SEE LICENSE IN <file> (the file decides) | -
+        LicenseRef-UNLICENSED        | Proprietary     | -                          | npm: not licensed for use by others (all rights reserved) | UNLICENSED
+        NONE                         | Proprietary     | -                          | SPDX special value: no licence granted | -
+        NOASSERTION                  | Unknown         | -                          | No licence stated (SPDX special value) | unknown
+        LicenseRef-other             | Unknown         | -                          | Hugging Face: a licence not in Hugging Face's list (see the model card) | other
+        LicenseRef-SEE-LICENSE-IN    | Unknown         | -                          | npm: SEE LICENSE IN <file> (the file decides) | SEE-LICENSE-IN
         """;
 }

@@ -6,13 +6,13 @@ using System.Text;
 namespace ModelRefs.Core.Licensing;
 
 /// <summary>One row of the licence table.</summary>
-/// <param name="Id">Canonical id: the SPDX id where SPDX has one, else the id Hugging Face uses.</param>
+/// <param name="Id">Canonical id: the SPDX id where the SPDX License List has one, else a <c>LicenseRef-</c> name (NONE and NOASSERTION are SPDX's special values).</param>
 /// <param name="Category">What the licence means for shipping software.</param>
 /// <param name="RequiresAttribution">A copyright/licence notice must ship with the app.</param>
 /// <param name="ShareAlike">Modified versions of the model must be shared under the same licence.</param>
 /// <param name="NoDerivatives">Modified versions may not be shared at all.</param>
 /// <param name="Name">Human name.</param>
-/// <param name="Aliases">Other spellings seen in npm, Hugging Face, TF Hub and Kaggle metadata.</param>
+/// <param name="Aliases">Other spellings seen in npm, Hugging Face, TF Hub and Kaggle metadata, and ids older ModelRefs versions recorded (<c>llama2</c>).</param>
 /// <param name="ReplacedBy">For deprecated ids, the id to use instead (GPL-2.0 → GPL-2.0-only).</param>
 public sealed record LicenseCatalogEntry(
     string Id,
@@ -192,7 +192,7 @@ public sealed partial class LicenseCatalog
     }
 
     /// <summary>The id npm's "SEE LICENSE IN …" maps to (category Unknown until the file is recognised).</summary>
-    public const string SeeLicenseInId = "SEE-LICENSE-IN";
+    public const string SeeLicenseInId = "LicenseRef-SEE-LICENSE-IN";
 
     /// <summary>The id used when no licence is stated at all.</summary>
     public const string NoAssertionId = "NOASSERTION";

@@ -24,13 +24,17 @@ public enum LicenseCategory
     /// <summary>No modified versions may be shared (CC-BY-ND).</summary>
     NoDerivatives,
 
-    /// <summary>Use is restricted by a use policy (OpenRAIL family, Llama and Gemma terms).</summary>
+    /// <summary>
+    /// Use is restricted by a use policy (OpenRAIL family, Llama and Gemma terms). SPDX lists none of
+    /// them: the table names them <c>LicenseRef-OpenRAIL</c>, <c>LicenseRef-Llama-3.1-Community</c>,
+    /// <c>LicenseRef-Gemma</c>…, with the Hub's ids (<c>openrail</c>, <c>llama3.1</c>, <c>gemma</c>) as aliases.
+    /// </summary>
     UseRestricted,
 
     /// <summary>No commercial use (CC-BY-NC family, research-only licences).</summary>
     NonCommercial,
 
-    /// <summary>All rights reserved or not licensed to others (npm's UNLICENSED, SPDX NONE).</summary>
+    /// <summary>All rights reserved or not licensed to others (npm's UNLICENSED, recorded as <c>LicenseRef-UNLICENSED</c>; SPDX NONE).</summary>
     Proprietary,
 
     /// <summary>Not in the catalog, not stated, or not an expression.</summary>

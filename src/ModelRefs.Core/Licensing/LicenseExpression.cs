@@ -204,9 +204,11 @@ public abstract class LicenseExpression : IEquatable<LicenseExpression>
 
             var orLater = token.EndsWith("+", StringComparison.Ordinal);
             var id = orLater ? token.Substring(0, token.Length - 1) : token;
-            if (!IsIdString(id))
-                throw new FormatException($"'{token}' is not a licence id.");
             var entry = _catalog.Find(id);
+            // An id the table does not know is kept as written, so it must be an SPDX idstring
+            // ("LicenseRef-OpenRAIL++-M" is not; the table's spellings such as "GPL-2.0+" are known).
+            if (entry is null && !IsIdString(id))
+                throw new FormatException($"'{token}' is not a licence id.");
             return _catalog.Canonicalize(new LicenseTerm(entry?.Id ?? id, orLater));
         }
 
@@ -223,6 +225,8 @@ public abstract class LicenseExpression : IEquatable<LicenseExpression>
 
         private static bool IsAnyOperator(string token) => IsOperator(token, "AND") || IsOperator(token, "OR") || IsOperator(token, "WITH");
 
+        // SPDX's idstring: 1*(ALPHA / DIGIT / "-" / "."); "+" is only the or-later suffix, which
+        // the caller has taken off. "DocumentRef-x:LicenseRef-y" is the only form with a colon.
         private static bool IsIdString(string id)
         {
             if (id.Length == 0)
@@ -232,10 +236,9 @@ public abstract class LicenseExpression : IEquatable<LicenseExpression>
             {
                 if (c == ':')
                     colons++;
-                else if (!(char.IsLetterOrDigit(c) && c < 128) && c != '-' && c != '.' && c != '+')
+                else if (!(char.IsLetterOrDigit(c) && c < 128) && c != '-' && c != '.')
                     return false;
             }
-            // DocumentRef-x:LicenseRef-y is the only form with a colon.
             return colons == 0 || (colons == 1 && id.StartsWith("DocumentRef-", StringComparison.OrdinalIgnoreCase));
         }
 

@@ -305,11 +305,15 @@ public static class LicensePolicy
             return high is null || low <= high.Value;
         }
 
-        // "GPL-2.0-only" → GPL [2.0, 2.0]; "GPL-2.0-or-later" → GPL [2.0, ∞); "GPL" → GPL [0, ∞)
-        // (no version stated: any version may be chosen); "EUPL-1.2" → EUPL [1.2, 1.2].
+        // "GPL-2.0-only" → GPL [2.0, 2.0]; "GPL-2.0-or-later" → GPL [2.0, ∞); "LicenseRef-GPL"
+        // (the table's id for "GPL") → GPL [0, ∞) (no version stated: any version may be chosen);
+        // "EUPL-1.2" → EUPL [1.2, 1.2].
         public static CopyleftScope? Of(LicenseTerm term)
         {
             var id = term.Id;
+            const string Ref = "LicenseRef-";
+            if (id.StartsWith(Ref, StringComparison.OrdinalIgnoreCase) && id.Length > Ref.Length && id.Substring(Ref.Length).All(char.IsLetter))
+                id = id.Substring(Ref.Length);
             var orLater = term.OrLater;
             if (id.EndsWith("-or-later", StringComparison.OrdinalIgnoreCase))
             {

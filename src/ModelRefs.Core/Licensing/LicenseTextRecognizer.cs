@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 namespace ModelRefs.Core.Licensing;
 
 /// <summary>The result of recognising a licence text.</summary>
-/// <param name="LicenseId">The SPDX id (or catalog id) the text is, or null when it is none of the known texts.</param>
+/// <param name="LicenseId">The licence table id the text is (an SPDX id or a <c>LicenseRef-</c> name), or null when it is none of the known texts.</param>
 /// <param name="Confidence">The share of the licence's reference phrases found in the text, 0 to 1.</param>
 /// <param name="Candidates">Every reference that matched at least one phrase, best first (for logs and tests).</param>
 public sealed record LicenseRecognition(string? LicenseId, double Confidence, IReadOnlyList<LicenseCandidate> Candidates)

@@ -188,7 +188,7 @@ internal static class LicenseTextReferences
 
         # Open RAIL-M family (CreativeML for Stable Diffusion, BigScience for BLOOM-era models):
         # the same skeleton with use restrictions in Attachment A. The title picks the variant.
-        == OpenRAIL-M
+        == LicenseRef-OpenRAIL-M
         + Section III: CONDITIONS OF USAGE, DISTRIBUTION AND REDISTRIBUTION
         + Use-based restrictions as referenced in paragraph 5 MUST be included as an enforceable provision by You in any type of legal agreement
         + You shall require all of Your users who use the Model or a Derivative of the Model to comply with the terms of this paragraph
@@ -197,12 +197,12 @@ internal static class LicenseTextReferences
         + For the purpose of exploiting, harming or attempting to exploit or harm minors in any way
         + To generate or disseminate verifiably false information and/or content with the purpose of harming others
 
-        == CreativeML-OpenRAIL-M
+        == LicenseRef-CreativeML-OpenRAIL-M
         ! CreativeML Open RAIL-M
-        & OpenRAIL-M
+        & LicenseRef-OpenRAIL-M
 
-        == BigScience-OpenRAIL-M
+        == LicenseRef-BigScience-OpenRAIL-M
         ! BigScience Open RAIL-M
-        & OpenRAIL-M
+        & LicenseRef-OpenRAIL-M
         """;
 }

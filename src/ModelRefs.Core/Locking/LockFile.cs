@@ -51,6 +51,19 @@ public sealed record LockedModel(
 
     public override int GetHashCode() => HashCode.Combine(Resolved, Sha256, Size, OnnxSha256, License, LicenseSource, Converter, ExternalData.Count);
 
+    /// <summary>
+    /// Whether two recorded licences are the same licence. Locks written before the licence table
+    /// used <c>LicenseRef-</c> names for licences SPDX does not list say <c>llama2</c> or
+    /// <c>OpenRAIL</c> where restore now records <c>LicenseRef-Llama-2-Community</c> or
+    /// <c>LicenseRef-OpenRAIL</c>: both parse to the same canonical expression, so a locked restore
+    /// does not take the new spelling for a change of licence.
+    /// </summary>
+    internal static bool SameLicense(string? locked, string? now) =>
+        string.Equals(locked, now, StringComparison.Ordinal)
+        || (locked is not null && now is not null
+            && Licensing.LicenseExpression.TryParse(locked, out var before) && Licensing.LicenseExpression.TryParse(now, out var after)
+            && before!.Equals(after));
+
     /// <summary>Why <paramref name="now"/> differs from this entry, in words for an error message; null when equal.</summary>
     public string? DescribeChange(LockedModel now)
     {
@@ -63,7 +76,7 @@ public sealed record LockedModel(
             changes.Add($"its ONNX SHA-256 would change from {OnnxSha256} to {now.OnnxSha256}");
         if (!string.Equals(Resolved, now.Resolved, StringComparison.Ordinal))
             changes.Add($"it would resolve to {now.Resolved} instead of {Resolved}");
-        if (!string.Equals(License, now.License, StringComparison.Ordinal) || !string.Equals(LicenseSource, now.LicenseSource, StringComparison.Ordinal))
+        if (!SameLicense(License, now.License) || !string.Equals(LicenseSource, now.LicenseSource, StringComparison.Ordinal))
             changes.Add($"its licence would change from {License ?? "unknown"} ({LicenseSource ?? "no source"}) to {now.License ?? "unknown"} ({now.LicenseSource ?? "no source"})");
         if (!string.Equals(Converter, now.Converter, StringComparison.Ordinal))
             changes.Add($"its converter would change from {Converter ?? "none"} to {now.Converter ?? "none"}");

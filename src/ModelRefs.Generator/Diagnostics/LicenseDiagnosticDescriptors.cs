@@ -33,7 +33,7 @@ namespace ModelRefs.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor UseRestricted = new DiagnosticDescriptor(
             LicenseFindingIds.UseRestricted, "Model licence restricts use", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-            description: "The model's licence carries a use policy (OpenRAIL family, Llama, Gemma...) that must be passed on to the app's users. Review it, then accept it with AcceptLicense.",
+            description: "The model's licence carries a use policy (OpenRAIL family, Llama, Gemma...; SPDX lists none of them, so they are LicenseRef- names such as LicenseRef-CreativeML-OpenRAIL-M, LicenseRef-Llama-3.1-Community, LicenseRef-Gemma) that must be passed on to the app's users. Review it, then accept it with AcceptLicense.",
             helpLinkUri: HelpLinkBase + "MR1003.md");
 
 
@@ -45,7 +45,7 @@ namespace ModelRefs.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor Unknown = new DiagnosticDescriptor(
             LicenseFindingIds.Unknown, "Model licence is unknown", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
-            description: "The model states no licence, or one ModelRefs cannot classify (not an SPDX expression, LicenseRef-..., proprietary). Set License on the ModelReference, then accept it with AcceptLicense if needed.",
+            description: "The model states no licence, or one ModelRefs cannot classify (not an SPDX expression, a LicenseRef-... name not in the licence table, proprietary). Set License on the ModelReference, then accept it with AcceptLicense if needed.",
             helpLinkUri: HelpLinkBase + "MR1005.md");
 
 

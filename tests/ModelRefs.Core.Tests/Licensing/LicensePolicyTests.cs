@@ -19,17 +19,17 @@ public class LicensePolicyTests
     [InlineData("CC-BY-NC-4.0", "NonCommercial:CC-BY-NC-4.0 AttributionRequired:CC-BY-NC-4.0")]
     [InlineData("CC-BY-NC-ND-4.0", "NonCommercial:CC-BY-NC-ND-4.0 NoDerivatives:CC-BY-NC-ND-4.0 AttributionRequired:CC-BY-NC-ND-4.0")]
     [InlineData("CC-BY-ND-4.0", "NoDerivatives:CC-BY-ND-4.0 AttributionRequired:CC-BY-ND-4.0")]
-    [InlineData("openrail", "UseRestricted:OpenRAIL AttributionRequired:OpenRAIL")]
-    [InlineData("llama3.1", "UseRestricted:llama3.1 AttributionRequired:llama3.1")]
-    [InlineData("gemma", "UseRestricted:gemma AttributionRequired:gemma")]
+    [InlineData("openrail", "UseRestricted:LicenseRef-OpenRAIL AttributionRequired:LicenseRef-OpenRAIL")]
+    [InlineData("llama3.1", "UseRestricted:LicenseRef-Llama-3.1-Community AttributionRequired:LicenseRef-Llama-3.1-Community")]
+    [InlineData("gemma", "UseRestricted:LicenseRef-Gemma AttributionRequired:LicenseRef-Gemma")]
     [InlineData("GPL-3.0", "CopyleftIncompatible:GPL-3.0-only AttributionRequired:GPL-3.0-only")]
     [InlineData("AGPL-3.0-or-later", "CopyleftIncompatible:AGPL-3.0-or-later AttributionRequired:AGPL-3.0-or-later")]
     [InlineData("LGPL-2.1-only", "AttributionRequired:LGPL-2.1-only")]
     [InlineData("MPL-2.0", "AttributionRequired:MPL-2.0")]
     [InlineData("LicenseRef-Acme", "Unknown:LicenseRef-Acme")]
-    [InlineData("other", "Unknown:other")]
-    [InlineData("UNLICENSED", "Unknown:UNLICENSED")]
-    [InlineData("SEE LICENSE IN LICENSE.md", "Unknown:SEE-LICENSE-IN")]
+    [InlineData("other", "Unknown:LicenseRef-other")]
+    [InlineData("UNLICENSED", "Unknown:LicenseRef-UNLICENSED")]
+    [InlineData("SEE LICENSE IN LICENSE.md", "Unknown:LicenseRef-SEE-LICENSE-IN")]
     [InlineData("unknown", "Unknown:NOASSERTION")]
     [InlineData(null, "Unknown:NOASSERTION")]
     [InlineData("  ", "Unknown:NOASSERTION")]
@@ -129,13 +129,19 @@ public class LicensePolicyTests
 
         // Only the accepted id: the other term of an AND is still reported.
         Assert.Equal(
-            ["UseRestricted:llama3", "AttributionRequired:llama3"],
+            ["UseRestricted:LicenseRef-Llama-3-Community", "AttributionRequired:LicenseRef-Llama-3-Community"],
             Kinds(Evaluate("CC-BY-NC-4.0 AND llama3", accepted: "CC-BY-NC-4.0")));
         // Another id, or another version clause, is not accepted.
         Assert.Equal(LicenseFindingKind.NonCommercial, Evaluate("CC-BY-NC-4.0", accepted: "CC-BY-NC-3.0")[0].Kind);
         Assert.Equal(LicenseFindingKind.CopyleftIncompatible, Evaluate("GPL-3.0-or-later", accepted: "GPL-3.0-only")[0].Kind);
         // Accepting one alternative of an OR makes that alternative the friendliest.
         Assert.Empty(Evaluate("CC-BY-NC-4.0 OR llama3", accepted: "llama3"));
+        // The Hub's id (what older versions recorded) and the table's LicenseRef- name are one id:
+        // AcceptLicense="llama3.1" written for an older version still accepts the licence.
+        Assert.Empty(Evaluate("LicenseRef-Llama-3.1-Community", accepted: "llama3.1"));
+        Assert.Empty(Evaluate("llama3.1", accepted: "LicenseRef-Llama-3.1-Community"));
+        Assert.Empty(Evaluate("openrail++", accepted: "OpenRAIL++"));
+        Assert.Equal(LicenseFindingKind.UseRestricted, Evaluate("LicenseRef-Llama-3.1-Community", accepted: "llama3.2")[0].Kind);
     }
 
     [Fact]

@@ -178,9 +178,9 @@ public class LicenseTextRecognizerTests
         """;
 
     [Theory]
-    [InlineData("CreativeML Open RAIL-M", "CreativeML-OpenRAIL-M")]
-    [InlineData("BigScience Open RAIL-M License", "BigScience-OpenRAIL-M")]
-    [InlineData("Model License", "OpenRAIL-M")]
+    [InlineData("CreativeML Open RAIL-M", "LicenseRef-CreativeML-OpenRAIL-M")]
+    [InlineData("BigScience Open RAIL-M License", "LicenseRef-BigScience-OpenRAIL-M")]
+    [InlineData("Model License", "LicenseRef-OpenRAIL-M")]
     public void RecognizesOpenRailM(string title, string expected)
     {
         var text = string.Format(RailExcerpt, title);

@@ -97,6 +97,31 @@ public sealed class ArchiveRestoreTests
         Assert.Contains("only regular files and folders", problem.Message);
     }
 
+    [Fact]
+    public async Task ATfJsWeightShardInASubFolder_IsConverted_NotACrash()
+    {
+        using var f = new RestoreFixture();
+        const string ModelJson = """
+            {"format":"graph-model","modelTopology":{"node":[
+              {"name":"x","op":"Placeholder","attr":{"dtype":{"type":"DT_FLOAT"},"shape":{"shape":{"dim":[{"size":"1"},{"size":"4"}]}}}},
+              {"name":"c","op":"Const","attr":{"dtype":{"type":"DT_FLOAT"},"value":{"tensor":{"dtype":"DT_FLOAT","tensorShape":{"dim":[{"size":"1"},{"size":"4"}]}}}}},
+              {"name":"Identity","op":"AddV2","input":["x","c"],"attr":{"T":{"type":"DT_FLOAT"}}}]},
+             "weightsManifest":[{"paths":["sub/w.bin"],"weights":[{"name":"c","shape":[1,4],"dtype":"float32"}]}]}
+            """;
+        var weights = new float[] { 1, 2, 3, 4 }.SelectMany(BitConverter.GetBytes).ToArray();
+        var path = f.WriteTarball("@test/tfjs", "1.0.0", "MIT",
+            ("model/model.json", System.Text.Encoding.UTF8.GetBytes(ModelJson)), ("model/sub/w.bin", weights));
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.AddTarball(path);
+
+        var result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url),
+            RestoreFixture.Item("npm:@test/tfjs@1.0.0/model/model.json", ("Format", "tfjs"), ("Name", "Tiny")));
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
+        var signature = OnnxSignatureReader.Read(Assert.Single(result.Models).OnnxPath);
+        Assert.Equal("x", Assert.Single(signature.Inputs).Name);
+    }
+
     private static byte[] Decompress(byte[] gzip)
     {
         using var input = new System.IO.Compression.GZipStream(new MemoryStream(gzip), System.IO.Compression.CompressionMode.Decompress);

@@ -11,9 +11,11 @@ public sealed record HuggingFaceLicense(string Expression, string? Link);
 /// The Hub's licence ids (lower-case, from its fixed list: <c>apache-2.0</c>, <c>cc-by-nc-4.0</c>,
 /// <c>openrail++</c>, <c>llama3.1</c>, <c>gemma</c>, <c>other</c>, …) → what restore records. The
 /// licence table (<see cref="LicenseCatalog"/>) owns ids and categories: an id it knows is written
-/// in its canonical spelling (the SPDX id where SPDX has one, else the table's id, such as
-/// <c>OpenRAIL</c> or <c>llama3.1</c>, classified use-restricted); an id it does not know becomes
-/// <c>LicenseRef-&lt;id&gt;</c> (unknown). <c>other</c> names its licence in <c>license_name</c>
+/// in its canonical spelling (the SPDX id where SPDX lists the licence, <c>apache-2.0</c> →
+/// <c>Apache-2.0</c>; else the table's <c>LicenseRef-</c> name, <c>openrail</c> →
+/// <c>LicenseRef-OpenRAIL</c>, <c>llama3.1</c> → <c>LicenseRef-Llama-3.1-Community</c>, classified
+/// use-restricted), so what is recorded is always a valid SPDX expression; an id it does not know
+/// becomes <c>LicenseRef-&lt;id&gt;</c> (unknown). <c>other</c> names its licence in <c>license_name</c>
 /// (a table id, else <c>LicenseRef-&lt;name&gt;</c>, unknown) and links it in <c>license_link</c>.
 /// </summary>
 public static class HuggingFaceLicenses
