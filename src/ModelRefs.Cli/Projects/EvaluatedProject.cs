@@ -137,6 +137,11 @@ public sealed class EvaluatedProject
                 }
             return new EvaluatedProject(System.IO.Path.GetFullPath(projectFile), values, items);
         }
+        catch (FormatException e)
+        {
+            // A setting the restore would refuse too (ModelRefsOffline=maybe): the same message.
+            throw new CliException(ExitCodes.InputError, $"{projectFile}: {e.Message} Fix or remove it in the project.", e);
+        }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
             throw new CliException(ExitCodes.InputError, $"MSBuild's evaluation of {projectFile} was not the JSON modelref expects ({e.Message}). Check that the .NET SDK is version 8.0.100 or newer.", e);
