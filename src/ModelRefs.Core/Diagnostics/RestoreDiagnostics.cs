@@ -52,6 +52,16 @@ public static class RestoreDiagnostics
     public static readonly RestoreDiagnostic ExternalDataEmbedded = new("MR0052", "A model with external data files cannot be embedded");
     public static readonly RestoreDiagnostic ExternalDataConflict = new("MR0053", "Two models deploy different files to the same path");
 
+    // OCI registries (oci:): MR0060–MR0069.
+    public static readonly RestoreDiagnostic OciNotFound = new("MR0060", "OCI repository, tag or digest not found");
+    public static readonly RestoreDiagnostic OciAccessDenied = new("MR0061", "OCI registry refused access");
+    public static readonly RestoreDiagnostic OciNotAModel = new("MR0062", "OCI artifact is not a model artifact ModelRefs reads");
+    public static readonly RestoreDiagnostic OciFileNotFound = new("MR0063", "File not found in the OCI artifact");
+    public static readonly RestoreDiagnostic OciFileAmbiguous = new("MR0064", "The OCI artifact holds several model files and File names none");
+    public static readonly RestoreDiagnostic OciInvalidAnswer = new("MR0065", "OCI registry answer not understood");
+    public static readonly RestoreDiagnostic OciCredentialsUnreadable = new("MR0066", "Container registry credentials cannot be read");
+    public static readonly RestoreDiagnostic OciPlainHttpRefused = new("MR0067", "Plain HTTP to an OCI registry or token server refused");
+
     public static readonly RestoreDiagnostic InternalError = new("MR0999", "Unexpected error while restoring a model");
 }
 

@@ -283,6 +283,8 @@ public sealed partial class ModelRestorer
     {
         var handle = _sources.Parse(item.Include, request.ProjectDirectory);
         var pinned = lockFile?.Find(handle.Text);
+        if (pinned != null && !_sources.LockEntryApplies(handle, pinned.Resolved, item.Metadata))
+            pinned = null; // written for another selection of the same handle (another File): re-resolve, as for a new handle
         if (request.LockedMode && pinned == null)
             throw new ModelRefsException(RestoreDiagnostics.LockOutOfDate,
                 $"Model '{handle.Text}' is not in {request.ResolvedLockFilePath}, and locked mode (ModelRefsLockedMode=true) does not add it. Restore without locked mode to add it, review the lock and commit it.");

@@ -47,7 +47,7 @@ internal static class Downloads
     /// <param name="statusError">Maps some final statuses (a hub's or a zipball's 404) to a source's own diagnostic; null means MR0003.</param>
     public static async Task<Downloaded> DownloadToCacheAsync(ModelHandle handle, FetchContext context, Uri url,
         BlobAddOptions options, CancellationToken cancellationToken, Func<HttpStatusCode, ModelRefsException?>? statusError = null,
-        ErrorMap? errors = null)
+        ErrorMap? errors = null, RequestAuthorization? authorization = null)
     {
         var settings = context.Download;
         var expected = ModelCache.NormalizeExpected(options);
@@ -70,7 +70,7 @@ internal static class Downloads
                     writer.Reset();
 
                 using var response = await OpenAsync(handle, context, url, accept: null, from, validator, statusError,
-                    chain, attemptCts, phase, errors).ConfigureAwait(false);
+                    chain, attemptCts, phase, errors, authorization).ConfigureAwait(false);
                 var declared = response.Content.Headers.ContentLength;
                 if (response.StatusCode == HttpStatusCode.PartialContent)
                 {
@@ -182,6 +182,65 @@ internal static class Downloads
     }
 
     /// <summary>
+    /// The <c>Authorization</c> a source sends itself (an OCI registry's Bearer token or Basic
+    /// credentials) instead of <see cref="Credentials.TokenFor"/>: asked per request, and only for
+    /// URLs of the first URL's origin, so a redirect to a storage host never carries it.
+    /// </summary>
+    public delegate AuthenticationHeaderValue? RequestAuthorization(Uri url);
+
+    /// <summary>A small body read whole, with its media type (an OCI manifest).</summary>
+    public sealed record SmallBody(byte[] Bytes, string? MediaType, Uri FinalUrl);
+
+    /// <summary>
+    /// GETs a small document whole (at most <paramref name="maxBytes"/>) with the retries, timeouts and
+    /// redirects of <see cref="DownloadToCacheAsync"/>: for bodies a source must hash or parse
+    /// exactly as sent (an OCI manifest is verified against its digest).
+    /// </summary>
+    /// <param name="tooLarge">The error for a body over <paramref name="maxBytes"/> (not retried).</param>
+    public static async Task<SmallBody> GetBytesAsync(ModelHandle handle, FetchContext context, Uri url, string? accept, int maxBytes,
+        Func<long, ModelRefsException> tooLarge, CancellationToken cancellationToken, ErrorMap? errors = null, RequestAuthorization? authorization = null)
+    {
+        var settings = context.Download;
+        var chain = new List<Uri>();
+        for (var attempt = 1; ; attempt++)
+        {
+            using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var phase = new Phase();
+            try
+            {
+                using var response = await OpenAsync(handle, context, url, accept, 0, null, null, chain, attemptCts, phase, errors, authorization).ConfigureAwait(false);
+                var declared = response.Content.Headers.ContentLength;
+                if (declared > maxBytes)
+                    throw tooLarge(declared.Value);
+                phase.Value = Phase.Body;
+                await using var body = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(attemptCts.Token).ConfigureAwait(false),
+                    settings.IdleTimeout, attemptCts);
+                var buffer = new MemoryStream();
+                var chunk = new byte[16 * 1024];
+                int read;
+                while ((read = await body.ReadAsync(chunk, attemptCts.Token).ConfigureAwait(false)) > 0)
+                {
+                    if (buffer.Length + read > maxBytes)
+                        throw tooLarge(buffer.Length + read);
+                    buffer.Write(chunk, 0, read);
+                }
+                if (declared is { } length && buffer.Length < length)
+                    throw new RetryableException($"the body ended after {buffer.Length} of the {length} bytes its Content-Length announced");
+                return new SmallBody(buffer.ToArray(), response.Content.Headers.ContentType?.MediaType, chain[^1]);
+            }
+            catch (Exception e) when (Retryable(e, phase, attemptCts, cancellationToken, settings) is { } failure)
+            {
+                if (attempt >= settings.MaxAttempts)
+                    throw GaveUp(errors, e, $"{failure.What}; gave up after {attempt} attempts")
+                        ?? Failed(handle, context, chain.Count > 0 ? chain : [url], $"{failure.What}; gave up after {attempt} attempts", e);
+                var delay = Backoff(settings, attempt, failure.RetryAfter);
+                context.Log($"ModelRefs: {handle.Text}: GET {WithoutQueryValues(url)}: attempt {attempt} of {settings.MaxAttempts} failed ({failure.What}); retrying in {delay.TotalSeconds:0.0} s");
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
     /// One GET, returned once its headers arrived and its status is a success (single attempt, the
     /// client's own redirects). Kept for callers not yet on <see cref="DownloadToCacheAsync"/>,
     /// which adds retries, resume, timeouts, manual redirects and credentials.
@@ -238,7 +297,7 @@ internal static class Downloads
     /// </summary>
     private static async Task<HttpResponseMessage> OpenAsync(ModelHandle handle, FetchContext context, Uri url, string? accept,
         long from, RangeConditionHeaderValue? validator, Func<HttpStatusCode, ModelRefsException?>? statusError,
-        List<Uri> chain, CancellationTokenSource attemptCts, Phase phase, ErrorMap? errors = null)
+        List<Uri> chain, CancellationTokenSource attemptCts, Phase phase, ErrorMap? errors = null, RequestAuthorization? authorization = null)
     {
         var settings = context.Download;
         chain.Clear();
@@ -259,8 +318,13 @@ internal static class Downloads
                     request.Headers.IfRange = validator;
             }
             // Never across origins: a redirect elsewhere loses the token even if that origin has one.
-            if (SameOrigin(current, url) && context.Credentials.TokenFor(current) is { } token)
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            if (SameOrigin(current, url))
+            {
+                if (authorization is not null)
+                    request.Headers.Authorization = authorization(current);
+                else if (context.Credentials.TokenFor(current) is { } token)
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
 
             phase.Value = Phase.Connect;
             attemptCts.CancelAfter(settings.ConnectTimeout);

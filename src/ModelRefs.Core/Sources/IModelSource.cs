@@ -47,6 +47,13 @@ public interface IModelSource
         throw ExternalDataErrors.NotSupported(handle, files.Select(f => f.Location), $"the {Scheme}: source cannot restore files beside a model");
 
     /// <summary>
+    /// False when the lock's entry for <paramref name="handle"/> was written for something else the
+    /// item now selects by metadata (an <c>oci:</c> artifact's <c>File</c>): restore then treats the
+    /// model as not locked yet, as for a changed handle. <paramref name="resolved"/> is the entry's <c>resolved</c>.
+    /// </summary>
+    bool LockEntryApplies(ModelHandle handle, string resolved, IReadOnlyDictionary<string, string> metadata) => true;
+
+    /// <summary>
     /// Inputs besides the settings that change what this source fetches for a project (npm: the
     /// registry its .npmrc files name), for the no-op restore's hash; null when there are none.
     /// </summary>

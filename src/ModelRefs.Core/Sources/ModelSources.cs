@@ -6,6 +6,7 @@ using ModelRefs.Core.Sources.Https;
 using ModelRefs.Core.Sources.HuggingFace;
 using ModelRefs.Core.Sources.Local;
 using ModelRefs.Core.Sources.Npm;
+using ModelRefs.Core.Sources.Oci;
 using ModelRefs.Core.Sources.TfHub;
 using ModelRefs.Core.Sources.TorchHub;
 
@@ -40,6 +41,7 @@ public sealed partial class ModelSources
         new TorchHubModelSource(),
         new TfHubModelSource(),
         new HuggingFaceModelSource(),
+        new OciModelSource(),
         new HttpsModelSource(),
     ]);
 
@@ -53,7 +55,7 @@ public sealed partial class ModelSources
 
     // Schemes that name hubs this version does not support yet, so their handles get a clear
     // answer instead of "unknown scheme". Each leaves this list when its source is registered.
-    private static readonly string[] PlannedSchemes = ["oci"];
+    private static readonly string[] PlannedSchemes = [];
 
     // A scheme is two or more characters before ':' so that Windows drive letters (C:\…) stay paths.
     [GeneratedRegex(@"^(?<scheme>[A-Za-z][A-Za-z0-9+.\-]+):", RegexOptions.CultureInvariant)]
@@ -131,6 +133,10 @@ public sealed partial class ModelSources
                 $"Model '{handle.Text}': no source can fetch '{handle.Scheme}' handles in this version. Write {SupportedForms}.");
         return source.FetchExternalDataAsync(handle, model, files, context, cancellationToken);
     }
+
+    /// <summary>Whether a lock entry still applies to the item (see <see cref="IModelSource.LockEntryApplies"/>).</summary>
+    public bool LockEntryApplies(ModelHandle handle, string resolved, IReadOnlyDictionary<string, string> metadata) =>
+        _sources.FirstOrDefault(s => s.Scheme == handle.Scheme) is not { } source || source.LockEntryApplies(handle, resolved, metadata);
 
     /// <summary>What the sources add to the no-op restore's hash for a project (see <see cref="IModelSource.DescribeProjectInputs"/>).</summary>
     public IEnumerable<string> DescribeProjectInputs(SettingValues settings) =>

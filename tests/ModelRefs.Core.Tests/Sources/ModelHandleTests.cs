@@ -134,12 +134,27 @@ public class ModelHandleTests
     public void Npm_MalformedHandles_AreRefused(string include) => Refused(include);
 
     [Theory]
-    [InlineData("oci:ghcr.io/owner/model:1", "oci")]
-    public void KnownHubs_AreNotSupportedYet(string include, string scheme)
+    [InlineData("oci:ghcr.io/owner/model:1", "oci:ghcr.io/owner/model:1")]
+    [InlineData("oci://GHCR.io/owner/model:1", "oci:ghcr.io/owner/model:1")]
+    [InlineData("oci:127.0.0.1:5000/team/vad@sha256:2623A2953F6FF3D2C1E61740C6CDB7168133479B267DFEF114A4A3CC5BDD788F",
+        "oci:127.0.0.1:5000/team/vad@sha256:2623a2953f6ff3d2c1e61740c6cdb7168133479b267dfef114a4a3cc5bdd788f")]
+    public void OciHandles_AreParsed_AndNormalised(string include, string text)
+    {
+        var handle = Assert.IsType<Core.Sources.Oci.OciModelHandle>(ModelHandle.Parse(include, "/p"));
+        Assert.Equal(text, handle.Text);
+    }
+
+    [Theory]
+    [InlineData("oci:ghcr.io/owner/model")]            // neither tag nor digest
+    [InlineData("oci:ghcr.io/Owner/model:1")]          // repositories are lower-case
+    [InlineData("oci:ghcr.io/owner/model@sha256:abc")] // short digest
+    [InlineData("oci:ghcr.io/owner/model:-x")]         // bad tag
+    [InlineData("oci:model:1")]                        // no registry
+    [InlineData("oci:host:99999/model:1")]             // bad port
+    public void Oci_MalformedHandles_AreRefused(string include)
     {
         var e = Refused(include);
-        Assert.Contains($"'{scheme}:'", e.Message);
-        Assert.Contains("not supported by this version", e.Message);
+        Assert.Contains("oci:", e.Message);
     }
 
     [Theory]

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace ModelRefs.TestSupport.Http;
+
+/// <summary>
+/// A fake OCI registry on loopback for fault and auth tests (the real one is
+/// <see cref="Oci.DistributionRegistry"/>): manifests by tag or digest and blobs by digest (with
+/// <c>Range</c>), as the distribution spec serves them; optionally a Bearer token flow against its own
+/// token server (<see cref="RequireBearer"/>), blobs redirected to a storage server on another origin
+/// (<see cref="RedirectBlobsToStorage"/>), and whatever faults <see cref="Server"/>'s Intercept injects.
+/// </summary>
+public sealed class LoopbackOciRegistry : IDisposable
+{
+    private readonly ConcurrentDictionary<string, (byte[] Bytes, string MediaType)> _manifests = new();
+    private readonly ConcurrentDictionary<string, byte[]> _blobs = new();
+    private string? _issuedToken;
+
+    private LoopbackOciRegistry()
+    {
+        Server = LoopbackHttpServer.Start();
+        Server.Map(r => r.Path.StartsWith("/v2/", StringComparison.Ordinal), Serve);
+    }
+
+    public static LoopbackOciRegistry Start() => new();
+
+    public LoopbackHttpServer Server { get; }
+
+    /// <summary>The token server, once <see cref="RequireBearer"/> started it.</summary>
+    public LoopbackHttpServer? TokenServer { get; private set; }
+
+    /// <summary>The storage host blobs are redirected to, once <see cref="RedirectBlobsToStorage"/> started it.</summary>
+    public LoopbackHttpServer? Storage { get; private set; }
+
+    public string Authority => $"127.0.0.1:{Server.Port}";
+
+    /// <summary>Content served for a blob digest instead of its own (fault: a registry that serves wrong bytes).</summary>
+    public ConcurrentDictionary<string, byte[]> WrongBlobs { get; } = new();
+
+    public void AddBlob(byte[] bytes) => _blobs[Oci.OciTestClient.DigestOf(bytes)] = bytes;
+
+    public string AddManifest(string repository, string tag, byte[] manifest, string mediaType = Oci.OciTestClient.ImageManifestType)
+    {
+        var digest = Oci.OciTestClient.DigestOf(manifest);
+        _manifests[$"{repository}:{tag}"] = (manifest, mediaType);
+        _manifests[$"{repository}@{digest}"] = (manifest, mediaType);
+        return digest;
+    }
+
+    /// <summary>Every request needs <c>Bearer &lt;token&gt;</c>; the 401 names a token server that issues it for the Basic credentials given (or to anyone when null).</summary>
+    public void RequireBearer((string User, string Password)? user)
+    {
+        _issuedToken = "tok-" + Guid.NewGuid().ToString("N");
+        TokenServer = LoopbackHttpServer.Start();
+        TokenServer.Map("/token", request =>
+        {
+            if (user is var (name, password)
+                && request.Header("Authorization") != "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(name + ":" + password)))
+                return LoopbackResponse.Status(401);
+            return LoopbackResponse.Json($"{{\"token\":\"{_issuedToken}\",\"expires_in\":300}}");
+        });
+    }
+
+    /// <summary>Blob requests are answered with a 307 to a storage server on another port (another origin), which serves the bytes.</summary>
+    public void RedirectBlobsToStorage()
+    {
+        Storage = LoopbackHttpServer.Start();
+        Storage.MapPrefix("/storage/", request =>
+            _blobs.TryGetValue(request.Path["/storage/".Length..], out var bytes) ? LoopbackResponse.Ranged(request, bytes) : LoopbackResponse.NotFound());
+    }
+
+    private LoopbackResponse Serve(LoopbackRequest request)
+    {
+        if (_issuedToken is not null && request.Header("Authorization") != "Bearer " + _issuedToken)
+            return LoopbackResponse.Json("{\"errors\":[{\"code\":\"UNAUTHORIZED\"}]}", 401)
+                .WithHeader("WWW-Authenticate", $"Bearer realm=\"{TokenServer!.Url}token\",service=\"{Authority}\",scope=\"repository:x:pull\"");
+        var path = request.Path["/v2/".Length..];
+        if (path.Length == 0)
+            return LoopbackResponse.Json("{}");
+        var manifests = path.LastIndexOf("/manifests/", StringComparison.Ordinal);
+        if (manifests > 0)
+        {
+            var repository = path[..manifests];
+            var reference = path[(manifests + "/manifests/".Length)..];
+            var key = reference.StartsWith("sha256:", StringComparison.Ordinal) ? $"{repository}@{reference}" : $"{repository}:{reference}";
+            return _manifests.TryGetValue(key, out var manifest)
+                ? LoopbackResponse.Bytes(manifest.Bytes, manifest.MediaType).WithHeader("Docker-Content-Digest", Oci.OciTestClient.DigestOf(manifest.Bytes))
+                : LoopbackResponse.Json("{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\"}]}", 404);
+        }
+        var blobs = path.LastIndexOf("/blobs/", StringComparison.Ordinal);
+        if (blobs > 0)
+        {
+            var digest = path[(blobs + "/blobs/".Length)..];
+            if (Storage is not null)
+                return LoopbackResponse.Redirect($"{Storage.Url}storage/{digest}?X-Amz-Signature=abc", 307);
+            if (WrongBlobs.TryGetValue(digest, out var wrong))
+                return LoopbackResponse.Ranged(request, wrong);
+            return _blobs.TryGetValue(digest, out var bytes)
+                ? LoopbackResponse.Ranged(request, bytes, etag: $"\"{digest}\"")
+                : LoopbackResponse.Json("{\"errors\":[{\"code\":\"BLOB_UNKNOWN\"}]}", 404);
+        }
+        return LoopbackResponse.NotFound();
+    }
+
+    public void Dispose()
+    {
+        Server.Dispose();
+        TokenServer?.Dispose();
+        Storage?.Dispose();
+    }
+}
