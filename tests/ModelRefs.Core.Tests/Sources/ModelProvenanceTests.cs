@@ -35,6 +35,18 @@ public class ModelProvenanceTests
     }
 
     [Fact]
+    public void Oci_PinsTheLockedDigest_AsAnOciPurl_AndATagIsMovable()
+    {
+        var digest = "sha256:" + new string('d', 64);
+        var tagged = Parse("oci:registry.example:5000/models/silero-vad:v5");
+        var provenance = tagged.Provenance($"oci:registry.example:5000/models/silero-vad@{digest}");
+        Assert.Equal(digest, provenance.Version);
+        Assert.Equal($"pkg:oci/silero-vad@sha256%3A{new string('d', 64)}?repository_url=registry.example%3A5000%2Fmodels%2Fsilero-vad&tag=v5", provenance.PackageUrl);
+        Assert.NotNull(tagged.MovablePin(new Dictionary<string, string>()));
+        Assert.Null(Parse($"oci:registry.example:5000/models/silero-vad@{digest}").MovablePin(new Dictionary<string, string>()));
+    }
+
+    [Fact]
     public void HttpUrlOrNull_KeepsHttpUrlsWithoutTheirFragment()
     {
         Assert.Equal("https://r.example/a.tgz", ModelProvenance.HttpUrlOrNull("https://r.example/a.tgz#dist/m.onnx"));
