@@ -60,6 +60,31 @@ public sealed class ModelInfo
     /// <summary>The outputs, in the model's order; <see cref="ModelSession"/> addresses them by index.</summary>
     public IReadOnlyList<TensorSignature> Outputs { get; }
 
+    /// <summary>The index of the input named <paramref name="name"/> (the ONNX name, exactly) in <see cref="Inputs"/>, or -1.</summary>
+    /// <param name="name">The ONNX name.</param>
+    public int IndexOfInput(string name) => IndexOf(ref _inputIndexes, Inputs, name);
+
+    /// <summary>The index of the output named <paramref name="name"/> (the ONNX name, exactly) in <see cref="Outputs"/>, or -1.</summary>
+    /// <param name="name">The ONNX name.</param>
+    public int IndexOfOutput(string name) => IndexOf(ref _outputIndexes, Outputs, name);
+
+    // Built on first use: most callers address tensors through generated members and never ask.
+    private Dictionary<string, int>? _inputIndexes;
+    private Dictionary<string, int>? _outputIndexes;
+
+    private static int IndexOf(ref Dictionary<string, int>? indexes, IReadOnlyList<TensorSignature> tensors, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (Volatile.Read(ref indexes) is not { } built)
+        {
+            built = new Dictionary<string, int>(tensors.Count, StringComparer.Ordinal);
+            for (int i = 0; i < tensors.Count; i++)
+                built.TryAdd(tensors[i].Name, i);
+            Interlocked.CompareExchange(ref indexes, built, null);
+        }
+        return built.TryGetValue(name, out int index) ? index : -1;
+    }
+
     /// <summary>The name and handle.</summary>
     public override string ToString() => $"{Name} ({Handle})";
 }

@@ -14,7 +14,7 @@ namespace ModelRefs.Runtime;
 /// </summary>
 /// <remarks>Not thread-safe: one run at a time per instance. Instances that share a session (see
 /// <see cref="ModelOptions.ShareSession"/>) may run on different threads.</remarks>
-public sealed unsafe class ModelSession : IDisposable
+public sealed unsafe partial class ModelSession : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly SessionKey? _sharedKey;

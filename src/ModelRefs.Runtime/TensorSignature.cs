@@ -25,6 +25,54 @@ public sealed class TensorSignature
         Description = description;
     }
 
+    /// <summary>
+    /// Signatures from columns, one entry per tensor (the form generated code uses for a model with
+    /// many tensors: constant arrays compile in time linear in their length, unlike one constructor
+    /// call per tensor in one initializer).
+    /// </summary>
+    /// <param name="names">The ONNX names.</param>
+    /// <param name="elementTypes">The element types as ONNX ids (the values of <see cref="TensorElementKind"/>).</param>
+    /// <param name="ranks">Each tensor's rank; -1 when unknown (no shape).</param>
+    /// <param name="dimensions">Every dimension of every shape, in tensor order (-1 for a symbolic or unknown one).</param>
+    /// <param name="dimensionNames">The symbolic name of each entry of <paramref name="dimensions"/>, or <see langword="null"/> when none has one.</param>
+    /// <param name="descriptions">Each tensor's description, or <see langword="null"/> when none has one.</param>
+    /// <exception cref="ArgumentException">The columns' lengths disagree, or an element type is no <see cref="TensorElementKind"/>.</exception>
+    public static TensorSignature[] FromColumns(string[] names, int[] elementTypes, int[] ranks, long[] dimensions,
+                                                string?[]? dimensionNames, string?[]? descriptions)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(elementTypes);
+        ArgumentNullException.ThrowIfNull(ranks);
+        ArgumentNullException.ThrowIfNull(dimensions);
+        if (elementTypes.Length != names.Length || ranks.Length != names.Length || (descriptions is not null && descriptions.Length != names.Length))
+            throw new ArgumentException($"The columns of {names.Length} tensors have other lengths.");
+        if (dimensionNames is not null && dimensionNames.Length != dimensions.Length)
+            throw new ArgumentException($"{dimensionNames.Length} dimension names for {dimensions.Length} dimensions.", nameof(dimensionNames));
+
+        var result = new TensorSignature[names.Length];
+        int next = 0;
+        for (int i = 0; i < names.Length; i++)
+        {
+            long[]? shape = null;
+            string?[]? shapeNames = null;
+            if (ranks[i] >= 0)
+            {
+                if (next + ranks[i] > dimensions.Length)
+                    throw new ArgumentException($"The ranks need more than the {dimensions.Length} dimensions given.", nameof(dimensions));
+                shape = dimensions.AsSpan(next, ranks[i]).ToArray();
+                shapeNames = dimensionNames is null ? new string?[ranks[i]] : dimensionNames.AsSpan(next, ranks[i]).ToArray();
+                next += ranks[i];
+            }
+            var kind = (TensorElementKind)elementTypes[i];
+            if (!Enum.IsDefined(kind))
+                throw new ArgumentException($"'{names[i]}': element type {elementTypes[i]} is not supported.", nameof(elementTypes));
+            result[i] = new TensorSignature(names[i], kind, shape, shapeNames, descriptions?[i]);
+        }
+        if (next != dimensions.Length)
+            throw new ArgumentException($"The ranks use {next} of the {dimensions.Length} dimensions given.", nameof(dimensions));
+        return result;
+    }
+
     /// <summary>The ONNX name, exactly.</summary>
     public string Name { get; }
 

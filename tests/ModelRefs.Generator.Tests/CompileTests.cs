@@ -122,6 +122,84 @@ public class CompileTests
         Assert.True(problems.Count == 0, GeneratorHarness.Describe(problems));
     }
 
+    [Fact]
+    public void Wide_wrapper_and_usage_compile_without_warnings()
+    {
+        // Every element kind, above the threshold: typed properties, the list-backed Run and the index-based span API.
+        const string usage = """
+            using System;
+            using ModelRefs.Runtime;
+            using Tests.Wide;
+
+            internal static class Usage
+            {
+                public static object Allocating(Wide model, TensorData<float> f, TensorData<long> l, TensorData<string> s, TensorData<Half> h, TensorData<bool> b)
+                {
+                    var input = new WideInput { X0 = f, X1 = l, X2 = f, X3 = s, X4 = h, X5 = b };
+                    WideOutput output = model.Run(input);
+                    TensorData<string> y3 = output.Y3;
+                    return output.Y0.Data.Length + output.Y1.Shape.Length + output.Y4.Data.Length + output.Y5.Data.Length + y3.Data.Length + input.X0.Data.Length;
+                }
+
+                public static float Spans(Wide model, ReadOnlySpan<float> data)
+                {
+                    model.SetInput(Wide.Info.IndexOfInput("x.0"), data, stackalloc long[] { 1, 4 });
+                    model.SetInput(3, new[] { "a" }, new long[] { 1 });
+                    model.Run();
+                    ReadOnlySpan<float> y0 = model.GetOutput<float>(0);
+                    return y0[0] + model.GetOutputShape(0)[0] + model.GetStringOutput(3).Length;
+                }
+            }
+            """;
+        Compilation compilation = GeneratorHarness.CreateCompilation(usage);
+        GeneratorHarness.RunAndUpdateCompilation([GeneratorHarness.Manifest("/obj/Wide.modelref.json", WideManifests.Text(130, allKinds: true))], compilation, out Compilation output, out var generatorDiagnostics);
+        Assert.Empty(generatorDiagnostics);
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, GeneratorHarness.Describe(problems));
+        using var stream = new MemoryStream();
+        var emit = output.Emit(stream);
+        Assert.True(emit.Success, GeneratorHarness.Describe(emit.Diagnostics));
+    }
+
+    [Theory]
+    [InlineData(64, false)]
+    [InlineData(65, true)]
+    public void The_typed_span_api_ends_at_the_threshold(int count, bool wide)
+    {
+        string source = GeneratorHarness.GenerateSingle("/obj/Wide.modelref.json", WideManifests.Text(count));
+        Assert.Equal(!wide, source.Contains("public readonly ref struct WideOutputSpans", StringComparison.Ordinal));
+        Assert.Equal(wide, source.Contains("public void SetInput<T>(int index", StringComparison.Ordinal));
+        Assert.Equal(wide, source.Contains("TensorSignature.FromColumns(", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// What makes the compile linear: in a wide model's code no method, accessor, constructor or
+    /// initializer grows with the signature (only the count of members and the length of constant
+    /// arrays do), whatever its size.
+    /// </summary>
+    [Theory]
+    [InlineData(65)]
+    [InlineData(3000)]
+    public void No_emitted_body_grows_with_a_wide_signature(int count)
+    {
+        string source = GeneratorHarness.GenerateSingle("/obj/Wide.modelref.json", WideManifests.Text(count, allKinds: true));
+        var root = CSharpSyntaxTree.ParseText(source, GeneratorHarness.ParseOptions).GetRoot();
+        foreach (var member in root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax>())
+        {
+            Assert.True(member.ParameterList.Parameters.Count <= 3, member.ToString());
+            Assert.True((member.Body?.Statements.Count ?? 0) <= 4, member.ToString());
+        }
+
+        foreach (var accessor in root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax>())
+        {
+            Assert.True(accessor.Body is null, accessor.ToString());
+        }
+
+        // The one initializer with the signature in it: constant arrays only, one expression per tensor or dimension.
+        var creations = root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax>().Count();
+        Assert.True(creations < 10, creations + " object creations");
+    }
+
     internal static void AssertCompilesClean(string usage, params string[] manifests)
     {
         Compilation compilation = GeneratorHarness.CreateCompilation(usage);

@@ -174,6 +174,21 @@ public class NamingTests
         Assert.Equal(["X1", "X1_2", "Input53"], a.InputProperties);
     }
 
+    [Fact]
+    public void Many_claimants_of_one_name_get_the_next_suffixes_in_order()
+    {
+        // "a", "a.", "a..", … all want "A"; suffixes continue where the last claimant stopped, and skip names already taken.
+        string[] inputs = [.. Enumerable.Range(0, 3001).Select(i => "a" + new string('.', i)), "a3001"];
+        MemberNames names = NamesFor("M", ["A3001", .. inputs], []);
+        Assert.Equal("A3001", names.InputProperties[0]);
+        Assert.Equal("A", names.InputProperties[1]);
+        Assert.Equal("A2", names.InputProperties[2]);
+        Assert.Equal("A3000", names.InputProperties[3000]);
+        Assert.Equal("A3002", names.InputProperties[3001]);
+        Assert.Equal("A3001_2", names.InputProperties[3002]);
+        Assert.Equal(names.InputProperties.Count, names.InputProperties.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+    }
+
     private static MemberNames NamesFor(string typeName, string[] inputs, string[] outputs)
     {
         static string Tensors(string[] names) => string.Join(",", names.Select(n => "{\"name\":" + Json(n) + ",\"elementType\":\"float\",\"shape\":[{\"param\":\"n\"}]}"));

@@ -80,4 +80,111 @@ public sealed class RunTests : IDisposable
 
         Assert.Equal("1,2,3,4,5,6,7,8|2,4|42|0#1,2,3,4|1,4|7#x.1#x.1: float [batch, 4]", result);
     }
+
+    [Fact]
+    public void Wide_wrapper_runs_200_identities_through_both_apis()
+    {
+        // 200 inputs x.i, each the Identity into output y:i, in the three kinds WideManifests cycles through.
+        const int count = 200;
+        var builder = new OnnxModelBuilder().IrVersion(8).Opset(13);
+        for (int i = 0; i < count; i++)
+        {
+            string x = "x." + i, y = "y:" + i;
+            _ = WideManifests.KindOf(i, allKinds: false) switch
+            {
+                0 => builder.Input(x, OnnxElementType.Float, "batch", 4).Output(y, OnnxElementType.Float, "batch", 4),
+                1 => builder.Input(x, OnnxElementType.Int64).Output(y, OnnxElementType.Int64),
+                _ => builder.Input(x, OnnxElementType.Float, 2, 3).Output(y, OnnxElementType.Float, 2, 3),
+            };
+            builder.Node("Identity", [x], [y]);
+        }
+
+        string modelPath = Path.Combine(_dir, "wide.onnx");
+        builder.Save(modelPath);
+
+        // Input i holds the values i, i+1, …; the caller checks every output against its input.
+        const string caller = """
+            using System;
+            using ModelRefs.Runtime;
+            using Tests.Wide;
+
+            public static class Caller
+            {
+                public static string Go(string modelPath)
+                {
+                    using var wide = new Wide(modelPath);
+                    var input = new WideInput();
+                    var properties = typeof(WideInput).GetProperties();
+                    for (int i = 0; i < Wide.Info.Inputs.Count; i++)
+                    {
+                        object tensor = (i % 3) switch
+                        {
+                            0 => new TensorData<float>(Values(i, 8), 2, 4),
+                            1 => TensorData<long>.Scalar(i),
+                            _ => new TensorData<float>(Values(i, 6), 2, 3),
+                        };
+                        typeof(WideInput).GetProperty("X" + i)!.SetValue(input, tensor);
+                    }
+
+                    WideOutput output = wide.Run(input);
+                    int checkedOutputs = 0;
+                    for (int i = 0; i < Wide.Info.Outputs.Count; i++)
+                    {
+                        object value = typeof(WideOutput).GetProperty("Y" + i)!.GetValue(output)!;
+                        string expected = (i % 3) switch
+                        {
+                            0 => string.Join(",", Values(i, 8)) + "|2,4",
+                            1 => i + "|",
+                            _ => string.Join(",", Values(i, 6)) + "|2,3",
+                        };
+                        string actual = value switch
+                        {
+                            TensorData<float> f => string.Join(",", f.Data) + "|" + string.Join(",", f.Shape),
+                            TensorData<long> l => string.Join(",", l.Data) + "|" + string.Join(",", l.Shape),
+                            _ => "?",
+                        };
+                        if (actual != expected)
+                            return "output " + i + ": " + actual + " != " + expected;
+                        checkedOutputs++;
+                    }
+
+                    // The index-based span API: change one input, read its output as a view.
+                    wide.SetInput<float>(Wide.Info.IndexOfInput("x.3"), new float[] { 9, 8, 7, 6 }, new long[] { 1, 4 });
+                    wide.Run();
+                    int y3 = Wide.Info.IndexOfOutput("y:3");
+                    string span = string.Join(",", wide.GetOutput<float>(y3).ToArray()) + "|" + string.Join(",", wide.GetOutputShape(y3).ToArray())
+                        + "|" + wide.GetOutput<long>(1)[0] + "|" + output.Y3.Shape[0];
+
+                    string error;
+                    try { wide.SetInput<float>(2, new float[6], new long[] { 3, 2 }); error = "none"; }
+                    catch (ShapeMismatchException e) { error = e.InputName; }
+
+                    string unset;
+                    try { wide.Run(new WideInput()); unset = "none"; }
+                    catch (ArgumentException e) { unset = e.Message; }
+                    return checkedOutputs + "#" + span + "#" + error + "#" + unset + "#" + Wide.Info.Inputs[0] + "#" + properties.Length;
+                }
+
+                private static float[] Values(int start, int count)
+                {
+                    var values = new float[count];
+                    for (int k = 0; k < count; k++)
+                        values[k] = start + k;
+                    return values;
+                }
+            }
+            """;
+
+        Compilation compilation = GeneratorHarness.CreateCompilation(caller);
+        GeneratorHarness.RunAndUpdateCompilation([GeneratorHarness.Manifest("/obj/Wide.modelref.json", WideManifests.Text(count))], compilation, out Compilation output, out var generatorDiagnostics);
+        Assert.Empty(generatorDiagnostics);
+
+        using var stream = new MemoryStream();
+        var emit = output.Emit(stream);
+        Assert.True(emit.Success, GeneratorHarness.Describe(emit.Diagnostics));
+        Assembly assembly = Assembly.Load(stream.ToArray());
+        string result = (string)assembly.GetType("Caller")!.GetMethod("Go")!.Invoke(null, [modelPath])!;
+
+        Assert.Equal("200#9,8,7,6|1,4|1|2#x.2#The input 'x.0' of Wide is not set. (Parameter 'input')#x.0: float [batch, 4]#200", result);
+    }
 }

@@ -15,6 +15,14 @@ public class SnapshotTests
         Baselines.Verify(manifest + ".g.cs", source);
     }
 
+    /// <summary>A model just above the threshold: the tables, the list-backed classes and the index-based span API.</summary>
+    [Fact]
+    public void Wide_generated_code_matches_baseline()
+    {
+        string source = GeneratorHarness.GenerateSingle("/obj/Wide.modelref.json", WideManifests.Text(ModelRefs.Generator.Model.ModelSpec.WideThreshold + 1, allKinds: true));
+        Baselines.Verify("Wide.g.cs", source);
+    }
+
     [Fact]
     public void Output_does_not_depend_on_the_manifest_path_or_line_endings()
     {

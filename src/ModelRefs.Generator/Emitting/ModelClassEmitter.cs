@@ -65,6 +65,13 @@ namespace ModelRefs.Generator.Emitting
                 remarks.Add("<para>" + producer.ToString().TrimEnd() + "</para>");
             }
 
+            if (Model.IsWide)
+            {
+                remarks.Add("<para>More than " + Literals.Int(ModelSpec.WideThreshold) + " inputs or outputs: besides <c>Run(" + Name + ModelTypeNames.InputSuffix
+                    + ")</c> the model has an index-based span API (<c>SetInput</c>, <c>Run()</c>, <c>GetOutput</c>, <c>GetOutputShape</c>) instead of a <c>Run</c> with a parameter per input; "
+                    + "<see cref=\"Info\"/> gives each tensor's index.</para>");
+            }
+
             AddSignatureDocs(remarks, "Inputs", Model.Inputs);
             AddSignatureDocs(remarks, "Outputs", Model.Outputs);
             if (Model.Metadata.Count > 0)
@@ -91,7 +98,7 @@ namespace ModelRefs.Generator.Emitting
             W.Line("public const string ModelFile = " + Literals.String(Model.ModelFile ?? string.Empty) + ";");
             W.Line();
 
-            for (int i = 0; i < Model.Inputs.Count; i++)
+            for (int i = 0; i < (Model.IsWide ? 0 : Model.Inputs.Count); i++)
             {
                 TensorSpec input = Model.Inputs[i];
                 if (input.IsFullyFixed && !input.IsScalar)
@@ -135,9 +142,19 @@ namespace ModelRefs.Generator.Emitting
             W.Line("}");
             W.Line();
 
-            EmitAllocatingRun();
-            W.Line();
-            EmitSpanRun();
+            if (Model.IsWide)
+            {
+                EmitWideAllocatingRun();
+                W.Line();
+                EmitIndexedSpanApi();
+            }
+            else
+            {
+                EmitAllocatingRun();
+                W.Line();
+                EmitSpanRun();
+            }
+
             W.Line();
 
             Doc("summary", "Releases the inference session.");
@@ -157,13 +174,78 @@ namespace ModelRefs.Generator.Emitting
                 return;
             }
 
+            // A wide model lists the first ones only: the docs of the class stay a page long.
+            int listed = Math.Min(tensors.Count, ModelSpec.WideThreshold);
             remarks.Add("<list type=\"bullet\">");
-            foreach (TensorSpec t in tensors)
+            for (int i = 0; i < listed; i++)
             {
+                TensorSpec t = tensors[i];
                 remarks.Add("<item><description><c>" + Xml.Escape(t.Name) + "</c>: " + DescribeTensor(t) + "</description></item>");
             }
 
             remarks.Add("</list>");
+            if (listed < tensors.Count)
+            {
+                remarks.Add("<para>… and " + Literals.Int(tensors.Count - listed) + " more: see <see cref=\"Info\"/>.</para>");
+            }
+        }
+
+        /// <summary>A wide model's allocating <c>Run</c>: its input and output classes keep their tensors in a list that the runtime loops over.</summary>
+        private void EmitWideAllocatingRun()
+        {
+            Doc("summary", "Runs the model once. Allocates the outputs; see the index-based span API for a steady stream of calls.");
+            Doc("param name=\"input\"", "The model's inputs; every one must be set.", "param");
+            Doc("returns", "The model's outputs, owned by the caller.");
+            Doc("exception cref=\"" + Rt + "ShapeMismatchException\"", "An input's element count, rank or a fixed dimension does not match the model.", "exception");
+            W.Open("public " + Model.GlobalTypeName(ModelTypeNames.OutputSuffix) + " Run(" + Model.GlobalTypeName(ModelTypeNames.InputSuffix) + " input)");
+            W.Line("global::System.ArgumentNullException.ThrowIfNull(input);");
+            W.Line("this.__session.SetInputs(input.__tensors);");
+            W.Line("this.__session.Run();");
+            W.Line("return new " + Model.GlobalTypeName(ModelTypeNames.OutputSuffix) + "(this.__session.GetOutputs());");
+            W.Close();
+        }
+
+        /// <summary>A wide model's allocation-free API: inputs and outputs by their index in <c>Info</c>, one method each whatever the signature.</summary>
+        private void EmitIndexedSpanApi()
+        {
+            const string SpanDoc = "The index-based, allocation-free API: ";
+            Doc("summary", SpanDoc + "copies a tensor into the input at <paramref name=\"index\"/> (its index in <c>Info.Inputs</c>; see <c>Info.IndexOfInput</c>).");
+            Doc("typeparam name=\"T\"", "The input's element type.", "typeparam");
+            Doc("param name=\"index\"", "The input's index.", "param");
+            Doc("param name=\"data\"", "The elements, row-major; copied.", "param");
+            Doc("param name=\"shape\"", "The dimensions; empty for a scalar.", "param");
+            Doc("exception cref=\"" + Rt + "ShapeMismatchException\"", "The rank or a fixed dimension does not match the model.", "exception");
+            W.Line("public void SetInput<T>(int index, " + ReadOnlySpan + "<T> data, " + ReadOnlySpan + "<long> shape)");
+            W.Line("    where T : unmanaged");
+            W.Line("    => this.__session.SetInput<T>(index, data, shape);");
+            W.Line();
+            Doc("summary", SpanDoc + "sets the string input at <paramref name=\"index\"/> (strings are copied into the native tensor, which allocates).");
+            Doc("param name=\"index\"", "The input's index.", "param");
+            Doc("param name=\"data\"", "The strings, row-major.", "param");
+            Doc("param name=\"shape\"", "The dimensions; empty for a scalar.", "param");
+            W.Line("public void SetInput(int index, " + ReadOnlySpan + "<string> data, " + ReadOnlySpan + "<long> shape)");
+            W.Line("    => this.__session.SetInput(index, data, shape);");
+            W.Line();
+            Doc("summary", SpanDoc + "runs the model on the inputs set so far; every input must have been set at least once.");
+            W.Line("public void Run()");
+            W.Line("    => this.__session.Run();");
+            W.Line();
+            Doc("summary", SpanDoc + "the output at <paramref name=\"index\"/> of the last run (its index in <c>Info.Outputs</c>; see <c>Info.IndexOfOutput</c>), a view valid until the next run or <see cref=\"Dispose\"/>.");
+            Doc("typeparam name=\"T\"", "The output's element type.", "typeparam");
+            Doc("param name=\"index\"", "The output's index.", "param");
+            W.Line("public " + ReadOnlySpan + "<T> GetOutput<T>(int index)");
+            W.Line("    where T : unmanaged");
+            W.Line("    => this.__session.GetOutput<T>(index);");
+            W.Line();
+            Doc("summary", SpanDoc + "the shape of the output at <paramref name=\"index\"/> of the last run.");
+            Doc("param name=\"index\"", "The output's index.", "param");
+            W.Line("public " + ReadOnlySpan + "<long> GetOutputShape(int index)");
+            W.Line("    => this.__session.GetOutputShape(index);");
+            W.Line();
+            Doc("summary", SpanDoc + "the string output at <paramref name=\"index\"/> of the last run (a new array per run).");
+            Doc("param name=\"index\"", "The output's index.", "param");
+            W.Line("public string[] GetStringOutput(int index)");
+            W.Line("    => this.__session.GetStringOutput(index);");
         }
 
         private void EmitAllocatingRun()

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Text;
 using ModelRefs.Generator.Model;
 using ModelRefs.Generator.Naming;
@@ -35,14 +36,19 @@ namespace ModelRefs.Generator.Emitting
                 w.Open("namespace " + model.Namespace);
             }
 
-            TypeEmitter[] types =
+            // A wide model has no typed span API, so no …OutputSpans struct (its constructor would take two parameters per output).
+            var types = new List<TypeEmitter>
             {
                 new ModelClassEmitter(model, names, w),
                 new TensorSetEmitter(model, names, w, TensorSet.Inputs),
                 new TensorSetEmitter(model, names, w, TensorSet.Outputs),
-                new OutputSpansEmitter(model, names, w),
             };
-            for (int i = 0; i < types.Length; i++)
+            if (!model.IsWide)
+            {
+                types.Add(new OutputSpansEmitter(model, names, w));
+            }
+
+            for (int i = 0; i < types.Count; i++)
             {
                 if (i > 0)
                 {

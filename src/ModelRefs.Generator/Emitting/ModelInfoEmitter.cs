@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Text;
 using ModelRefs.Generator.Model;
 using ModelRefs.Generator.Naming;
 
@@ -25,9 +26,94 @@ namespace ModelRefs.Generator.Emitting
             W.Line(Literals.String(Model.License) + ",");
             W.Line(Literals.String(Model.Description) + ",");
             W.Line(Literals.String(Model.Producer) + ",");
-            EmitSignatures(Model.Inputs, ",");
-            EmitSignatures(Model.Outputs, ");");
+            if (Model.IsWide)
+            {
+                EmitColumns(Model.Inputs, ",");
+                EmitColumns(Model.Outputs, ");");
+            }
+            else
+            {
+                EmitSignatures(Model.Inputs, ",");
+                EmitSignatures(Model.Outputs, ");");
+            }
+
             W.Unindent();
+        }
+
+        /// <summary>A wide model's signatures as constant columns that the runtime turns into signatures (<c>TensorSignature.FromColumns</c>).</summary>
+        private void EmitColumns(EquatableArray<TensorSpec> tensors, string terminator)
+        {
+            var names = new List<string>(tensors.Count);
+            var elementTypes = new List<string>(tensors.Count);
+            var ranks = new List<string>(tensors.Count);
+            var dimensions = new List<string>();
+            var dimensionNames = new List<string>();
+            var descriptions = new List<string>(tensors.Count);
+            bool anyDimensionName = false;
+            bool anyDescription = false;
+            foreach (TensorSpec t in tensors)
+            {
+                names.Add(Literals.String(t.Name));
+                elementTypes.Add(Literals.Int(ElementTypes.IdOf(t.ElementType)));
+                ranks.Add(Literals.Int(t.Rank));
+                foreach (DimensionSpec d in t.Shape)
+                {
+                    dimensions.Add(Literals.Long(d.RuntimeValue));
+                    string? param = d.IsFixed ? null : d.Param;
+                    anyDimensionName |= param is not null;
+                    dimensionNames.Add(Literals.String(param));
+                }
+
+                anyDescription |= t.Doc is not null;
+                descriptions.Add(Literals.String(t.Doc));
+            }
+
+            W.Line(Rt + "TensorSignature.FromColumns(");
+            W.Indent();
+            Column("string", names, ",");
+            Column("int", elementTypes, ",");
+            Column("int", ranks, ",");
+            Column("long", dimensions, ",");
+            Column("string?", anyDimensionName ? dimensionNames : null, ",");
+            Column("string?", anyDescription ? descriptions : null, ")" + terminator);
+            W.Unindent();
+        }
+
+        /// <summary>One array: sixteen values a line, so that a wide model's file stays readable.</summary>
+        private void Column(string elementType, List<string>? values, string terminator)
+        {
+            if (values is null)
+            {
+                W.Line("null" + terminator);
+                return;
+            }
+
+            if (values.Count == 0)
+            {
+                W.Line("global::System.Array.Empty<" + elementType + ">()" + terminator);
+                return;
+            }
+
+            W.Line("new " + elementType + "[]");
+            W.Line("{");
+            W.Indent();
+            var line = new StringBuilder();
+            for (int i = 0; i < values.Count; i++)
+            {
+                line.Append(values[i]).Append(',');
+                if (i % 16 == 15 || i == values.Count - 1)
+                {
+                    W.Line(line.ToString());
+                    line.Clear();
+                }
+                else
+                {
+                    line.Append(' ');
+                }
+            }
+
+            W.Unindent();
+            W.Line("}" + terminator);
         }
 
         private void EmitSignatures(EquatableArray<TensorSpec> tensors, string terminator)

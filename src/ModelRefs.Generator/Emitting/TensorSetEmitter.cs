@@ -21,6 +21,7 @@ namespace ModelRefs.Generator.Emitting
             constructorSummary: "Creates an input set with every tensor.",
             describeParameters: true,
             accessors: "{ get; set; } = null!;",
+            listAccessors: "{{ get => this.__tensors.Get<{0}>({1}); set => this.__tensors.Set({1}, value); }}",
             tensors: static m => m.Inputs,
             properties: static n => n.InputProperties,
             parameters: static n => n.InputParameters);
@@ -34,6 +35,7 @@ namespace ModelRefs.Generator.Emitting
             constructorSummary: "Creates an output set; <c>Run</c> does this.",
             describeParameters: false,
             accessors: "{ get; }",
+            listAccessors: "=> this.__tensors.Get<{0}>({1});",
             tensors: static m => m.Outputs,
             properties: static n => n.OutputProperties,
             parameters: static n => n.OutputParameters);
@@ -46,6 +48,7 @@ namespace ModelRefs.Generator.Emitting
             string constructorSummary,
             bool describeParameters,
             string accessors,
+            string listAccessors,
             Func<ModelSpec, EquatableArray<TensorSpec>> tensors,
             Func<MemberNames, IReadOnlyList<string>> properties,
             Func<MemberNames, IReadOnlyList<string>> parameters)
@@ -60,6 +63,7 @@ namespace ModelRefs.Generator.Emitting
             ConstructorSummary = constructorSummary;
             DescribeParameters = describeParameters;
             Accessors = accessors;
+            ListAccessors = listAccessors;
         }
 
         /// <summary>The type name's suffix after the model's name.</summary>
@@ -81,6 +85,12 @@ namespace ModelRefs.Generator.Emitting
 
         /// <summary>The accessors (and initializer) of each tensor property.</summary>
         public string Accessors { get; }
+
+        /// <summary>A wide model's accessors, which read the <c>TensorList</c>; <c>{0}</c> is the element type, <c>{1}</c> the index.</summary>
+        public string ListAccessors { get; }
+
+        /// <summary>True for the inputs, which the caller builds.</summary>
+        public bool IsInputs => EmptyConstructorSummary is not null;
 
         /// <summary>The model's tensors of this set.</summary>
         public Func<ModelSpec, EquatableArray<TensorSpec>> Tensors { get; }
@@ -114,7 +124,11 @@ namespace ModelRefs.Generator.Emitting
             string typeName = Name + _set.Suffix;
             Doc("summary", string.Format(System.Globalization.CultureInfo.InvariantCulture, _set.ClassSummary, Model.GlobalTypeName()));
             W.Open("public sealed partial class " + typeName);
-            if (_set.EmptyConstructorSummary is not null)
+            if (Model.IsWide)
+            {
+                EmitListStorage(typeName);
+            }
+            else if (_set.EmptyConstructorSummary is not null)
             {
                 Doc("summary", _set.EmptyConstructorSummary);
                 W.Line("public " + typeName + "()");
@@ -122,7 +136,7 @@ namespace ModelRefs.Generator.Emitting
                 W.Line("}");
             }
 
-            if (_set.EmptyConstructorSummary is null || _tensors.Count > 0)
+            if (!Model.IsWide && (_set.EmptyConstructorSummary is null || _tensors.Count > 0))
             {
                 EmitConstructor(typeName, blankLineBefore: _set.EmptyConstructorSummary is not null);
             }
@@ -130,13 +144,46 @@ namespace ModelRefs.Generator.Emitting
             for (int i = 0; i < _tensors.Count; i++)
             {
                 TensorSpec t = _tensors[i];
+                ElementType type = ElementTypes.Get(t.ElementType);
+                string accessors = Model.IsWide
+                    ? string.Format(System.Globalization.CultureInfo.InvariantCulture, _set.ListAccessors, type.CSharpType, Literals.Int(i))
+                    : _set.Accessors;
                 W.Line();
                 TensorMemberDoc(_set.Role, t);
                 W.Line("[" + Rt + "OnnxName(" + Literals.String(t.Name) + ")]");
-                W.Line("public " + TensorData(ElementTypes.Get(t.ElementType)) + " " + _properties[i] + " " + _set.Accessors);
+                W.Line("public " + TensorData(type) + " " + _properties[i] + " " + accessors);
             }
 
             W.Close();
+        }
+
+        /// <summary>
+        /// A wide model's tensors live in one <c>TensorList</c>, so that no constructor or <c>Run</c>
+        /// has a statement per tensor: the inputs' list is made empty, the outputs' is the session's.
+        /// </summary>
+        private void EmitListStorage(string typeName)
+        {
+            string list = Rt + "TensorList";
+            if (_set.IsInputs)
+            {
+                W.Line("internal readonly " + list + " __tensors = new " + list + "(" + Literals.Int(_tensors.Count) + ");");
+                W.Line();
+                Doc("summary", _set.EmptyConstructorSummary!);
+                W.Line("public " + typeName + "()");
+                W.Line("{");
+                W.Line("}");
+                return;
+            }
+
+            W.Line("private readonly " + list + " __tensors;");
+            W.Line();
+            Doc("summary", _set.ConstructorSummary);
+            Doc("param name=\"tensors\"", "One tensor per output, in the order of <c>Info.Outputs</c>.", "param");
+            W.Line("public " + typeName + "(" + list + " tensors)");
+            W.Line("{");
+            W.Line("    global::System.ArgumentNullException.ThrowIfNull(tensors);");
+            W.Line("    this.__tensors = tensors;");
+            W.Line("}");
         }
 
         private void EmitConstructor(string typeName, bool blankLineBefore)

@@ -84,16 +84,22 @@ namespace ModelRefs.Generator.Emitting
             }
 
             lines.Add(Escape(current.ToString()).TrimEnd());
-            while (lines.Count > 0 && lines[lines.Count - 1].Trim().Length == 0)
+
+            // Drop the leading and trailing blank lines in one pass each (RemoveAt(0) in a loop would be quadratic).
+            int end = lines.Count;
+            while (end > 0 && lines[end - 1].Trim().Length == 0)
             {
-                lines.RemoveAt(lines.Count - 1);
+                end--;
             }
 
-            while (lines.Count > 0 && lines[0].Trim().Length == 0)
+            int start = 0;
+            while (start < end && lines[start].Trim().Length == 0)
             {
-                lines.RemoveAt(0);
+                start++;
             }
 
+            lines.RemoveRange(end, lines.Count - end);
+            lines.RemoveRange(0, start);
             return lines;
         }
 

@@ -7,7 +7,8 @@ namespace ModelRefs.Generator.Model
     /// <param name="OnnxName">The manifest's <c>elementType</c>.</param>
     /// <param name="CSharpType">The C# type, fully qualified where it is not a keyword.</param>
     /// <param name="RuntimeKind">The <c>ModelRefs.Runtime.TensorElementKind</c> member.</param>
-    internal sealed record ElementType(string OnnxName, string CSharpType, string RuntimeKind)
+    /// <param name="Id">The ONNX id, which is also the value of the runtime kind.</param>
+    internal sealed record ElementType(string OnnxName, string CSharpType, string RuntimeKind, int Id)
     {
         public bool IsString => OnnxName == "string";
     }
@@ -34,6 +35,8 @@ namespace ModelRefs.Generator.Model
 
         public static ElementType Get(string onnxName) => Map[onnxName];
 
+        public static int IdOf(string onnxName) => Map[onnxName].Id;
+
         private static Dictionary<string, ElementType> Build()
         {
             var map = new Dictionary<string, ElementType>(System.StringComparer.Ordinal);
@@ -41,7 +44,7 @@ namespace ModelRefs.Generator.Model
             {
                 if (row.IsSupported)
                 {
-                    map.Add(row.ManifestName, new ElementType(row.ManifestName, row.CSharpSourceName, row.EnumName));
+                    map.Add(row.ManifestName, new ElementType(row.ManifestName, row.CSharpSourceName, row.EnumName, row.Id));
                 }
             }
 

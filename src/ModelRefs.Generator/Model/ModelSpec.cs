@@ -37,6 +37,20 @@ namespace ModelRefs.Generator.Model
         EquatableArray<TensorSpec> Outputs,
         FileLocation NameLocation)
     {
+        /// <summary>
+        /// The most inputs, and the most outputs, that get the typed span API (a <c>Run</c> with
+        /// parameters per input, the <c>…OutputSpans</c> struct) and one generated statement per
+        /// tensor. A model above it is <see cref="IsWide"/>: see docs/design/runtime-api.md.
+        /// </summary>
+        public const int WideThreshold = 64;
+
+        /// <summary>
+        /// More than <see cref="WideThreshold"/> inputs or outputs: no emitted method grows with the
+        /// signature (Roslyn's flow analysis of one method is not linear in its statements), so the
+        /// model gets the index-based span API and tensor tables that runtime loops read instead.
+        /// </summary>
+        public bool IsWide => Inputs.Count > WideThreshold || Outputs.Count > WideThreshold;
+
         /// <summary>The fully qualified type name with <c>global::</c>, e.g. <c>global::VoiceActivity.Models.SileroVad</c>.</summary>
         public string GlobalTypeName(string suffix = "")
             => Namespace.Length == 0 ? "global::" + TypeName + suffix : "global::" + Namespace + "." + TypeName + suffix;

@@ -12,6 +12,9 @@ namespace ModelRefs.Generator.Naming
     {
         private readonly HashSet<string> _taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
+        // The next suffix to try per name, so that many claimants of one name cost one probe each, not one per earlier claimant.
+        private readonly Dictionary<string, int> _nextSuffix = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+
         public UniqueNames(IEnumerable<string>? reserved = null)
         {
             if (reserved is not null)
@@ -30,9 +33,18 @@ namespace ModelRefs.Generator.Naming
         {
             string bare = Bare(candidate);
             string name = bare;
-            for (int n = 2; _taken.Contains(name); n++)
+            if (_taken.Contains(name))
             {
-                name = bare + (char.IsDigit(bare[bare.Length - 1]) ? "_" : string.Empty) + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                int n = _nextSuffix.TryGetValue(bare, out int next) ? next : 2;
+                string separator = char.IsDigit(bare[bare.Length - 1]) ? "_" : string.Empty;
+                do
+                {
+                    name = bare + separator + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    n++;
+                }
+                while (_taken.Contains(name));
+
+                _nextSuffix[bare] = n;
             }
 
             _taken.Add(name);
