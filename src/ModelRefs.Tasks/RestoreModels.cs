@@ -40,7 +40,10 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
     /// </summary>
     [Output] public ITaskItem[] ExternalDataFiles { get; private set; } = [];
 
-    /// <summary>The models' third-party notices file (none without models), with TargetPath metadata.</summary>
+    /// <summary>
+    /// Files shipped beside the app, with TargetPath metadata: the models' third-party notices
+    /// (none without models) and, with <c>ModelRefsGenerateBom=true</c>, their bill of materials.
+    /// </summary>
     [Output] public ITaskItem[] Notices { get; private set; } = [];
 
     public void Cancel() => _cancel.Cancel();
@@ -79,9 +82,9 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
                 .DistinctBy(x => x.File.TargetPath, StringComparer.OrdinalIgnoreCase)
                 .Select(x => (ITaskItem)new TaskItem(x.File.Path, new Dictionary<string, string> { ["TargetPath"] = x.File.TargetPath, ["ModelName"] = x.Model }))
                 .ToArray();
-            Notices = result.NoticesPath is { } notices
-                ? [new TaskItem(notices, new Dictionary<string, string> { ["TargetPath"] = Path.GetFileName(notices) })]
-                : [];
+            Notices = new[] { result.NoticesPath, result.BomPath }.OfType<string>()
+                .Select(file => (ITaskItem)new TaskItem(file, new Dictionary<string, string> { ["TargetPath"] = Path.GetFileName(file) }))
+                .ToArray();
             if (result.LockFileWritten)
                 Log.LogMessage(MessageImportance.High, "ModelRefs: wrote {0}", request.ResolvedLockFilePath);
             return !Log.HasLoggedErrors;

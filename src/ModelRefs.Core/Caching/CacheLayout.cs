@@ -52,6 +52,9 @@ public sealed class CacheLayout
 
     public string LocksDirectory => Path.Combine(Root, Locks);
 
+    /// <summary>Where conversions keep their work folders.</summary>
+    public string ConversionsDirectory => Path.Combine(Root, Conversions);
+
     /// <summary>Where a blob whose content no longer matches its name is moved, for inspection; never read.</summary>
     public string DamagedDirectory => Path.Combine(Root, Damaged);
 
@@ -85,7 +88,7 @@ public sealed class CacheLayout
     public static string LockOwnerPath(string lockPath) => Path.ChangeExtension(lockPath, ".owner");
 
     /// <summary>A fresh work folder name for one conversion: <c>conversions/.tmp/&lt;prefix&gt;&lt;guid&gt;</c>.</summary>
-    public string NewConversionWorkDirectory(string prefix = "") => NewWorkDirectory(Path.Combine(Root, Conversions), prefix);
+    public string NewConversionWorkDirectory(string prefix = "") => NewWorkDirectory(ConversionsDirectory, prefix);
 
     /// <summary>
     /// The cache folder of one source (<c>&lt;root&gt;/&lt;name&gt;</c>). The source owns the name and what is
@@ -98,6 +101,12 @@ public sealed class CacheLayout
             throw new ArgumentException($"'{name}' cannot be a source's cache folder: it must be one plain name other than {string.Join(", ", Reserved.Order())}.", nameof(name));
         return Path.Combine(Root, name);
     }
+
+    /// <summary>The sources' folders that exist under <see cref="Root"/> (every folder the layout does not use itself).</summary>
+    public IReadOnlyList<string> ExistingSourceFolders() =>
+        Directory.Exists(Root)
+            ? Directory.GetDirectories(Root).Where(d => !Reserved.Contains(Path.GetFileName(d))).Order(StringComparer.Ordinal).ToArray()
+            : [];
 
     /// <summary>A fresh work folder name under a folder of the cache: <c>&lt;folder&gt;/.tmp/&lt;prefix&gt;&lt;guid&gt;</c>.</summary>
     public static string NewWorkDirectory(string folder, string prefix) =>

@@ -76,6 +76,8 @@ public sealed partial class ModelCache
     /// a cut file) is ever deployed, extracted or converted. A damaged blob is moved to
     /// <see cref="CacheLayout.DamagedDirectory"/> and listed in <see cref="DamagedBlobs"/>; the
     /// caller sees a miss and fetches the content again.
+    /// A found blob is marked as used now (<see cref="MarkUsed"/>): this is how a restore takes
+    /// content from the cache, and <c>modelref cache prune</c> keeps what restores still use.
     /// </summary>
     public string? TryGetBlob(string sha256)
     {
@@ -90,10 +92,14 @@ public sealed partial class ModelCache
                 return null;
             var stamp = (info.Length, info.LastWriteTimeUtc.Ticks);
             if (_verified.TryGetValue(path, out var known) && known == stamp)
+            {
+                MarkUsed(path);
                 return path;
+            }
             if (HashFile(path) == hex)
             {
                 _verified[path] = stamp;
+                MarkUsed(path);
                 return path;
             }
         }
@@ -146,6 +152,9 @@ public sealed partial class ModelCache
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         return Sha256Hex.ToHex(SHA256.HashData(stream));
     }
+
+    /// <summary>True when the cache holds the blob; unlike <see cref="TryGetBlob"/> it does not count as a use.</summary>
+    public bool ContainsBlob(string sha256) => Sha256Hex.Normalize(sha256) is not null && File.Exists(GetBlobPath(sha256));
 
     public Task<CachedBlob> AddAsync(Stream content, string? expectedSha256 = null, CancellationToken cancellationToken = default) =>
         AddAsync(content, new BlobAddOptions { ExpectedSha256 = expectedSha256 }, cancellationToken);

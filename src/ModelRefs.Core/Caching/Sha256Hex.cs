@@ -26,4 +26,24 @@ public static class Sha256Hex
             FileOptions.Asynchronous | FileOptions.SequentialScan);
         return ToHex(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
     }
+
+    /// <summary>Hashes a file by streaming it, reporting the bytes read so far (for progress bars).</summary>
+    public static async Task<string> HashFileAsync(string path, IProgress<long>? bytesRead, CancellationToken cancellationToken = default)
+    {
+        if (bytesRead is null)
+            return await HashFileAsync(path, cancellationToken).ConfigureAwait(false);
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16,
+            FileOptions.Asynchronous | FileOptions.SequentialScan);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 16];
+        long total = 0;
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+            total += read;
+            bytesRead.Report(total);
+        }
+        return ToHex(hash.GetHashAndReset());
+    }
 }

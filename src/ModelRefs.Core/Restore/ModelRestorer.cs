@@ -1,3 +1,4 @@
+using ModelRefs.Core.Bom;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Diagnostics;
 using ModelRefs.Core.Licensing;
@@ -39,6 +40,7 @@ public sealed partial class ModelRestorer
         var lockPath = request.ResolvedLockFilePath;
         var noOpPath = Path.Combine(request.IntermediatePath, NoOpState.FileName);
         var noticesPath = Path.Combine(request.IntermediatePath, NoticesWriter.FileName);
+        var bomPath = Path.Combine(request.IntermediatePath, ModelBomWriter.FileName);
         var inputsHash = NoOpState.ComputeInputsHash(items, request, _sources, cache.Root, lockPath);
 
         if (NoOpState.TryLoad(noOpPath) is { } previous && previous.InputsHash == inputsHash && previous.FilesUnchanged()
@@ -48,7 +50,12 @@ public sealed partial class ModelRestorer
             var upToDate = previous.Models
                 .Select(m => new RestoredModel(items[m.ItemIndex], m.Name, m.OnnxPath, m.TargetPath, m.ResourceName, m.ManifestPath) { ExternalData = m.ExternalData ?? [] })
                 .ToList();
-            return new RestoreResult(upToDate, []) { WasNoOp = true, NoticesPath = upToDate.Count > 0 ? noticesPath : null };
+            return new RestoreResult(upToDate, [])
+            {
+                WasNoOp = true,
+                NoticesPath = upToDate.Count > 0 ? noticesPath : null,
+                BomPath = request.GenerateBom && File.Exists(bomPath) ? bomPath : null,
+            };
         }
         if (File.Exists(noOpPath))
             File.Delete(noOpPath); // from here on, the obj/ state is not known to be good
@@ -90,6 +97,7 @@ public sealed partial class ModelRestorer
         var models = new List<RestoredModel>();
         var manifests = new List<ModelManifest>();
         var modelIndexes = new List<int>();
+        var bomModels = new List<BomModel>();
         var entries = new SortedDictionary<string, LockedModel>(StringComparer.Ordinal);
         var names = new ModelNameClaims<ModelReference>();
         var deployedPaths = new DeployedPathClaims();
@@ -111,7 +119,7 @@ public sealed partial class ModelRestorer
             var problemsBefore = problems.Count;
             try
             {
-                var (model, entry, handle, manifest) = await RestoreOneAsync(item, request, cache, credentials, lockFile, download, timeout.Token).ConfigureAwait(false);
+                var (model, entry, handle, manifest, bomModel) = await RestoreOneAsync(item, request, cache, credentials, lockFile, download, timeout.Token).ConfigureAwait(false);
                 if (!names.TryClaim(model.Name, manifest.Namespace, item, out var first, out var clash))
                 {
                     problems.Add(new RestoreProblem(RestoreDiagnostics.DuplicateModelName,
@@ -129,6 +137,7 @@ public sealed partial class ModelRestorer
                 manifests.Add(manifest);
                 modelIndexes.Add(index);
                 entries[handle] = entry;
+                bomModels.Add(bomModel);
             }
             catch (ModelRefsException ex)
             {
@@ -187,6 +196,13 @@ public sealed partial class ModelRestorer
             var files = models.SelectMany(m => new[] { m.OnnxPath, m.ManifestPath }.Concat(m.ExternalData.Select(f => f.Path))).Select(NoOpState.Describe).ToList();
             if (models.Count > 0)
                 files.Add(NoOpState.Describe(noticesPath));
+            if (request.GenerateBom)
+            {
+                ModelBomWriter.WriteIfChanged(bomPath, new BomSubject(Path.GetFileNameWithoutExtension(request.ProjectFile), null), bomModels);
+                files.Add(NoOpState.Describe(bomPath));
+            }
+            else if (File.Exists(bomPath))
+                File.Delete(bomPath);
             if (File.Exists(lockPath))
                 files.Add(NoOpState.Describe(lockPath));
             var saved = new NoOpState(NoOpState.ComputeInputsHash(items, request, _sources, cache.Root, lockPath),
@@ -201,6 +217,7 @@ public sealed partial class ModelRestorer
         {
             LockFileWritten = lockWritten,
             NoticesPath = models.Count > 0 && File.Exists(noticesPath) ? noticesPath : null,
+            BomPath = request.GenerateBom && File.Exists(bomPath) ? bomPath : null,
         };
     }
 
@@ -261,7 +278,7 @@ public sealed partial class ModelRestorer
         }
     }
 
-    private async Task<(RestoredModel Model, LockedModel Entry, string Handle, ModelManifest Manifest)> RestoreOneAsync(ModelReference item, RestoreRequest request,
+    private async Task<(RestoredModel Model, LockedModel Entry, string Handle, ModelManifest Manifest, BomModel BomModel)> RestoreOneAsync(ModelReference item, RestoreRequest request,
         ModelCache cache, Credentials credentials, LockFile? lockFile, DownloadOptions download, CancellationToken cancellationToken)
     {
         var handle = _sources.Parse(item.Include, request.ProjectDirectory);
@@ -368,7 +385,7 @@ public sealed partial class ModelRestorer
                 $"Model '{handle.Text}' no longer matches {request.ResolvedLockFilePath}: {change}. Locked mode (ModelRefsLockedMode=true) does not rewrite the lock; restore without it, review the change and commit the lock.");
         var deployedExternalData = externalData.Select(f => new DeployedFile(f.Path, ExternalDataTargetPath(outputFolder, f.Location), f.Sha256)).ToArray();
         return (new RestoredModel(item, name, artifact.OnnxPath ?? artifact.Path, targetPath, resourceName, manifestPath) { ExternalData = deployedExternalData },
-            entry, handle.Text, manifest);
+            entry, handle.Text, manifest, new BomModel(name, handle, entry, signature));
     }
 
     private static ManifestValue ToManifestValue(OnnxValueInfo value) => new(

@@ -18,6 +18,9 @@ public sealed record RestoreRequest
 
     public bool Offline { get; init; }
 
+    /// <summary>Write the models' CycloneDX bill of materials (<c>ModelRefsGenerateBom</c>).</summary>
+    public bool GenerateBom { get; init; }
+
     /// <summary>Fail instead of changing the lock file (<c>ModelRefsLockedMode</c>).</summary>
     public bool LockedMode { get; init; }
 
@@ -50,6 +53,7 @@ public sealed record RestoreRequest
             DefaultNamespace = defaultNamespace,
             OutputFolder = settings.Get(RestoreSettings.OutputFolder) ?? "models",
             Offline = settings.GetBool(RestoreSettings.Offline),
+            GenerateBom = settings.GetBool(RestoreSettings.GenerateBom),
             LockedMode = settings.GetBool(RestoreSettings.LockedMode),
             LockFilePath = settings.Get(RestoreSettings.LockFilePath) is { } lockFile ? Path.GetFullPath(lockFile, projectDirectory) : null,
             CacheRoot = settings.Get(RestoreSettings.Home),

@@ -29,6 +29,9 @@ public sealed record RestoreResult(IReadOnlyList<RestoredModel> Models, IReadOnl
     /// <summary>The third-party notices file for the models (in the intermediate folder); null when there are no models.</summary>
     public string? NoticesPath { get; init; }
 
+    /// <summary>The models' CycloneDX bill of materials (in the intermediate folder) when <see cref="RestoreRequest.GenerateBom"/> asked for it.</summary>
+    public string? BomPath { get; init; }
+
     /// <summary>True when this restore wrote models.lock.json.</summary>
     public bool LockFileWritten { get; init; }
 

@@ -14,6 +14,8 @@ public static class RestoreSettings
         EnvironmentVariable = Caching.ModelCache.HomeVariable,
     };
 
+    public static readonly Setting GenerateBom = new("ModelRefsGenerateBom", "true: write the models' CycloneDX ML-BOM (models.cdx.json) to the output");
+
     public static readonly Setting DownloadIdleTimeout = new("ModelRefsDownloadIdleTimeout",
         "seconds a download may wait for its next bytes before the attempt fails (and is retried); default 60");
 
@@ -21,7 +23,7 @@ public static class RestoreSettings
         "seconds the whole restore of a project may take before every model not yet restored fails (MR0003); default 3600");
 
     /// <summary>The restore's own settings and those of what every source shares (archive limits).</summary>
-    public static IReadOnlyList<Setting> All { get; } = [Offline, LockedMode, LockFilePath, OutputFolder, Home, DownloadIdleTimeout, RestoreTimeout, .. Archives.ArchiveSettings.All];
+    public static IReadOnlyList<Setting> All { get; } = [Offline, LockedMode, LockFilePath, OutputFolder, Home, GenerateBom, DownloadIdleTimeout, RestoreTimeout, .. Archives.ArchiveSettings.All];
 
     /// <summary>A number of seconds, or null when not set; MR0014 for anything else.</summary>
     internal static TimeSpan? Seconds(SettingValues settings, Setting setting)

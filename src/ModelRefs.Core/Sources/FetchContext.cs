@@ -76,6 +76,24 @@ public sealed class FetchContext
     /// <summary>Retries, timeouts, redirects, progress and lock waits; <see cref="DownloadOptions.Default"/> unless set.</summary>
     public DownloadOptions Download { get; init; } = DownloadOptions.Default;
 
+    /// <summary>
+    /// The cache's inter-process lock for one fetch (one process downloads, the others wait and
+    /// then take it from the cache); a wait past <see cref="DownloadOptions.LockTimeout"/> is MR0003
+    /// naming the model.
+    /// </summary>
+    /// <param name="what">What is fetched, for the waiting message (<c>'handle'</c>, a package).</param>
+    internal async Task<CacheLock> AcquireFetchLockAsync(ModelHandle handle, string key, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Cache.AcquireLockAsync(key, Log, Download.LockTimeout, what, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CacheLockTimeoutException e)
+        {
+            throw new ModelRefsException(RestoreDiagnostics.DownloadFailed, $"Model '{handle.Text}': {e.Message}", e);
+        }
+    }
+
     /// <summary><see cref="Sha256"/> lower-cased; MR0009 when it is set but not 64 hex digits.</summary>
     internal string? ExpectedSha256(ModelHandle handle)
     {

@@ -58,6 +58,9 @@ public interface IModelSource
     /// registry its .npmrc files name), for the no-op restore's hash; null when there are none.
     /// </summary>
     string? DescribeProjectInputs(SettingValues settings) => null;
+
+    /// <summary>Pickled weight files (PyTorch <c>.pth</c>/<c>.pt</c>) this source keeps in the cache and runs code on, for <c>modelref audit</c>.</summary>
+    IEnumerable<string> PickledWeightFiles(Caching.ModelCache cache) => [];
 }
 
 /// <summary>An Include split at its scheme, as the registry hands it to each source.</summary>

@@ -41,6 +41,32 @@ public abstract class ModelHandle : IEquatable<ModelHandle>
     /// </summary>
     public virtual bool IsLocalFile => false;
 
+    /// <summary>The file itself for a local handle (<see cref="IsLocalFile"/>), else null.</summary>
+    public virtual string? LocalFilePath => null;
+
+    /// <summary>
+    /// Why the handle names content that can change while the handle stays the same (a branch, a
+    /// tag, "latest", a URL without <c>Sha256</c>), in words; null when it names immutable content.
+    /// The lock still pins what was fetched; this is for <c>modelref audit</c>.
+    /// </summary>
+    /// <param name="metadata">The item's metadata (a <c>Sha256</c> pins a URL).</param>
+    public virtual string? MovablePin(IReadOnlyDictionary<string, string> metadata) => null;
+
+    /// <summary>
+    /// True when the source is a package that redistributes a model made by others (an npm
+    /// package): the licence it declares may be the package's rather than the model's.
+    /// </summary>
+    public virtual bool IsRedistributed => false;
+
+    /// <summary>
+    /// What a locked resolution says about the model's origin, for bills of materials and
+    /// listings: its version or revision, a package URL (purl) where its source has a purl type,
+    /// and the URL it was downloaded from. Each source answers for its own handles.
+    /// </summary>
+    /// <param name="resolved">The lock's <c>resolved</c> value; null when the model is not locked.</param>
+    public virtual ModelProvenance Provenance(string? resolved) =>
+        new(null, null, ModelProvenance.HttpUrlOrNull(resolved));
+
     /// <summary>Parses an Include with the <see cref="ModelSources.Default"/> sources. Throws <see cref="ModelRefsException"/> (MR0001) when it is not a valid handle.</summary>
     public static ModelHandle Parse(string include, string projectDirectory) => ModelSources.Default.Parse(include, projectDirectory);
 

@@ -99,6 +99,30 @@ public sealed partial class ModelSources
         return source.FetchAsync(handle, context, cancellationToken);
     }
 
+    /// <summary>The versions of a model its source knows (see <see cref="IVersionedSource"/>).</summary>
+    public async Task<ModelVersions> GetVersionsAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        return SourceOf(handle) is IVersionedSource versioned
+            ? await versioned.GetVersionsAsync(handle, context, cancellationToken).ConfigureAwait(false)
+            : ModelVersions.Unversioned($"checking '{handle.Scheme}:' models for newer versions is not supported by this version of ModelRefs");
+    }
+
+    /// <summary>The handle at another version (see <see cref="IVersionedSource.WithVersion"/>); MR0001 when its source has no versions.</summary>
+    public ModelHandle WithVersion(ModelHandle handle, string version)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        ArgumentException.ThrowIfNullOrWhiteSpace(version);
+        return SourceOf(handle) is IVersionedSource versioned
+            ? versioned.WithVersion(handle, version.Trim())
+            : throw ModelHandle.Invalid(handle.Text, $"'{handle.Scheme}:' models cannot be moved to another version by this version of ModelRefs. Edit the Include yourself.");
+    }
+
+    /// <summary>Every pickled weight file the sources keep in a cache (see <see cref="IModelSource.PickledWeightFiles"/>).</summary>
+    public IReadOnlyList<string> PickledWeightFiles(Caching.ModelCache cache) => _sources.SelectMany(s => s.PickledWeightFiles(cache)).ToList();
+
+    private IModelSource? SourceOf(ModelHandle handle) => _sources.FirstOrDefault(s => s.Scheme == handle.Scheme);
+
     /// <summary>The external data files of a model <paramref name="handle"/>'s source fetched (see <see cref="IModelSource.FetchExternalDataAsync"/>).</summary>
     public Task<IReadOnlyList<ExternalDataFile>> FetchExternalDataAsync(ModelHandle handle, FetchedArtifact model, IReadOnlyList<ExternalDataRequest> files,
         FetchContext context, CancellationToken cancellationToken = default)

@@ -20,49 +20,49 @@ namespace ModelRefs.Generator.Diagnostics
         private const string MessageFormat = "Model '{0}': {1}";
 
         public static readonly DiagnosticDescriptor NonCommercial = new DiagnosticDescriptor(
-            "MR1001", "Model licence forbids commercial use", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            LicenseFindingIds.NonCommercial, "Model licence forbids commercial use", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
             description: "The model's licence (e.g. CC-BY-NC-4.0) forbids commercial use. Choose another model, or, if the project is not commercial, accept the licence with AcceptLicense on the ModelReference.",
             helpLinkUri: HelpLinkBase + "MR1001.md");
 
 
         public static readonly DiagnosticDescriptor CopyleftIncompatible = new DiagnosticDescriptor(
-            "MR1002", "Model licence is copyleft incompatible with the project's licence", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            LicenseFindingIds.CopyleftIncompatible, "Model licence is copyleft incompatible with the project's licence", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
             description: "The model's licence is strong or network copyleft (GPL, AGPL, EUPL...) and the project's PackageLicenseExpression is not compatible with it, or the project declares no licence.",
             helpLinkUri: HelpLinkBase + "MR1002.md");
 
 
         public static readonly DiagnosticDescriptor UseRestricted = new DiagnosticDescriptor(
-            "MR1003", "Model licence restricts use", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            LicenseFindingIds.UseRestricted, "Model licence restricts use", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
             description: "The model's licence carries a use policy (OpenRAIL family, Llama, Gemma...; SPDX lists none of them, so they are LicenseRef- names such as LicenseRef-CreativeML-OpenRAIL-M, LicenseRef-Llama-3.1-Community, LicenseRef-Gemma) that must be passed on to the app's users. Review it, then accept it with AcceptLicense.",
             helpLinkUri: HelpLinkBase + "MR1003.md");
 
 
         public static readonly DiagnosticDescriptor NoDerivatives = new DiagnosticDescriptor(
-            "MR1004", "Model licence forbids derivatives", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            LicenseFindingIds.NoDerivatives, "Model licence forbids derivatives", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
             description: "The model's licence forbids sharing modified versions: converting, quantizing or fine-tuning the model and shipping the result may breach it.",
             helpLinkUri: HelpLinkBase + "MR1004.md");
 
 
         public static readonly DiagnosticDescriptor Unknown = new DiagnosticDescriptor(
-            "MR1005", "Model licence is unknown", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            LicenseFindingIds.Unknown, "Model licence is unknown", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
             description: "The model states no licence, or one ModelRefs cannot classify (not an SPDX expression, a LicenseRef-... name not in the licence table, proprietary). Set License on the ModelReference, then accept it with AcceptLicense if needed.",
             helpLinkUri: HelpLinkBase + "MR1005.md");
 
 
         public static readonly DiagnosticDescriptor Denied = new DiagnosticDescriptor(
-            "MR1006", "Model licence is denied by ModelRefsDeniedLicenses", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            LicenseFindingIds.Denied, "Model licence is denied by ModelRefsDeniedLicenses", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
             description: "The project lists the model's licence in ModelRefsDeniedLicenses.",
             helpLinkUri: HelpLinkBase + "MR1006.md");
 
 
         public static readonly DiagnosticDescriptor NotAllowed = new DiagnosticDescriptor(
-            "MR1007", "Model licence is not in ModelRefsAllowedLicenses", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            LicenseFindingIds.NotAllowed, "Model licence is not in ModelRefsAllowedLicenses", MessageFormat, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
             description: "The project sets ModelRefsAllowedLicenses and the model's licence is not in it.",
             helpLinkUri: HelpLinkBase + "MR1007.md");
 
 
         public static readonly DiagnosticDescriptor AttributionRequired = new DiagnosticDescriptor(
-            "MR1008", "Model licence requires attribution", MessageFormat, Category, DiagnosticSeverity.Info, isEnabledByDefault: true,
+            LicenseFindingIds.AttributionRequired, "Model licence requires attribution", MessageFormat, Category, DiagnosticSeverity.Info, isEnabledByDefault: true,
             description: "The model's licence requires its copyright notice and licence text to ship with the app; the build writes THIRD-PARTY-NOTICES.models.txt into the output for that.",
             helpLinkUri: HelpLinkBase + "MR1008.md");
 

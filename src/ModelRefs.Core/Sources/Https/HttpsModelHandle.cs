@@ -23,6 +23,11 @@ public sealed class HttpsModelHandle : ModelHandle
 
     public override string Scheme => "https";
 
+    public override string? MovablePin(IReadOnlyDictionary<string, string> metadata) =>
+        metadata.TryGetValue("Sha256", out var sha) && !string.IsNullOrWhiteSpace(sha)
+            ? null
+            : "the server can change what the URL serves; only models.lock.json's SHA-256 pins it. Set Sha256=\"…\" on the item to pin it in the project too.";
+
     internal static HttpsModelHandle Create(string include)
     {
         if (!Uri.TryCreate(include, UriKind.Absolute, out var uri) || uri.Host.Length == 0)

@@ -6,8 +6,15 @@ using ModelRefs.Core.Diagnostics;
 namespace ModelRefs.Core.Sources.Https;
 
 /// <summary>A plain download, streamed into the cache and verified against its pinned SHA-256.</summary>
-public sealed class HttpsModelSource : IModelSource
+public sealed class HttpsModelSource : IModelSource, IVersionedSource
 {
+    /// <summary>A URL names one file: there are no versions to compare.</summary>
+    public Task<ModelVersions> GetVersionsAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(ModelVersions.Unversioned("a URL has no versions; its Sha256 (or the lock) pins the content"));
+
+    public ModelHandle WithVersion(ModelHandle handle, string version) =>
+        throw ModelHandle.Invalid(handle.Text, "a URL has no versions. Write the URL of the other file as the Include.");
+
     public string Scheme => "https";
 
     public string HandleForms => "https://host/path/model.onnx";
@@ -50,16 +57,7 @@ public sealed class HttpsModelSource : IModelSource
 
         // One process downloads, the others wait here and then take it from the cache.
         var waitStarted = DateTime.UtcNow;
-        CacheLock fetchLock;
-        try
-        {
-            fetchLock = await cache.AcquireLockAsync(RefKey(https), context.Log, context.Download.LockTimeout,
-                $"'{handle.Text}'", cancellationToken).ConfigureAwait(false);
-        }
-        catch (CacheLockTimeoutException e)
-        {
-            throw new ModelRefsException(RestoreDiagnostics.DownloadFailed, $"Model '{handle.Text}': {e.Message}", e);
-        }
+        var fetchLock = await context.AcquireFetchLockAsync(handle, RefKey(https), $"'{handle.Text}'", cancellationToken).ConfigureAwait(false);
 
         await using (fetchLock)
         {
@@ -137,15 +135,7 @@ public sealed class HttpsModelSource : IModelSource
                 "Restore once with the network (without ModelRefsOffline) to fill the cache.");
         }
 
-        CacheLock fetchLock;
-        try
-        {
-            fetchLock = await cache.AcquireLockAsync(key, context.Log, context.Download.LockTimeout, $"'{https.Text}' ({file.Location})", cancellationToken).ConfigureAwait(false);
-        }
-        catch (CacheLockTimeoutException e)
-        {
-            throw new ModelRefsException(RestoreDiagnostics.DownloadFailed, $"Model '{https.Text}': {e.Message}", e);
-        }
+        var fetchLock = await context.AcquireFetchLockAsync(https, key, $"'{https.Text}' ({file.Location})", cancellationToken).ConfigureAwait(false);
         await using (fetchLock)
         {
             if (fetchLock.Waited && file.Sha256 is not null && cache.TryGetBlob(file.Sha256) is { } fetched)

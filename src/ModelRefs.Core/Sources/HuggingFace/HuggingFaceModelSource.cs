@@ -17,7 +17,7 @@ namespace ModelRefs.Core.Sources.HuggingFace;
 /// restores fetch that commit, so a branch that moves changes nothing until the lock entry is removed.
 /// The licence is the card's (<c>cardData</c>, else README.md's front matter), else a LICENSE file's text.
 /// </summary>
-public sealed class HuggingFaceModelSource : IModelSource
+public sealed partial class HuggingFaceModelSource : IModelSource
 {
     /// <summary>The <c>licenseSource</c> this source reports for a card's licence.</summary>
     public const string LicenseSourceName = "huggingface card";
@@ -78,16 +78,7 @@ public sealed class HuggingFaceModelSource : IModelSource
                 $"and {hf.PathInRepo} of {hf.RepoId} at {(commit is null ? "revision '" + hf.Revision + "'" : "commit " + commit)} is not in the cache ({cache.Root}). " +
                 "Restore once with the network to fill the cache.");
 
-        CacheLock fetchLock;
-        try
-        {
-            fetchLock = await cache.AcquireLockAsync($"hf-download|{endpointText}|{hf.RepoId}@{commit ?? hf.Revision}|{hf.PathInRepo}", context.Log,
-                context.Download.LockTimeout, $"'{hf.Text}'", cancellationToken).ConfigureAwait(false);
-        }
-        catch (CacheLockTimeoutException e)
-        {
-            throw new ModelRefsException(RestoreDiagnostics.DownloadFailed, $"Model '{hf.Text}': {e.Message}", e);
-        }
+        var fetchLock = await context.AcquireFetchLockAsync(hf, $"hf-download|{endpointText}|{hf.RepoId}@{commit ?? hf.Revision}|{hf.PathInRepo}", $"'{hf.Text}'", cancellationToken).ConfigureAwait(false);
         await using (fetchLock)
         {
             if (commit is not null && Cached(cache, FileKey(endpointText, hf, commit), expected) is { } fresh)
@@ -167,16 +158,7 @@ public sealed class HuggingFaceModelSource : IModelSource
                 $"Model '{hf.Text}': restore is offline and its external data files ({string.Join(", ", Missing().Select(f => f.Location))}) of {hf.RepoId} at commit {commit} " +
                 $"are not in the cache ({cache.Root}). Restore once with the network to fill the cache.");
 
-        CacheLock fetchLock;
-        try
-        {
-            fetchLock = await cache.AcquireLockAsync($"hf-download|{endpointText}|{hf.RepoId}@{commit}|{hf.PathInRepo}|external-data", context.Log,
-                context.Download.LockTimeout, $"'{hf.Text}' (external data)", cancellationToken).ConfigureAwait(false);
-        }
-        catch (CacheLockTimeoutException e)
-        {
-            throw new ModelRefsException(RestoreDiagnostics.DownloadFailed, $"Model '{hf.Text}': {e.Message}", e);
-        }
+        var fetchLock = await context.AcquireFetchLockAsync(hf, $"hf-download|{endpointText}|{hf.RepoId}@{commit}|{hf.PathInRepo}|external-data", $"'{hf.Text}' (external data)", cancellationToken).ConfigureAwait(false);
         await using (fetchLock)
         {
             FromCache(); // another restore may have downloaded them while this one waited

@@ -13,6 +13,11 @@ public sealed class LocalModelHandle : ModelHandle
 
     public override bool IsLocalFile => true;
 
+    public override string? LocalFilePath => FullPath;
+
+    /// <summary>A file of the project: no version, no purl, not downloaded.</summary>
+    public override ModelProvenance Provenance(string? resolved) => new(null, null, null);
+
     internal static LocalModelHandle Create(string include, string path, string projectDirectory)
     {
         if (path.Length == 0 || path.IndexOfAny(Path.GetInvalidPathChars()) >= 0)

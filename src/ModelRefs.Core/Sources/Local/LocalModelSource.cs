@@ -5,8 +5,15 @@ using ModelRefs.Core.Diagnostics;
 namespace ModelRefs.Core.Sources.Local;
 
 /// <summary>A file on disk: hashed where it is, never copied into the cache.</summary>
-public sealed class LocalModelSource : IModelSource
+public sealed class LocalModelSource : IModelSource, IVersionedSource
 {
+    /// <summary>A file of the project: it is whatever the file holds.</summary>
+    public Task<ModelVersions> GetVersionsAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(ModelVersions.Unversioned("a local file has no versions"));
+
+    public ModelHandle WithVersion(ModelHandle handle, string version) =>
+        throw ModelHandle.Invalid(handle.Text, "a local file has no versions. Replace the file, or point the Include at another one.");
+
     public string Scheme => "local";
 
     public string HandleForms => "a local path (relative to the project folder, or absolute, or file:)";

@@ -27,6 +27,17 @@ public sealed class NpmModelHandle : ModelHandle
 
     public override string Scheme => "npm";
 
+    /// <summary>npm packages carry models their authors took from elsewhere; their licence field is the package's.</summary>
+    public override bool IsRedistributed => true;
+
+    /// <summary>purl-spec's npm type: the scope's '@' is percent-encoded, the file is the subpath.</summary>
+    public override ModelProvenance Provenance(string? resolved)
+    {
+        var name = PackageName.StartsWith('@') ? "%40" + PackageName[1..] : PackageName;
+        var subpath = string.Join('/', PathInPackage.Split('/').Select(Uri.EscapeDataString));
+        return new ModelProvenance(Version, $"pkg:npm/{name}@{Uri.EscapeDataString(Version)}#{subpath}", ModelProvenance.HttpUrlOrNull(resolved));
+    }
+
     private const string Example = "npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v5.onnx";
 
     // npm's rules: URL-safe characters, no leading '.' or '_'; old packages may have capitals.

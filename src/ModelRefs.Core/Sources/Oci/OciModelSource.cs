@@ -78,16 +78,7 @@ public sealed class OciModelSource : IModelSource
                 $"Model '{oci.Text}': restore is offline (ModelRefsOffline) and the artifact {(digest ?? oci.Reference)} of {oci.Registry}/{oci.Repository} " +
                 $"is not in the cache ({cache.Root}). Restore once with the network to fill the cache.");
 
-        CacheLock fetchLock;
-        try
-        {
-            fetchLock = await cache.AcquireLockAsync($"oci-fetch|{oci.Registry}/{oci.Repository}@{digest ?? oci.Reference}|{file}", context.Log,
-                context.Download.LockTimeout, $"'{oci.Text}'", cancellationToken).ConfigureAwait(false);
-        }
-        catch (CacheLockTimeoutException e)
-        {
-            throw new ModelRefsException(RestoreDiagnostics.DownloadFailed, $"Model '{oci.Text}': {e.Message}", e);
-        }
+        var fetchLock = await context.AcquireFetchLockAsync(oci, $"oci-fetch|{oci.Registry}/{oci.Repository}@{digest ?? oci.Reference}|{file}", $"'{oci.Text}'", cancellationToken).ConfigureAwait(false);
         await using (fetchLock)
         {
             if (digest is not null && Cached(cache, FileKey(oci, digest, file ?? pinned?.File), expected) is { } fresh)

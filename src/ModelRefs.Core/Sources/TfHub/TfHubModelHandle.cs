@@ -66,6 +66,16 @@ public sealed partial class TfHubModelHandle : ModelHandle
 
     public override string Scheme => "tfhub";
 
+    public override string? MovablePin(IReadOnlyDictionary<string, string> metadata) =>
+        Version is null ? "no version: the hub's latest version moves when a new one is published. Write the version at the end of the handle." : null;
+
+    /// <summary>The locked version (else the one written); TF Hub has no purl type.</summary>
+    public override ModelProvenance Provenance(string? resolved)
+    {
+        var version = TfHubModelSource.VersionFromResolved(this, resolved) ?? Version;
+        return new ModelProvenance(version?.ToString(System.Globalization.CultureInfo.InvariantCulture), null, ModelProvenance.HttpUrlOrNull(resolved));
+    }
+
     private const string Form = "tfhub:<publisher>/<model>[/<variation>…]/<version>";
     private const string Example = "tfhub:google/movenet/singlepose/lightning/4";
 

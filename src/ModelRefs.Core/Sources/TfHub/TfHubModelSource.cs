@@ -204,15 +204,7 @@ public sealed partial class TfHubModelSource : IModelSource
                 $"{hub.ModelPath} ({Name(format)}) is not in the cache ({cache.Root}). Restore once with the network to fill the cache.");
 
         var lockKey = "tfhub-download|" + RefKey(baseUrl, version is null ? hub.ModelPath : hub.PathAt(version.Value), format);
-        CacheLock fetchLock;
-        try
-        {
-            fetchLock = await cache.AcquireLockAsync(lockKey, context.Log, context.Download.LockTimeout, $"'{hub.Text}'", cancellationToken).ConfigureAwait(false);
-        }
-        catch (CacheLockTimeoutException e)
-        {
-            throw new ModelRefsException(RestoreDiagnostics.DownloadFailed, $"Model '{hub.Text}': {e.Message}", e);
-        }
+        var fetchLock = await context.AcquireFetchLockAsync(hub, lockKey, $"'{hub.Text}'", cancellationToken).ConfigureAwait(false);
         await using (fetchLock)
         {
             if (version is { } locked && Cached(cache, RefKey(baseUrl, hub.PathAt(locked), format), expected, hub, locked) is { } fresh)

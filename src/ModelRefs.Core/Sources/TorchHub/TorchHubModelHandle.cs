@@ -35,6 +35,21 @@ public sealed partial class TorchHubModelHandle : ModelHandle
 
     public override string Scheme => "torchhub";
 
+    public override string? MovablePin(IReadOnlyDictionary<string, string> metadata) =>
+        metadata.TryGetValue("HubDirectory", out var folder) && !string.IsNullOrWhiteSpace(folder)
+            ? "the model comes from a local folder (HubDirectory), whose files can change."
+            : Ref is null ? "no ref: the repo's default branch moves with every commit. Write a tag or commit after ':'."
+            : GitHubRepoClient.IsCommitSha(Ref.ToLowerInvariant()) ? null
+            : $"'{Ref}' is a branch or tag, and both can be moved. Write the commit it stands for to pin the code that runs.";
+
+    /// <summary>The locked commit (else the ref as written); purl-spec's github type once a commit is pinned.</summary>
+    public override ModelProvenance Provenance(string? resolved)
+    {
+        var commit = TorchHubModelSource.LockedCommit(this, resolved);
+        var purl = commit is null ? null : $"pkg:github/{Owner.ToLowerInvariant()}/{Repo.ToLowerInvariant()}@{commit}";
+        return new ModelProvenance(commit ?? Ref, purl, null);
+    }
+
     private const string Form = "torchhub:<owner>/<repo>[:<ref>]/<entrypoint>";
     private const string Example = "torchhub:pytorch/vision:v0.14.1/squeezenet1_1";
 

@@ -24,8 +24,15 @@ namespace ModelRefs.Core.Sources.TorchHub;
 /// the exported file and <c>converter</c> the exporter, torch version and opset.
 /// </para>
 /// </summary>
-public sealed class TorchHubModelSource : IModelSource
+public sealed partial class TorchHubModelSource : IModelSource
 {
+    /// <summary>The weights exports downloaded into TORCH_HOME (<c>hub/checkpoints/</c>): torch unpickles them.</summary>
+    public IEnumerable<string> PickledWeightFiles(ModelCache cache)
+    {
+        var checkpoints = Path.Combine(new TorchHubCacheFolders(cache).TorchHome, "hub", "checkpoints");
+        return Directory.Exists(checkpoints) ? Directory.GetFiles(checkpoints).Order(StringComparer.Ordinal) : [];
+    }
+
     private readonly IOnnxReferenceRunner? _runner;
     private readonly TimeSpan _exportTimeout;
 

@@ -1,0 +1,1 @@
+return await ModelRefs.Cli.CliApp.RunAsync(args);
