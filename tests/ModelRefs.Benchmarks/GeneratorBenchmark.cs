@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using static ModelRefs.Benchmarks.Processes;
 
 namespace ModelRefs.Benchmarks;
 
@@ -233,18 +234,5 @@ internal static partial class GeneratorBenchmark
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    private static string Exec(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed:\n{stdout.Result}\n{stderr.Result}");
-        return stdout.Result;
     }
 }

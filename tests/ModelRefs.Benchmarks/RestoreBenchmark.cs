@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Sources;
+using static ModelRefs.Benchmarks.Processes;
 
 namespace ModelRefs.Benchmarks;
 
@@ -228,18 +229,5 @@ internal static class RestoreBenchmark
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string Exec(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed:\n{stdout.Result}\n{stderr.Result}");
-        return stdout.Result;
     }
 }

@@ -58,15 +58,7 @@ public sealed class DamagedCacheRestoreTests
     public async Task ADamagedBlob_Offline_IsAnError_ThatSaysHowToRepairTheCache()
     {
         using var f = new RestoreFixture();
-        var tarball = f.WriteTarball("@test/models", "1.0.0", "MIT", ("m/model.onnx", RestoreFixture.Model("v1")));
-        var item = RestoreFixture.Item("npm:@test/models@1.0.0/m/model.onnx");
-        string registryUrl;
-        using (var registry = LoopbackNpmRegistry.Start())
-        {
-            registry.AddTarball(tarball);
-            registryUrl = registry.Url;
-            Assert.True((await f.RestoreAsync(f.Request(npmRegistry: registryUrl), item)).Succeeded);
-        }
+        var (item, registryUrl) = await f.RestoreOnceOnlineAsync();
         var cache = new ModelCache(f.CacheRoot);
         foreach (var blob in Directory.GetFiles(cache.Layout.BlobsDirectory, "*", SearchOption.AllDirectories))
             FlipOneByte(blob); // the file and the tarball it could be read again from

@@ -165,15 +165,7 @@ public class ModelRestorerLockTests
     public async Task Offline_WithEverythingCached_Restores()
     {
         using var f = new RestoreFixture();
-        var tarball = f.WriteTarball("@test/models", "1.0.0", "MIT", ("m/model.onnx", RestoreFixture.Model("v1")));
-        var item = RestoreFixture.Item("npm:@test/models@1.0.0/m/model.onnx");
-        string registryUrl;
-        using (var registry = LoopbackNpmRegistry.Start())
-        {
-            registry.AddTarball(tarball);
-            registryUrl = registry.Url;
-            Assert.True((await f.RestoreAsync(f.Request(npmRegistry: registryUrl), item)).Succeeded);
-        }
+        var (item, registryUrl) = await f.RestoreOnceOnlineAsync();
         Directory.Delete(Path.Combine(f.ProjectDirectory, "obj"), recursive: true);
 
         var offline = await f.RestoreAsync(f.Request(offline: true, npmRegistry: registryUrl), item);

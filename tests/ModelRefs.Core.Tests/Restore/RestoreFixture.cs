@@ -46,6 +46,22 @@ internal sealed class RestoreFixture : IDisposable
     public Task<RestoreResult> RestoreAsync(RestoreRequest request, params ModelReference[] items) =>
         new ModelRestorer(Http, Log.Add).RestoreAsync(items, request);
 
+    /// <summary>
+    /// Publishes <c>@test/models@1.0.0</c> (model "v1"), restores it once through a loopback registry
+    /// that is gone afterwards, and returns the item and that registry's URL: a cache and lock
+    /// filled online, for tests of what a later restore does without the network.
+    /// </summary>
+    public async Task<(ModelReference Item, string RegistryUrl)> RestoreOnceOnlineAsync()
+    {
+        var tarball = WriteTarball("@test/models", "1.0.0", "MIT", ("m/model.onnx", Model("v1")));
+        var item = Item("npm:@test/models@1.0.0/m/model.onnx");
+        using var registry = ModelRefs.TestSupport.Http.LoopbackNpmRegistry.Start();
+        registry.AddTarball(tarball);
+        var result = await RestoreAsync(Request(npmRegistry: registry.Url), item);
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
+        return (item, registry.Url);
+    }
+
     public static ModelReference Item(string include, params (string Key, string Value)[] metadata) =>
         new(include, metadata.ToDictionary(m => m.Key, m => m.Value, StringComparer.OrdinalIgnoreCase));
 
