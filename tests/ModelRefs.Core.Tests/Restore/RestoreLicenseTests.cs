@@ -1,3 +1,4 @@
+using ModelRefs.TestSupport;
 using System.Text;
 using System.Text.Json;
 using ModelRefs.Core.Licensing;
@@ -12,29 +13,7 @@ namespace ModelRefs.Core.Tests.Restore;
 /// <summary>Restore records each model's licence: normalised, with its source, the declared value, AcceptLicense and attribution; and writes the notices file.</summary>
 public class RestoreLicenseTests
 {
-    private const string MitText = """
-        MIT License
-
-        Copyright (c) 2024 Jane Doe
-
-        Permission is hereby granted, free of charge, to any person obtaining a copy
-        of this software and associated documentation files (the "Software"), to deal
-        in the Software without restriction, including without limitation the rights
-        to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-        copies of the Software, and to permit persons to whom the Software is
-        furnished to do so, subject to the following conditions:
-
-        The above copyright notice and this permission notice shall be included in all
-        copies or substantial portions of the Software.
-
-        THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-        OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
-        SOFTWARE.
-        """;
+    private static readonly string MitText = LicenseTexts.Mit("Copyright (c) 2024 Jane Doe");
 
     private static FetchedArtifact Artifact(string? license, string? source = "npm", string? text = null, string? attribution = null) =>
         new("/cache/blob", new string('a', 64), "https://example/x.tgz#m.onnx", license, source) { LicenseText = text, Attribution = attribution };

@@ -397,35 +397,13 @@ public sealed class HuggingFaceSourceTests : IDisposable
     [Fact]
     public async Task Licence_FromALicenseFile_WhenTheCardStatesNone_IsRecognisedByRestore()
     {
-        const string Mit = """
-            MIT License
-
-            Copyright (c) 2020-present Silero Team
-
-            Permission is hereby granted, free of charge, to any person obtaining a copy
-            of this software and associated documentation files (the "Software"), to deal
-            in the Software without restriction, including without limitation the rights
-            to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-            copies of the Software, and to permit persons to whom the Software is
-            furnished to do so, subject to the following conditions:
-
-            The above copyright notice and this permission notice shall be included in all
-            copies or substantial portions of the Software.
-
-            THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-            IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-            FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-            AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-            LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-            OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
-            SOFTWARE.
-            """;
-        _hub.AddRepo(RepoId).Commit(Files(SileroV5, ("LICENSE", Mit)), cardData: new { tags = new[] { "onnx" } });
+        var mit = LicenseTexts.Mit("Copyright (c) 2020-present Silero Team");
+        _hub.AddRepo(RepoId).Commit(Files(SileroV5, ("LICENSE", mit)), cardData: new { tags = new[] { "onnx" } });
 
         var artifact = await Fetch(Handle, Context());
 
         Assert.Null(artifact.License);
-        Assert.Equal(Mit, artifact.LicenseText);
+        Assert.Equal(mit, artifact.LicenseText);
         var restored = RestoredLicense.Resolve(null, artifact);
         Assert.Equal("MIT", restored.Expression);
         Assert.Equal("LICENSE file", restored.Source);
@@ -433,7 +411,7 @@ public sealed class HuggingFaceSourceTests : IDisposable
 
         // From the cache (a locked restore), the same text and licence.
         var again = await Fetch(Handle, Context(pinned: artifact.Resolved));
-        Assert.Equal(Mit, again.LicenseText);
+        Assert.Equal(mit, again.LicenseText);
     }
 
     [Fact]
