@@ -9,7 +9,9 @@ namespace ModelRefs.TestSupport.Http;
 /// <summary>
 /// GitHub on loopback, as far as PyTorch Hub needs it: the commits API
 /// (<c>GET {ApiUrl}repos/{owner}/{repo}/commits/{ref}</c> → <c>{"sha": …}</c>; 422 when the repo has
-/// no such ref, 404 when there is no such repo) and zipballs (<c>GET {WebUrl}{owner}/{repo}/zipball/{sha}</c>
+/// no such ref, 404 when there is no such repo), the tags API (<c>GET {ApiUrl}repos/{owner}/{repo}/tags</c>,
+/// paged by <c>per_page</c>/<c>page</c> with <c>Link: rel="next"</c>; every ref is listed, as the fake
+/// does not tell branches from tags) and zipballs (<c>GET {WebUrl}{owner}/{repo}/zipball/{sha}</c>
 /// → a zip whose single top folder is <c>{owner}-{repo}-{sha7}/</c>). Commits are built from file
 /// maps; refs (tags, branches) can be moved. Other paths can be mapped on <see cref="Server"/> (weights).
 /// <code>
@@ -113,6 +115,10 @@ public sealed class LoopbackGitHub : IDisposable, IAsyncDisposable
     {
         // /api/repos/{owner}/{repo}/commits/{ref…}
         var parts = request.Path["/api/repos/".Length..].Split('/');
+        if (parts.Length == 3 && parts[2] == "tags")
+            return _repos.TryGetValue(Uri.UnescapeDataString(parts[0]) + "/" + Uri.UnescapeDataString(parts[1]), out var tagged)
+                ? Tags(request, tagged)
+                : NotFound();
         if (parts.Length < 4 || parts[2] != "commits")
             return NotFound();
         if (!_repos.TryGetValue(Uri.UnescapeDataString(parts[0]) + "/" + Uri.UnescapeDataString(parts[1]), out var repo))
@@ -121,6 +127,21 @@ public sealed class LoopbackGitHub : IDisposable, IAsyncDisposable
         if (repo.Refs.TryGetValue(gitRef, out var sha) || (repo.Zipballs.ContainsKey(gitRef) && (sha = gitRef) is not null))
             return LoopbackResponse.Json(JsonSerializer.Serialize(new { sha, commit = new { message = "fixture" } }));
         return LoopbackResponse.Json(JsonSerializer.Serialize(new { message = $"No commit found for SHA: {gitRef}" }), 422);
+    }
+
+    private static LoopbackResponse Tags(LoopbackRequest request, Repo repo)
+    {
+        var query = request.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
+        var perPage = query.TryGetValue("per_page", out var pp) && int.TryParse(pp, out var n) ? Math.Clamp(n, 1, 100) : 30;
+        var page = query.TryGetValue("page", out var pg) && int.TryParse(pg, out var p) ? Math.Max(p, 1) : 1;
+        var all = repo.Refs.OrderByDescending(r => r.Key, StringComparer.Ordinal).ToList();
+        var slice = all.Skip((page - 1) * perPage).Take(perPage)
+            .Select(r => new { name = r.Key, commit = new { sha = r.Value } });
+        var response = LoopbackResponse.Json(JsonSerializer.Serialize(slice));
+        if (page * perPage < all.Count)
+            response.WithHeader("Link", $"<{request.Path}?per_page={perPage}&page={page + 1}>; rel=\"next\"");
+        return response;
     }
 
     private LoopbackResponse Zipball(LoopbackRequest request)

@@ -57,6 +57,10 @@ public sealed class GitHubEndpoints
     internal Uri CommitUrl(string owner, string repo, string gitRef) =>
         new(Api, $"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repo)}/commits/{EscapeRef(gitRef)}");
 
+    /// <summary>One page of the repo's tags (<c>GET /repos/{owner}/{repo}/tags</c>, newest first as GitHub sorts them).</summary>
+    internal Uri TagsUrl(string owner, string repo, int page) =>
+        new(Api, $"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repo)}/tags?per_page=100&page={page}");
+
     internal Uri ZipballUrl(string owner, string repo, string commit) =>
         new(Web, $"{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repo)}/zipball/{commit}");
 

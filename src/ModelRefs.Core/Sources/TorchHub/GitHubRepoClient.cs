@@ -198,6 +198,58 @@ public sealed class GitHubRepoClient
             $"Model '{handle.Text}': the GitHub API's answer {Downloads.Redact(url)} has no commit 'sha'. Check that ModelRefsGitHubApiUrl points at a GitHub API.");
     }
 
+    /// <summary>How many pages of 100 tags <see cref="ListTagsAsync"/> reads at most; a repo with more has its newest in the first pages.</summary>
+    internal const int MaxTagPages = 10;
+
+    /// <summary>
+    /// The repo's tag names (<c>GET /repos/{owner}/{repo}/tags</c>), following the pages GitHub's
+    /// <c>Link: rel="next"</c> names, up to <see cref="MaxTagPages"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListTagsAsync(TorchHubModelHandle handle, FetchContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        ArgumentNullException.ThrowIfNull(context);
+        var tags = new List<string>();
+        for (var page = 1; page <= MaxTagPages; page++)
+        {
+            var url = Endpoints.TagsUrl(handle.Owner, handle.Repo, page);
+            context.Log($"{handle.Text}: GET {Downloads.Redact(url)}");
+            using var response = await SendAsync(handle, context, url, "application/vnd.github+json", cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode is HttpStatusCode.NotFound)
+                throw NotFound(handle, $"GitHub has no repository {handle.Repository}");
+            EnsureSuccess(handle, response, url);
+            var count = 0;
+            try
+            {
+                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (document.RootElement.ValueKind != JsonValueKind.Array)
+                    throw new JsonException("not an array");
+                foreach (var tag in document.RootElement.EnumerateArray())
+                {
+                    count++;
+                    if (tag.ValueKind == JsonValueKind.Object && tag.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
+                        tags.Add(name.GetString()!);
+                }
+            }
+            catch (JsonException e)
+            {
+                throw new ModelRefsException(RestoreDiagnostics.DownloadFailed,
+                    $"Model '{handle.Text}': the GitHub API's answer {Downloads.Redact(url)} is not a list of tags ({e.Message}). " +
+                    "Check that ModelRefsGitHubApiUrl points at a GitHub API.", e);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                throw new ModelRefsException(RestoreDiagnostics.DownloadFailed,
+                    $"Model '{handle.Text}': reading {Downloads.Redact(url)} failed ({e.Message}). Check the network and try again.", e);
+            }
+            var hasNext = response.Headers.TryGetValues("Link", out var links) && links.Any(l => l.Contains("rel=\"next\"", StringComparison.Ordinal));
+            if (count == 0 || !hasNext)
+                break;
+        }
+        return tags;
+    }
+
     private async Task<HttpResponseMessage> SendAsync(TorchHubModelHandle handle, FetchContext context, Uri url, string? accept, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
