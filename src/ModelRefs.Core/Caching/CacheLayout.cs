@@ -61,7 +61,7 @@ public sealed class CacheLayout
     /// <summary>A new, unique place in <see cref="DamagedDirectory"/> for a damaged blob.</summary>
     public string NewDamagedPath(string sha256) => Path.Combine(DamagedDirectory, sha256 + "." + Guid.NewGuid().ToString("N")[..8]);
 
-        /// <summary>The temp folders whose files a killed process leaves behind, swept by the cache's cleaner.</summary>
+    /// <summary>The temp folders whose files a killed process leaves behind, swept by the cache's cleaner.</summary>
     public IReadOnlyList<string> TemporaryFileDirectories => [BlobTempDirectory, RefTempDirectory];
 
     /// <summary>Where the blob with this SHA-256 lives (whether or not it exists).</summary>
@@ -69,6 +69,15 @@ public sealed class CacheLayout
     {
         var hex = Sha256Hex.Normalize(sha256) ?? throw new ArgumentException($"'{sha256}' is not a SHA-256 (64 hex digits).", nameof(sha256));
         return Path.Combine(BlobsDirectory, hex[..2], hex);
+    }
+
+    /// <summary>True when <paramref name="path"/> is a blob of this cache (not a temp file of one being written).</summary>
+    public bool IsBlobPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var blobs = BlobsDirectory + Path.DirectorySeparatorChar;
+        return full.StartsWith(blobs, StringComparison.Ordinal)
+            && !full.StartsWith(BlobTempDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal);
     }
 
     /// <summary>A fresh temp file name for a blob being written.</summary>

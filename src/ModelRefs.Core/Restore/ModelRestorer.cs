@@ -47,6 +47,10 @@ public sealed partial class ModelRestorer
             && previous.Models.All(m => m.ItemIndex < items.Count))
         {
             _log("ModelRefs: models are up to date (no-op restore).");
+            // A build that deploys a cached blob uses it, even without looking it up: `modelref cache prune` must see that.
+            foreach (var file in previous.Files)
+                if (cache.Layout.IsBlobPath(file.Path))
+                    ModelCache.MarkUsed(file.Path);
             var upToDate = previous.Models
                 .Select(m => new RestoredModel(items[m.ItemIndex], m.Name, m.OnnxPath, m.TargetPath, m.ResourceName, m.ManifestPath) { ExternalData = m.ExternalData ?? [] })
                 .ToList();

@@ -37,6 +37,31 @@ public class ModelRestorerLockTests
     }
 
     [Fact]
+    public async Task NoOp_CountsAsAUseOfTheDeployedBlob_SoPruneKeepsIt()
+    {
+        using var f = new RestoreFixture();
+        var (item, registry) = await f.RestoreOnceOnlineAsync();
+        var cache = new ModelCache(f.CacheRoot);
+        var blob = cache.EnumerateBlobs().Single(b => b.Sha256 == LockFileFormat.Read(f.LockPath)!.Find(item.Include)!.Sha256);
+        var old = DateTime.UtcNow.AddDays(-40);
+        File.SetLastWriteTimeUtc(blob.Path, old);
+        File.SetLastAccessTimeUtc(blob.Path, old);
+        // The no-op record keys on the deployed files' timestamps: record the aged blob as it now is.
+        Directory.Delete(Path.Combine(f.ProjectDirectory, "obj"), recursive: true);
+        Assert.False((await f.RestoreAsync(f.Request(offline: true), item)).WasNoOp);
+        File.SetLastAccessTimeUtc(blob.Path, old);
+
+        var noOp = await f.RestoreAsync(f.Request(offline: true), item);
+
+        Assert.True(noOp.WasNoOp);
+        Assert.True(ModelCache.LastUsedUtc(new FileInfo(blob.Path)) > DateTime.UtcNow.AddMinutes(-5));
+        var pruned = cache.Prune(TimeSpan.FromDays(30));
+        Assert.DoesNotContain(pruned.DeletedBlobs, b => b.Sha256 == blob.Sha256);
+        Assert.True(File.Exists(blob.Path));
+        Assert.True((await f.RestoreAsync(f.Request(offline: true), item)).WasNoOp);
+    }
+
+    [Fact]
     public async Task NoOp_IsInvalidated_ByAChangedLocalModel_ItemMetadata_OrLock()
     {
         using var f = new RestoreFixture();
