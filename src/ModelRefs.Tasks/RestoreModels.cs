@@ -28,6 +28,13 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
     /// </summary>
     public ITaskItem[] Settings { get; set; } = [];
 
+    /// <summary>
+    /// <c>$(DesignTimeBuild)</c>: an IDE's design-time build restores from the lock and the cache
+    /// only (<see cref="RestoreRequest.DesignTime"/>). A task parameter, not a setting: it must not
+    /// change the no-op hash, so that a design-time build is answered by the last real build's record.
+    /// </summary>
+    public bool DesignTimeBuild { get; set; }
+
     /// <summary>One <c>*.modelref.json</c> per restored model, for AdditionalFiles.</summary>
     [Output] public ITaskItem[] Manifests { get; private set; } = [];
 
@@ -58,7 +65,7 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
             RestoreRequest request;
             try
             {
-                request = RestoreRequest.FromSettings(ProjectFile, IntermediatePath, DefaultNamespace, settings);
+                request = RestoreRequest.FromSettings(ProjectFile, IntermediatePath, DefaultNamespace, settings) with { DesignTime = DesignTimeBuild };
             }
             catch (FormatException ex)
             {
@@ -68,7 +75,10 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
             }
             Log.LogMessage(MessageImportance.Low, "ModelRefs: restoring {0} model(s) for {1}", items.Count, ProjectFile);
 
-            var restorer = new ModelRestorer(SharedHttp.Client, message => Log.LogMessage(MessageImportance.Normal, message));
+            // Download progress at high importance: the console logger shows it at the default
+            // (minimal) verbosity and the terminal logger shows it too.
+            var restorer = new ModelRestorer(SharedHttp.Client, message => Log.LogMessage(MessageImportance.Normal, message),
+                progress: message => Log.LogMessage(MessageImportance.High, message));
             var result = restorer.RestoreAsync(items, request, _cancel.Token).GetAwaiter().GetResult();
 
             foreach (var problem in result.Problems)

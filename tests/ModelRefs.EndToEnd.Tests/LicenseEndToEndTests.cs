@@ -113,7 +113,7 @@ public sealed class LicenseEndToEndTests(PackedPackages packages)
         var text = File.ReadAllText(path);
         Assert.Contains("SileroVad", text);
         Assert.Contains("npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v5.onnx", text);
-        Assert.Contains("Licence:  CC-BY-NC-4.0 (non-commercial; from metadata)", text);
+        Assert.Contains("Licence:  CC-BY-NC-4.0 (non-commercial; set by the item's License metadata)", text);
     }
 
     private static int ItemLine(string projectFile, string name)

@@ -22,6 +22,10 @@ public static class RestoreDiagnostics
     public static readonly RestoreDiagnostic InvalidLockFile = new("MR0012", "models.lock.json cannot be read");
     public static readonly RestoreDiagnostic DamagedCache = new("MR0013", "A cached model file was damaged");
     public static readonly RestoreDiagnostic InvalidProperty = new("MR0014", "A ModelRefs property is not valid");
+    public static readonly RestoreDiagnostic DesignTimeNotRestored = new("MR0015", "Design-time build: model not restored yet");
+    public static readonly RestoreDiagnostic PlainHttp = new("MR0016", "Model downloaded over plain HTTP without a Sha256 pin");
+    public static readonly RestoreDiagnostic RedistributedLicense = new("MR0017", "Licence known only from a package that redistributes the model");
+    public static readonly RestoreDiagnostic ConflictingLicenses = new("MR0018", "The same model content is restored under two licences");
 
     // PyTorch Hub (torchhub:) and export to ONNX.
     public static readonly RestoreDiagnostic HubNotFound = new("MR0020", "PyTorch Hub repo, ref or entrypoint not found");
@@ -63,6 +67,12 @@ public static class RestoreDiagnostics
     public static readonly RestoreDiagnostic OciPlainHttpRefused = new("MR0067", "Plain HTTP to an OCI registry or token server refused");
 
     public static readonly RestoreDiagnostic InternalError = new("MR0999", "Unexpected error while restoring a model");
+
+    /// <summary>The diagnostic with this id (a kept warning's); <see cref="InternalError"/> for an id no longer declared.</summary>
+    public static RestoreDiagnostic ById(string id) =>
+        typeof(RestoreDiagnostics).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(RestoreDiagnostic)).Select(f => (RestoreDiagnostic)f.GetValue(null)!)
+            .FirstOrDefault(d => d.Id == id) ?? InternalError;
 }
 
 /// <summary>A restore diagnostic's identity: stable id, title and help link.</summary>

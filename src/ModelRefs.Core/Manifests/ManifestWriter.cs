@@ -26,6 +26,7 @@ public static class ManifestWriter
             w.WriteString(ManifestKeys.OnnxSha256, m.OnnxSha256);
             WriteNullable(w, ManifestKeys.License, m.License);
             WriteNullable(w, ManifestKeys.LicenseSource, m.LicenseSource);
+            WriteNullable(w, ManifestKeys.LicenseProvenance, m.LicenseProvenance);
             WriteNullable(w, ManifestKeys.LicenseDeclared, m.LicenseDeclared);
             w.WriteStartArray(ManifestKeys.AcceptLicense);
             foreach (var id in m.AcceptLicense)

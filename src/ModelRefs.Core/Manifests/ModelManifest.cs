@@ -17,6 +17,9 @@ public sealed record ModelManifest
     public string? License { get; init; }
     public string? LicenseSource { get; init; }
 
+    /// <summary>Where the licence came from, in words (<see cref="Restore.RestoredLicense.Provenance"/>); null when unknown.</summary>
+    public string? LicenseProvenance { get; init; }
+
     /// <summary>The licence as the item or the source declared it, before normalisation.</summary>
     public string? LicenseDeclared { get; init; }
 

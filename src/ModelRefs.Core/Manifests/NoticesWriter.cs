@@ -49,7 +49,7 @@ public static class NoticesWriter
 
     private static string DescribeLicense(ModelManifest m)
     {
-        var from = m.LicenseSource is null ? "" : "; from " + m.LicenseSource;
+        var from = m.LicenseProvenance is not null ? "; " + m.LicenseProvenance : m.LicenseSource is null ? "" : "; from " + m.LicenseSource;
         if (m.License is null)
             return m.LicenseDeclared is null
                 ? "unknown (the model states no licence)"

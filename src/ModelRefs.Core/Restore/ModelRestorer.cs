@@ -21,13 +21,25 @@ public sealed partial class ModelRestorer
 
     private readonly HttpClient _http;
     private readonly Action<string> _log;
+    private readonly Action<string>? _progress;
     private readonly ModelSources _sources;
 
-    public ModelRestorer(HttpClient http, Action<string>? log = null, ModelSources? sources = null)
+    /// <param name="log">Detailed messages (MSBuild: normal importance).</param>
+    /// <param name="sources">The sources; default <see cref="ModelSources.Default"/>.</param>
+    /// <param name="progress">
+    /// Lines for the default verbosity (a long download's size and progress; MSBuild: high
+    /// importance); null sends them to <paramref name="log"/>. Called from several threads, one at a time.
+    /// </param>
+    public ModelRestorer(HttpClient http, Action<string>? log = null, ModelSources? sources = null, Action<string>? progress = null)
     {
         _http = http;
         _log = log ?? (static _ => { });
         _sources = sources ?? ModelSources.Default;
+        if (progress is not null)
+        {
+            var gate = new object();
+            _progress = message => { lock (gate) progress(message); };
+        }
     }
 
     /// <summary>The whole restore's deadline when <see cref="RestoreSettings.RestoreTimeout"/> is not set.</summary>
@@ -54,7 +66,7 @@ public sealed partial class ModelRestorer
             var upToDate = previous.Models
                 .Select(m => new RestoredModel(items[m.ItemIndex], m.Name, m.OnnxPath, m.TargetPath, m.ResourceName, m.ManifestPath) { ExternalData = m.ExternalData ?? [] })
                 .ToList();
-            return new RestoreResult(upToDate, [])
+            return new RestoreResult(upToDate, previous.Warnings?.Select(w => w.ToProblem(items)).ToList() ?? [])
             {
                 WasNoOp = true,
                 NoticesPath = upToDate.Count > 0 ? noticesPath : null,
@@ -123,7 +135,7 @@ public sealed partial class ModelRestorer
             var problemsBefore = problems.Count;
             try
             {
-                var (model, entry, handle, manifest, bomModel) = await RestoreOneAsync(item, request, cache, credentials, lockFile, download, timeout.Token).ConfigureAwait(false);
+                var (model, entry, handle, manifest, bomModel, warnings) = await RestoreOneAsync(item, request, cache, credentials, lockFile, download, timeout.Token).ConfigureAwait(false);
                 if (!names.TryClaim(model.Name, manifest.Namespace, item, out var first, out var clash))
                 {
                     problems.Add(new RestoreProblem(RestoreDiagnostics.DuplicateModelName,
@@ -137,15 +149,20 @@ public sealed partial class ModelRestorer
                     problems.Add(new RestoreProblem(RestoreDiagnostics.ExternalDataConflict, conflict, item));
                     continue;
                 }
+                problems.AddRange(warnings);
                 models.Add(model);
                 manifests.Add(manifest);
                 modelIndexes.Add(index);
                 entries[handle] = entry;
                 bomModels.Add(bomModel);
             }
+            catch (ModelRefsException ex) when (request.DesignTime && ex.Diagnostic == RestoreDiagnostics.OfflineNotCached)
+            {
+                problems.Add(DesignTimeMiss(item, Shown(item, request), request));
+            }
             catch (ModelRefsException ex)
             {
-                problems.Add(new RestoreProblem(ex.Diagnostic, ex.Message, item));
+                problems.Add(new RestoreProblem(ex.Diagnostic, ex.Message, item, IsError: ex.Diagnostic != RestoreDiagnostics.DesignTimeNotRestored));
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -187,10 +204,13 @@ public sealed partial class ModelRestorer
                     $"Model '{handle}' is in {lockPath} but no ModelReference names it any more; locked mode (ModelRefsLockedMode=true) does not remove it. Restore without locked mode to update the lock, and commit it.", null));
         }
 
+        problems.AddRange(ConflictingLicenseWarnings(models.Select((m, i) => (m.Item, manifests[i])).ToList()));
+
         var lockWritten = false;
         if (problems.All(p => !p.IsError))
         {
-            if (!request.LockedMode && (lockFile != null || entries.Count > 0))
+            // A design-time build never writes the lock (nor the no-op record: what it left out, a real build must restore).
+            if (!request.LockedMode && !request.DesignTime && (lockFile != null || entries.Count > 0))
                 lockWritten = LockFileFormat.WriteIfChanged(lockPath, new LockFile(entries));
             RemoveStaleManifests(request.IntermediatePath, models);
             if (models.Count > 0)
@@ -214,8 +234,12 @@ public sealed partial class ModelRestorer
                 {
                     ExternalData = m.ExternalData.Count == 0 ? null : m.ExternalData,
                 }).ToList(),
-                files);
-            saved.Save(noOpPath);
+                files)
+            {
+                Warnings = problems.Where(p => IsInputWarning(p.Diagnostic)).Select(p => NoOpWarning.From(p, items)).ToList() is { Count: > 0 } kept ? kept : null,
+            };
+            if (!request.DesignTime)
+                saved.Save(noOpPath);
         }
         return new RestoreResult(models, problems)
         {
@@ -282,13 +306,14 @@ public sealed partial class ModelRestorer
         }
     }
 
-    private async Task<(RestoredModel Model, LockedModel Entry, string Handle, ModelManifest Manifest, BomModel BomModel)> RestoreOneAsync(ModelReference item, RestoreRequest request,
+    private async Task<(RestoredModel Model, LockedModel Entry, string Handle, ModelManifest Manifest, BomModel BomModel, List<RestoreProblem> Warnings)> RestoreOneAsync(ModelReference item, RestoreRequest request,
         ModelCache cache, Credentials credentials, LockFile? lockFile, DownloadOptions download, CancellationToken cancellationToken)
     {
         var handle = _sources.Parse(item.Include, request.ProjectDirectory);
         var pinned = lockFile?.Find(handle.Text);
         if (pinned != null && !_sources.LockEntryApplies(handle, pinned.Resolved, item.Metadata))
             pinned = null; // written for another selection of the same handle (another File): re-resolve, as for a new handle
+        var designTime = request.DesignTime ? DesignTimeArtifact(handle, pinned, cache, request) : null;
         if (request.LockedMode && pinned == null)
             throw new ModelRefsException(RestoreDiagnostics.LockOutOfDate,
                 $"Model '{handle.Text}' is not in {request.ResolvedLockFilePath}, and locked mode (ModelRefsLockedMode=true) does not add it. Restore without locked mode to add it, review the lock and commit it.");
@@ -310,9 +335,10 @@ public sealed partial class ModelRestorer
             // The lock pins what a remote source may serve, unless the item pins something else
             // itself. A local file is the user's own: its change is a change of the lock.
             Sha256 = item.Sha256 ?? (handle.IsLocalFile ? null : pinned?.Sha256),
-            Offline = request.Offline,
+            Offline = request.Offline || request.DesignTime,
             Download = download,
             Log = _log,
+            Progress = _progress,
         };
         FetchedArtifact artifact;
         try
@@ -320,10 +346,11 @@ public sealed partial class ModelRestorer
             // A locked remote model whose content the cache holds needs no source and no network:
             // the lock says what it resolved to, the content address says it is that content.
             // (Unless the locked licence came from License metadata the item no longer has.)
-            artifact = !handle.IsLocalFile && item.Sha256 == null && pinned is { Converter: null } && cache.TryGetBlob(pinned.Sha256) is { } blob
+            artifact = designTime
+                       ?? (!handle.IsLocalFile && item.Sha256 == null && pinned is { Converter: null } && cache.TryGetBlob(pinned.Sha256) is { } blob
                        && (pinned.LicenseSource != RestoredLicense.MetadataSource || item.License != null)
                 ? LicenseDetails.Recall(cache, pinned, blob)
-                : await _sources.FetchAsync(handle, context, cancellationToken).ConfigureAwait(false);
+                : await _sources.FetchAsync(handle, context, cancellationToken).ConfigureAwait(false));
         }
         catch (ModelRefsException ex) when (ex.Diagnostic == RestoreDiagnostics.HashMismatch && item.Sha256 == null && pinned != null)
         {
@@ -360,6 +387,7 @@ public sealed partial class ModelRestorer
             OnnxSha256 = artifact.OnnxSha256 ?? artifact.Sha256,
             License = license.Expression,
             LicenseSource = license.Source,
+            LicenseProvenance = RestoredLicense.Provenance(handle, license.Source),
             LicenseDeclared = license.Declared,
             AcceptLicense = LicensePolicyInput.SplitList(item.AcceptLicense),
             Attribution = license.Attribution,
@@ -384,12 +412,13 @@ public sealed partial class ModelRestorer
         {
             ExternalData = new SortedDictionary<string, LockedFile>(externalData.ToDictionary(f => f.Location, f => new LockedFile(f.Sha256, f.Size)), StringComparer.Ordinal),
         };
-        if (request.LockedMode && pinned != null && pinned.DescribeChange(entry) is { } change)
+        if (request.LockedMode && !request.DesignTime && pinned != null && pinned.DescribeChange(entry) is { } change)
             throw new ModelRefsException(RestoreDiagnostics.LockOutOfDate,
                 $"Model '{handle.Text}' no longer matches {request.ResolvedLockFilePath}: {change}. Locked mode (ModelRefsLockedMode=true) does not rewrite the lock; restore without it, review the change and commit the lock.");
         var deployedExternalData = externalData.Select(f => new DeployedFile(f.Path, ExternalDataTargetPath(outputFolder, f.Location), f.Sha256)).ToArray();
+        var warnings = new[] { PlainHttpWarning(item, handle, artifact.Resolved), RedistributedLicenseWarning(item, handle, license) }.OfType<RestoreProblem>().ToList();
         return (new RestoredModel(item, name, artifact.OnnxPath ?? artifact.Path, targetPath, resourceName, manifestPath) { ExternalData = deployedExternalData },
-            entry, handle.Text, manifest, new BomModel(name, handle, entry, signature));
+            entry, handle.Text, manifest, new BomModel(name, handle, entry, signature), warnings);
     }
 
     private static ManifestValue ToManifestValue(OnnxValueInfo value) => new(

@@ -17,6 +17,9 @@ internal sealed record NoOpState(string InputsHash, IReadOnlyList<NoOpModel> Mod
 {
     public const string FileName = "restore.noop.json";
 
+    /// <summary>The warnings that follow from the inputs (<see cref="ModelRestorer.IsInputWarning"/>), given again by an up-to-date restore; null when none.</summary>
+    public IReadOnlyList<NoOpWarning>? Warnings { get; init; }
+
     public static string ComputeInputsHash(IReadOnlyList<ModelReference> items, RestoreRequest request, ModelSources sources, string cacheRoot, string lockPath)
     {
         var text = new StringBuilder();
@@ -86,6 +89,16 @@ internal sealed record NoOpModel(int ItemIndex, string Name, string OnnxPath, st
 }
 
 internal sealed record NoOpFile(string Path, long Size, long LastWriteTicks);
+
+/// <summary>A kept warning: its id, its text and the index of its item (-1 for none).</summary>
+internal sealed record NoOpWarning(string Id, string Message, int ItemIndex)
+{
+    public static NoOpWarning From(RestoreProblem problem, IReadOnlyList<ModelReference> items) =>
+        new(problem.Diagnostic.Id, problem.Message, problem.Item is null ? -1 : items.ToList().IndexOf(problem.Item));
+
+    public RestoreProblem ToProblem(IReadOnlyList<ModelReference> items) =>
+        new(Diagnostics.RestoreDiagnostics.ById(Id), Message, ItemIndex >= 0 && ItemIndex < items.Count ? items[ItemIndex] : null, IsError: false);
+}
 
 /// <summary>Source-generated JSON for the no-op record: it is read on every build, so no reflection warm-up.</summary>
 [JsonSerializable(typeof(NoOpState))]

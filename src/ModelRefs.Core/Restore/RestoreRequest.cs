@@ -18,6 +18,13 @@ public sealed record RestoreRequest
 
     public bool Offline { get; init; }
 
+    /// <summary>
+    /// An IDE's design-time build (<c>DesignTimeBuild=true</c>): models come from the lock and the
+    /// cache only; nothing is downloaded, exported or converted, the lock is not written, and a model
+    /// that is not restored yet is a warning (MR0015) instead of an error. See docs/restore.md.
+    /// </summary>
+    public bool DesignTime { get; init; }
+
     /// <summary>Write the models' CycloneDX bill of materials (<c>ModelRefsGenerateBom</c>).</summary>
     public bool GenerateBom { get; init; }
 

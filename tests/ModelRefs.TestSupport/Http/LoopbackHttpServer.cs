@@ -182,6 +182,10 @@ public sealed class LoopbackHttpServer : IDisposable, IAsyncDisposable
         }
 
         var target = requestLine[1];
+        // Absolute form (RFC 9112 3.2.2): a client that uses this server as its HTTP proxy, to reach
+        // a host name that is not loopback. The path is what follows the authority.
+        if (target.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && Uri.TryCreate(target, UriKind.Absolute, out var absolute))
+            target = absolute.PathAndQuery;
         var question = target.IndexOf('?');
         return new LoopbackRequest(requestLine[0], target,
             question < 0 ? target : target[..question], question < 0 ? "" : target[(question + 1)..],

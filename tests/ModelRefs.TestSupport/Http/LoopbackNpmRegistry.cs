@@ -37,6 +37,13 @@ public sealed class LoopbackNpmRegistry : IDisposable, IAsyncDisposable
     /// <summary>The registry base URL, with a trailing slash.</summary>
     public string Url => Server.Url;
 
+    /// <summary>
+    /// The base of the tarball URLs in the version documents of packages added from now on;
+    /// default <see cref="Url"/>. Another host name (http://registry.example/) with this server as
+    /// the client's proxy makes a registry that is not loopback.
+    /// </summary>
+    public string? TarballBaseUrl { get; set; }
+
     public IReadOnlyList<LoopbackRequest> Requests => Server.Requests;
 
     public int RequestCount => Server.RequestCount;
@@ -51,7 +58,7 @@ public sealed class LoopbackNpmRegistry : IDisposable, IAsyncDisposable
         var name = packageJson["name"]?.GetValue<string>() ?? throw new InvalidDataException($"{tarballPath}: package.json has no name");
         var version = packageJson["version"]?.GetValue<string>() ?? throw new InvalidDataException($"{tarballPath}: package.json has no version");
         var baseName = name[(name.LastIndexOf('/') + 1)..];
-        var package = new LoopbackNpmPackage(name, version, bytes, packageJson, $"{Url}{name}/-/{baseName}-{version}.tgz");
+        var package = new LoopbackNpmPackage(name, version, bytes, packageJson, $"{TarballBaseUrl ?? Url}{name}/-/{baseName}-{version}.tgz");
         _packages[Key(name, version)] = package;
         return package;
     }

@@ -30,6 +30,8 @@ public sealed class NpmModelHandle : ModelHandle
     /// <summary>npm packages carry models their authors took from elsewhere; their licence field is the package's.</summary>
     public override bool IsRedistributed => true;
 
+    public override string Redistributor => $"the npm package {PackageName}@{Version}";
+
     /// <summary>purl-spec's npm type: the scope's '@' is percent-encoded, the file is the subpath.</summary>
     public override ModelProvenance Provenance(string? resolved)
     {

@@ -310,13 +310,30 @@ public class DownloadFaultTests
         using var server = Serve(out var url, (_, r) =>
             new LoopbackResponse { Body = Content, ChunkDelay = TimeSpan.FromMilliseconds(40) });
 
-        await test.FetchAsync(url, test.Context(http: NoAutoRedirect, download: Fast() with { ProgressInterval = TimeSpan.FromMilliseconds(150) }));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await test.FetchAsync(url, test.Context(http: NoAutoRedirect,
+            download: Fast() with { ProgressDelay = TimeSpan.FromMilliseconds(100), ProgressInterval = TimeSpan.FromMilliseconds(150) }));
+        var elapsed = clock.Elapsed;
 
-        var progress = test.Log.Where(l => l.StartsWith("ModelRefs: downloading " + url + ": ", StringComparison.Ordinal)).ToArray();
-        Assert.NotEmpty(progress);
-        Assert.All(progress, l => Assert.Matches(@": \d+ KB of 1\.0 MB$|: 1\.0 MB of 1\.0 MB$", l));
-        // 16 chunks 40 ms apart take ~640 ms: at most one message per 150 ms.
-        Assert.True(progress.Length <= 6, string.Join("\n", progress));
+        var progress = test.Log.Where(l => l.StartsWith("ModelRefs: download", StringComparison.Ordinal) && l.Contains(url, StringComparison.Ordinal)).ToArray();
+        // First the model and its size, then how far it is, then how it ended.
+        Assert.True(progress.Length >= 2, string.Join("\n", test.Log));
+        Assert.Matches(@"^ModelRefs: downloading .* \(1\.0 MB\): \d+ KB of 1\.0 MB \(\d+ %\), ", progress[0]);
+        Assert.All(progress[1..^1], l => Assert.Matches(@": (\d+ KB|1\.0 MB) of 1\.0 MB \(\d+ %\), [\d.]+ (KB|MB)/s$", l));
+        Assert.Matches(@"^ModelRefs: downloaded .*: 1\.0 MB in [\d.]+ s$", progress[^1]);
+        // 16 chunks 40 ms apart take ~640 ms (more on a busy machine): at most one line per 150 ms after the first 100 ms, and the last.
+        Assert.True(progress.Length <= 2 + elapsed.TotalMilliseconds / 150 / 0.8, $"{elapsed}:\n" + string.Join("\n", progress));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Progress_SaysNothing_ForADownloadThatEndsBeforeItsDelay()
+    {
+        using var test = new SourceTestContext();
+        using var server = Serve(out var url, (_, r) => new LoopbackResponse { Body = Content });
+
+        await test.FetchAsync(url, test.Context(http: NoAutoRedirect, download: Fast() with { ProgressDelay = TimeSpan.FromSeconds(5) }));
+
+        Assert.DoesNotContain(test.Log, l => l.StartsWith("ModelRefs: download", StringComparison.Ordinal));
     }
 
     [Fact(Timeout = 30_000)]
