@@ -56,9 +56,16 @@ public sealed class UpdateTests(PackedTool tool)
         Assert.Equal(before, File.ReadAllText(project));
         Assert.Equal(lockBefore, File.ReadAllBytes(lockFile));
 
-        var update = Modelref.Run(tool, dir.Path, "update", "--all", "--project", project, "--format", "json");
+        // In a terminal, the download of the new version (slowed to last ~4 s) draws a progress bar
+        // from the child build's progress lines: frames part-way, then the finished bar.
+        registry.TarballChunkDelay = TimeSpan.FromMilliseconds(4000.0 / Math.Max(1, registry.Get("@ricky0123/vad-web", "0.0.31").Tarball.Length / 65536));
+        var update = Modelref.RunInTerminal(tool, dir.Path, "update", "--all", "--project", project);
         Assert.True(update.ExitCode == 0, update.ToString());
-        Assert.Equal(NewHandle, (string?)update.Json["updated"]![0]!["to"]);
+        var screen = System.Text.RegularExpressions.Regex.Replace(update.Stdout, @"\x1b(\[[0-9;?]*[A-Za-z]|=)", "");
+        Assert.Matches(@"silero_vad_v5\.onnx ━+\s+([1-9]|[1-9][0-9])% ", screen);
+        Assert.Matches(@"silero_vad_v5\.onnx ━+\s+100% ", screen);
+        Assert.Contains(NewHandle, screen);
+        registry.TarballChunkDelay = TimeSpan.Zero;
         // Only the version inside the Include changed; the rest of the file is as written.
         Assert.Equal(before.Replace(OldHandle, NewHandle), File.ReadAllText(project));
         var locked = LockFileFormat.Read(lockFile)!;
@@ -66,6 +73,10 @@ public sealed class UpdateTests(PackedTool tool)
         var entry = locked.Find(NewHandle)!;
         Assert.Equal(NpmPackages.SileroVadV5Sha256, entry.Sha256);
         Assert.Contains("vad-web-0.0.31.tgz", entry.Resolved);
+
+        var nothing = Modelref.Run(tool, dir.Path, "update", "--all", "--project", project, "--format", "json");
+        Assert.True(nothing.ExitCode == 0, nothing.ToString());
+        Assert.Empty(nothing.Json["updated"]!.AsArray());
 
         var again = Modelref.Run(tool, dir.Path, "outdated", project);
         Assert.True(again.ExitCode == 0, again.ToString());

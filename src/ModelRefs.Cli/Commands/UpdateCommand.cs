@@ -125,9 +125,10 @@ public static class UpdateCommand
         if (row.Error is not null)
             throw new CliException(ExitCodes.SourceError, row.Error);
         var versions = row.Versions!;
-        if (handle.MovablePin(model.Item.Metadata) is { } moving)
+        // A moving ref whose target moved (a branch, "latest"), or a source that cannot tell: the lock
+        // entry is resolved again and the Include stays. A version tag with newer tags moves to the newest.
+        if (handle.MovablePin(model.Item.Metadata) is { } moving && (versions.IsMovedRef || versions.Latest is null))
         {
-            // Moved (or the source cannot tell): the lock entry is resolved again; the Include stays.
             if (model.Locked is not null && (versions.IsOutdated || versions.Latest is null))
                 return new Change(project, model, null, $"{handle.Text}: lock entry re-resolved ({moving})");
             return null;
@@ -188,15 +189,40 @@ public static class UpdateCommand
         }
     }
 
-    /// <summary>The build's own restore of the project's models (NuGet restore first, so that the ModelRefs targets are imported).</summary>
+    /// <summary>
+    /// The build's own restore of the project's models (NuGet restore first, so that the ModelRefs
+    /// targets are imported). On a terminal, each download the child build announces
+    /// (<see cref="DownloadProgressLine"/>, every half second) gets a progress bar.
+    /// </summary>
     private static async Task<DotNetProcess.Result> RestoreAsync(Terminal terminal, EvaluatedProject project, CancellationToken ct)
     {
-        string[] arguments = ["msbuild", project.FullPath, "-restore", "-t:ModelRefsRestore", "-nologo", "-v:m"];
+        string[] arguments = ["msbuild", project.FullPath, "-restore", "-t:ModelRefsRestore", "-nologo", "-v:m", "-tl:off", "-p:ModelRefsProgressInterval=0.5"];
         if (!terminal.IsInteractive || terminal.IsJson)
             return await DotNetProcess.RunAsync(project.Directory, arguments, ct);
         DotNetProcess.Result result = null!;
-        await terminal.Out.Status().StartAsync($"Restoring the models of {Markup.Escape(project.Name)} (downloads and conversions)…", async _ =>
-            result = await DotNetProcess.RunAsync(project.Directory, arguments, ct));
+        await terminal.Out.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var restore = context.AddTask(Markup.Escape($"Restoring {project.Name}"), maxValue: 1);
+                restore.IsIndeterminate = true;
+                var downloads = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
+                result = await DotNetProcess.RunAsync(project.Directory, arguments, ct, line =>
+                {
+                    if (DownloadProgressLine.TryParse(line) is not { } progress)
+                        return;
+                    if (!downloads.TryGetValue(progress.Model, out var task))
+                        downloads[progress.Model] = task = context.AddTask(Markup.Escape(Terminal.Shorten(progress.Model, 40)), maxValue: 100);
+                    task.IsIndeterminate = progress.Percent is null;
+                    if (progress.Percent is { } percent)
+                        task.Value = percent;
+                });
+                foreach (var task in downloads.Values)
+                    task.Value = task.MaxValue;
+                restore.IsIndeterminate = false;
+                restore.Value = restore.MaxValue;
+            });
         return result;
     }
 

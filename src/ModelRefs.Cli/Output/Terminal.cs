@@ -73,6 +73,9 @@ public sealed class Terminal
         return table;
     }
 
+    /// <summary>Text cut to <paramref name="max"/> characters, keeping its end (a handle's file name says most).</summary>
+    public static string Shorten(string text, int max) => text.Length <= max ? text : "…" + text[^(max - 1)..];
+
     /// <summary>The first 12 hex digits of a SHA-256, as tables show it (JSON has the full value).</summary>
     public static string ShortHash(string? sha256) => sha256 is { Length: > 12 } ? sha256[..12] : sha256 ?? "";
 

@@ -11,7 +11,9 @@ public static class DotNetProcess
         public string Output => (StandardOutput + "\n" + StandardError).Trim();
     }
 
-    public static async Task<Result> RunAsync(string workingDirectory, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
+    /// <param name="onOutputLine">Called with each standard-output line as it arrives (progress), besides capturing it.</param>
+    public static async Task<Result> RunAsync(string workingDirectory, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default,
+        Action<string>? onOutputLine = null)
     {
         var start = new ProcessStartInfo(DotNetHost())
         {
@@ -39,11 +41,24 @@ public static class DotNetProcess
         }
         using (process)
         {
-            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var stdout = onOutputLine is null
+                ? process.StandardOutput.ReadToEndAsync(cancellationToken)
+                : ReadLinesAsync(process.StandardOutput, onOutputLine, cancellationToken);
             var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
             await process.WaitForExitAsync(cancellationToken);
             return new Result(process.ExitCode, await stdout, await stderr);
         }
+    }
+
+    private static async Task<string> ReadLinesAsync(StreamReader reader, Action<string> onLine, CancellationToken cancellationToken)
+    {
+        var all = new StringBuilder();
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            all.Append(line).Append('\n');
+            onLine(line);
+        }
+        return all.ToString();
     }
 
     /// <summary>The dotnet host that runs this tool when it is one (a tool runs under it), else dotnet on PATH.</summary>

@@ -97,9 +97,11 @@ public sealed partial class ModelRestorer
         TimeSpan deadline;
         try
         {
-            download = RestoreSettings.Seconds(request.Settings, RestoreSettings.DownloadIdleTimeout) is { } idle
-                ? DownloadOptions.Default with { IdleTimeout = idle }
-                : DownloadOptions.Default;
+            download = DownloadOptions.Default;
+            if (RestoreSettings.Seconds(request.Settings, RestoreSettings.DownloadIdleTimeout) is { } idle)
+                download = download with { IdleTimeout = idle };
+            if (RestoreSettings.Seconds(request.Settings, RestoreSettings.ProgressInterval) is { } interval)
+                download = download with { ProgressInterval = interval };
             deadline = RestoreSettings.Seconds(request.Settings, RestoreSettings.RestoreTimeout) ?? DefaultRestoreTimeout;
         }
         catch (ModelRefsException ex)

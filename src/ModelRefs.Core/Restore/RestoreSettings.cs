@@ -19,11 +19,14 @@ public static class RestoreSettings
     public static readonly Setting DownloadIdleTimeout = new("ModelRefsDownloadIdleTimeout",
         "seconds a download may wait for its next bytes before the attempt fails (and is retried); default 60");
 
+    public static readonly Setting ProgressInterval = new("ModelRefsProgressInterval",
+        "seconds between two progress lines of a long download; default 5");
+
     public static readonly Setting RestoreTimeout = new("ModelRefsRestoreTimeout",
         "seconds the whole restore of a project may take before every model not yet restored fails (MR0003); default 3600");
 
     /// <summary>The restore's own settings and those of what every source shares (archive limits).</summary>
-    public static IReadOnlyList<Setting> All { get; } = [Offline, LockedMode, LockFilePath, OutputFolder, Home, GenerateBom, DownloadIdleTimeout, RestoreTimeout, .. Archives.ArchiveSettings.All];
+    public static IReadOnlyList<Setting> All { get; } = [Offline, LockedMode, LockFilePath, OutputFolder, Home, GenerateBom, DownloadIdleTimeout, ProgressInterval, RestoreTimeout, .. Archives.ArchiveSettings.All];
 
     /// <summary>A number of seconds, or null when not set; MR0014 for anything else.</summary>
     internal static TimeSpan? Seconds(SettingValues settings, Setting setting)

@@ -53,7 +53,7 @@ internal sealed class DownloadProgress : IAsyncDisposable
                 return;
             _done = true;
             if (_announced)
-                _sink($"ModelRefs: downloaded {_model}: {Size(bytes)} in {_clock.Elapsed.TotalSeconds:0.0} s");
+                _sink($"{DownloadProgressLine.DonePrefix}{_model}: {Size(bytes)} in {_clock.Elapsed.TotalSeconds:0.0} s");
         }
     }
 
@@ -68,10 +68,10 @@ internal sealed class DownloadProgress : IAsyncDisposable
             if (!_announced)
             {
                 _announced = true;
-                _sink($"ModelRefs: downloading {_model}" + (_total is { } size ? $" ({Size(size)})" : " (size not announced by the server)") + $": {Done()}");
+                _sink($"{DownloadProgressLine.Prefix}{_model}" + (_total is { } size ? $" ({Size(size)})" : " (size not announced by the server)") + $": {Done()}");
             }
             else
-                _sink($"ModelRefs: downloading {_model}: {Done()}");
+                _sink($"{DownloadProgressLine.Prefix}{_model}: {Done()}");
         }
     }
 
@@ -93,5 +93,44 @@ internal sealed class DownloadProgress : IAsyncDisposable
         await _timer.DisposeAsync().ConfigureAwait(false);
         lock (_gate)
             _done = true;
+    }
+}
+
+/// <summary>
+/// A progress line of <see cref="DownloadProgress"/> read back, for a host that sees the build's
+/// output only (<c>modelref update</c> draws its progress bars from a child build's lines).
+/// </summary>
+/// <param name="Model">The model's handle text, as the line names it.</param>
+/// <param name="Percent">How much is done, 0–100; null when the server announced no size.</param>
+/// <param name="Done">The closing line: the download ended, verified.</param>
+public sealed record DownloadProgressLine(string Model, int? Percent, bool Done)
+{
+    internal const string Prefix = "ModelRefs: downloading ";
+    internal const string DonePrefix = "ModelRefs: downloaded ";
+
+    /// <summary>The progress line in <paramref name="line"/> (leading logger indentation allowed); null for any other line.</summary>
+    public static DownloadProgressLine? TryParse(string line)
+    {
+        var text = line.Trim();
+        var done = text.StartsWith(DonePrefix, StringComparison.Ordinal);
+        if (!done && !text.StartsWith(Prefix, StringComparison.Ordinal))
+            return null;
+        var rest = text[(done ? DonePrefix : Prefix).Length..];
+        // Handles hold ':' but not ": "; the counts after the last ": " hold none.
+        var colon = rest.LastIndexOf(": ", StringComparison.Ordinal);
+        if (colon <= 0)
+            return null;
+        var model = rest[..colon];
+        var size = model.LastIndexOf(" (", StringComparison.Ordinal);
+        if (size > 0 && model.EndsWith(')'))
+            model = model[..size];
+        int? percent = done ? 100 : null;
+        var counts = rest[(colon + 2)..];
+        var open = counts.IndexOf('(');
+        var close = counts.IndexOf(" %)", StringComparison.Ordinal);
+        if (!done && open >= 0 && close > open
+            && int.TryParse(counts.AsSpan(open + 1, close - open - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p))
+            percent = Math.Clamp(p, 0, 100);
+        return new DownloadProgressLine(model, percent, done);
     }
 }

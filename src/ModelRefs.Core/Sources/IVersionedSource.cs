@@ -9,6 +9,13 @@ public sealed record ModelVersions(string? Current, string? Latest, IReadOnlyLis
 {
     public bool IsOutdated => Newer.Count > 0;
 
+    /// <summary>
+    /// True when <see cref="Current"/> and <see cref="Latest"/> are what the handle's own moving ref
+    /// (a branch, a tag, "latest") resolved to when locked and resolves to now: updating re-resolves
+    /// the lock entry and keeps the Include. False: <see cref="Newer"/> are other versions to write in it.
+    /// </summary>
+    public bool IsMovedRef { get; init; }
+
     /// <summary>A source or handle that has no notion of versions.</summary>
     public static ModelVersions Unversioned(string note) => new(null, null, [], note);
 }

@@ -18,9 +18,23 @@ public static class Modelref
     public static ToolRun Run(PackedTool tool, string workingDirectory, params string[] arguments) =>
         Run(tool, workingDirectory, null, arguments);
 
-    public static ToolRun Run(PackedTool tool, string workingDirectory, IDictionary<string, string?>? environment, params string[] arguments)
+    /// <summary>
+    /// Runs the tool on a pseudo-terminal (util-linux <c>script</c>), as in a user's shell: progress
+    /// bars are drawn. Stdout holds everything the terminal showed, control sequences included.
+    /// </summary>
+    public static ToolRun RunInTerminal(PackedTool tool, string workingDirectory, params string[] arguments)
     {
-        var info = new ProcessStartInfo(tool.Executable)
+        var command = string.Join(' ', arguments.Prepend(tool.Executable).Select(a => "'" + a.Replace("'", "'\\''") + "'"));
+        return Run("script", workingDirectory, new Dictionary<string, string?> { ["NO_COLOR"] = null, ["TERM"] = "xterm-256color", ["COLUMNS"] = "100" },
+            ["-qefc", command, "/dev/null"]);
+    }
+
+    public static ToolRun Run(PackedTool tool, string workingDirectory, IDictionary<string, string?>? environment, params string[] arguments) =>
+        Run(tool.Executable, workingDirectory, environment, arguments);
+
+    private static ToolRun Run(string executable, string workingDirectory, IDictionary<string, string?>? environment, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(executable)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -41,7 +55,10 @@ public static class Modelref
         info.Environment["NO_COLOR"] = "1";
         if (environment is not null)
             foreach (var (key, value) in environment)
-                info.Environment[key] = value;
+                if (value is null)
+                    info.Environment.Remove(key);
+                else
+                    info.Environment[key] = value;
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

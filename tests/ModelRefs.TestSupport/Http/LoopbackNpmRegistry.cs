@@ -46,6 +46,9 @@ public sealed class LoopbackNpmRegistry : IDisposable, IAsyncDisposable
 
     public IReadOnlyList<LoopbackRequest> Requests => Server.Requests;
 
+    /// <summary>A pause after every 64 KiB of a tarball, for downloads that last (progress).</summary>
+    public TimeSpan TarballChunkDelay { get; set; }
+
     public int RequestCount => Server.RequestCount;
 
     public void ClearRequests() => Server.ClearRequests();
@@ -90,7 +93,12 @@ public sealed class LoopbackNpmRegistry : IDisposable, IAsyncDisposable
         if (rest.Length == 2 && rest[0] == "-")
         {
             var match = _packages.Values.FirstOrDefault(p => p.Name == name && p.TarballUrl.EndsWith("/-/" + rest[1], StringComparison.Ordinal));
-            return match is null ? NotFoundJson() : LoopbackResponse.Bytes(match.ServedTarball(), "application/octet-stream");
+            return match is null ? NotFoundJson() : new LoopbackResponse
+            {
+                Body = match.ServedTarball(),
+                Headers = { ["Content-Type"] = "application/octet-stream" },
+                ChunkDelay = TarballChunkDelay,
+            };
         }
         return NotFoundJson();
     }

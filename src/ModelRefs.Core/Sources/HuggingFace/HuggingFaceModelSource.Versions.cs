@@ -16,7 +16,7 @@ public sealed partial class HuggingFaceModelSource : IVersionedSource
         context = context.WithCredentials(context.Credentials.WithHuggingFaceEndpoint(endpoint));
         var locked = hf.CommitFromResolved(context.PinnedResolved);
         var info = await GetRepoInfoAsync(hf, context, endpoint, hf.Revision, cancellationToken).ConfigureAwait(false);
-        return new ModelVersions(locked, info.Commit, locked is not null && locked != info.Commit ? [info.Commit] : []);
+        return new ModelVersions(locked, info.Commit, locked is not null && locked != info.Commit ? [info.Commit] : []) { IsMovedRef = true };
     }
 
     /// <summary>The same file at another revision (a branch, tag or commit).</summary>

@@ -18,7 +18,10 @@ public sealed partial class TfHubModelSource : IVersionedSource
         var current = VersionFromResolved(hub, context.PinnedResolved) ?? hub.Version;
         var latest = await LatestVersionAsync(hub, context, baseUrl, format, cancellationToken).ConfigureAwait(false);
         var text = latest.ToString(CultureInfo.InvariantCulture);
-        return new ModelVersions(current?.ToString(CultureInfo.InvariantCulture), text, current is { } c && latest > c ? [text] : []);
+        return new ModelVersions(current?.ToString(CultureInfo.InvariantCulture), text, current is { } c && latest > c ? [text] : [])
+        {
+            IsMovedRef = hub.Version is null, // no version in the handle: it means the latest
+        };
     }
 
     /// <summary>The model path at another version: <c>tfhub:…/lightning/5</c>.</summary>

@@ -31,7 +31,7 @@ public sealed partial class TorchHubModelSource : IVersionedSource
         }
         var locked = LockedCommit(hub, context.PinnedResolved);
         var now = await client.ResolveAsync(hub, context, lockedCommit: null, cancellationToken).ConfigureAwait(false);
-        return new ModelVersions(locked, now.Commit, locked is not null && locked != now.Commit ? [now.Commit] : []);
+        return new ModelVersions(locked, now.Commit, locked is not null && locked != now.Commit ? [now.Commit] : []) { IsMovedRef = true };
     }
 
     /// <summary>The entrypoint at another ref (a tag, branch or commit).</summary>

@@ -321,6 +321,14 @@ public class DownloadFaultTests
         Assert.Matches(@"^ModelRefs: downloading .* \(1\.0 MB\): \d+ KB of 1\.0 MB \(\d+ %\), ", progress[0]);
         Assert.All(progress[1..^1], l => Assert.Matches(@": (\d+ KB|1\.0 MB) of 1\.0 MB \(\d+ %\), [\d.]+ (KB|MB)/s$", l));
         Assert.Matches(@"^ModelRefs: downloaded .*: 1\.0 MB in [\d.]+ s$", progress[^1]);
+        // Hosts that see only the build's output (modelref update) read the same lines back.
+        var read = progress.Select(l => DownloadProgressLine.TryParse("  " + l)!).ToArray();
+        Assert.All(read, r => Assert.Equal(url, r.Model));
+        Assert.All(read[..^1], r => Assert.InRange(r.Percent!.Value, 0, 100));
+        Assert.Equal(read[..^1].Select(r => r.Percent), read[..^1].Select(r => r.Percent).Order());
+        Assert.True(read[^1].Done);
+        Assert.Equal(100, read[^1].Percent);
+        Assert.Null(DownloadProgressLine.TryParse("ModelRefs: models are up to date (no-op restore)."));
         // 16 chunks 40 ms apart take ~640 ms (more on a busy machine): at most one line per 150 ms after the first 100 ms, and the last.
         Assert.True(progress.Length <= 2 + elapsed.TotalMilliseconds / 150 / 0.8, $"{elapsed}:\n" + string.Join("\n", progress));
     }
