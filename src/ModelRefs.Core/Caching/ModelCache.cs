@@ -114,6 +114,14 @@ public sealed partial class ModelCache
     /// <summary>Blobs this instance found damaged and moved aside (SHA-256 → where they went).</summary>
     public IReadOnlyCollection<DamagedBlob> DamagedBlobs => _damaged.ToArray();
 
+    /// <summary>
+    /// Collects the blobs found damaged by the current async flow (and the tasks it starts) until
+    /// disposed, so that models restored concurrently each report their own damage.
+    /// </summary>
+    public DamageRecorder RecordDamage() => new(FlowDamage);
+
+    private static readonly AsyncLocal<ConcurrentQueue<DamagedBlob>?> FlowDamage = new();
+
     /// <summary>Blob path → the size and timestamp at which it was last hashed and found right.</summary>
     private readonly ConcurrentDictionary<string, (long Length, long Ticks)> _verified = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<DamagedBlob> _damaged = new();
@@ -144,7 +152,9 @@ public sealed partial class ModelCache
             damaged = path;
         }
         _verified.TryRemove(path, out _);
-        _damaged.Enqueue(new DamagedBlob(sha256, damaged));
+        var found = new DamagedBlob(sha256, damaged);
+        _damaged.Enqueue(found);
+        FlowDamage.Value?.Enqueue(found);
     }
 
     private static string HashFile(string path)
@@ -259,4 +269,23 @@ public sealed partial class ModelCache
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
     };
+}
+
+/// <summary>What <see cref="ModelCache.RecordDamage"/> collected for one flow.</summary>
+public sealed class DamageRecorder : IDisposable
+{
+    private readonly AsyncLocal<ConcurrentQueue<DamagedBlob>?> _slot;
+    private readonly ConcurrentQueue<DamagedBlob>? _outer;
+    private readonly ConcurrentQueue<DamagedBlob> _found = new();
+
+    internal DamageRecorder(AsyncLocal<ConcurrentQueue<DamagedBlob>?> slot)
+    {
+        _slot = slot;
+        _outer = slot.Value;
+        slot.Value = _found;
+    }
+
+    public IReadOnlyList<DamagedBlob> Damaged => _found.ToArray();
+
+    public void Dispose() => _slot.Value = _outer;
 }
