@@ -98,6 +98,8 @@ public sealed partial class ModelCache
             }
             if (HashFile(path) == hex)
             {
+                // Blobs of caches written before blobs were read-only become so (see BlobWriter).
+                TryMakeReadOnly(path);
                 _verified[path] = stamp;
                 MarkUsed(path);
                 return path;
@@ -155,6 +157,18 @@ public sealed partial class ModelCache
         var found = new DamagedBlob(sha256, damaged);
         _damaged.Enqueue(found);
         FlowDamage.Value?.Enqueue(found);
+    }
+
+    private static void TryMakeReadOnly(string path)
+    {
+        try
+        {
+            FileLinks.MakeReadOnly(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Another user's cache: it still serves its content; deploy copies what is not read-only.
+        }
     }
 
     private static string HashFile(string path)

@@ -22,6 +22,7 @@ public static class RestoreDiagnostics
     public static readonly RestoreDiagnostic InvalidLockFile = new("MR0012", "models.lock.json cannot be read");
     public static readonly RestoreDiagnostic DamagedCache = new("MR0013", "A cached model file was damaged");
     public static readonly RestoreDiagnostic InvalidProperty = new("MR0014", "A ModelRefs property is not valid");
+    public static readonly RestoreDiagnostic DeployFailed = new("MR0019", "A model file could not be deployed to the output folder");
 
     // PyTorch Hub (torchhub:) and export to ONNX.
     public static readonly RestoreDiagnostic HubNotFound = new("MR0020", "PyTorch Hub repo, ref or entrypoint not found");

@@ -86,6 +86,8 @@ public sealed partial class ModelRestorer
                 ? DownloadOptions.Default with { IdleTimeout = idle }
                 : DownloadOptions.Default;
             deadline = RestoreSettings.Seconds(request.Settings, RestoreSettings.RestoreTimeout) ?? DefaultRestoreTimeout;
+            // Read by the deploy step after the restore; a bad value is reported here, with the others.
+            Deployment.ModelDeployment.ParseMode(request.Settings.Get(RestoreSettings.Deploy));
         }
         catch (ModelRefsException ex)
         {
