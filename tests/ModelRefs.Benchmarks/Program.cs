@@ -1,9 +1,11 @@
 using ModelRefs.Benchmarks;
 
-// dotnet run -c Release --project tests/ModelRefs.Benchmarks [vad [rounds] | restore [megabytes | up-to-date] | generator [inputs…] [runs=R]]
+// dotnet run -c Release --project tests/ModelRefs.Benchmarks [vad [rounds] | restore [megabytes | up-to-date] | restore-npm [runs] | generator [inputs…] [runs=R]]
 return args.FirstOrDefault() switch
 {
     "restore" => await RestoreBenchmark.RunAsync(args[1..]),
+    "restore-npm" => await ParallelRestoreBenchmark.RunAsync(args[1..]),
+    ParallelRestoreBenchmark.ChildCommand => await ParallelRestoreBenchmark.RunChildAsync(args[1..]),
     RestoreBenchmark.ChildCommand => await RestoreBenchmark.RunChildAsync(args[1..]),
     "vad" => VadBenchmark.Run(args[1..]),
     "generator" => GeneratorBenchmark.Run(args[1..]),

@@ -80,6 +80,9 @@ internal sealed class BlobWriter : IAsyncDisposable
         options.Verify?.Invoke(hashes);
 
         await DisposeFileAsync().ConfigureAwait(false);
+        // Read-only before it is visible: deployed hard links share the blob's permissions, so an
+        // app writing its deployed model gets "permission denied" instead of changing the cache.
+        FileLinks.MakeReadOnly(TempPath);
         var destination = _cache.GetBlobPath(hashes.Sha256);
         // When another writer stored the same content first, its file is kept: same name means
         // same bytes, once it is checked. One that is damaged is replaced by these verified bytes.

@@ -44,6 +44,37 @@ public sealed partial class ModelCache
         CleanTemporaryFilesOnce();
 
         var waited = Stopwatch.StartNew();
+        var waitedInProcess = false;
+        // Flows of this process (models restored concurrently) queue on a semaphore first: they
+        // wake the moment the holder releases instead of polling the file, and the file lock
+        // below is then only ever contended by other processes.
+        var gate = InProcessGates.GetOrAdd(path, static _ => new SemaphoreSlim(1, 1));
+        if (!gate.Wait(0))
+        {
+            waitedInProcess = true;
+            log?.Invoke($"ModelRefs: waiting for another restore of {description ?? key}" + (ReadOwner(ownerPath) is { } inProcessHolder ? $" ({inProcessHolder})" : ""));
+            if (!await gate.WaitAsync(timeout, cancellationToken).ConfigureAwait(false))
+                throw new CacheLockTimeoutException(
+                    $"Waited {timeout} for another restore of {description ?? key} ({ReadOwner(ownerPath) ?? "unknown process"}) to finish. " +
+                    $"If no other restore is running, the lock file {path} is held by a hung process: end it, then restore again.");
+        }
+        try
+        {
+            return await AcquireFileLockAsync(path, ownerPath, gate, waited, waitedInProcess, log, timeout, description ?? key, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            gate.Release();
+            throw;
+        }
+    }
+
+    /// <summary>One semaphore per lock file for the whole process (several <see cref="ModelCache"/> instances may name one cache).</summary>
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> InProcessGates = new(StringComparer.Ordinal);
+
+    private static async Task<CacheLock> AcquireFileLockAsync(string path, string ownerPath, SemaphoreSlim gate, Stopwatch waited, bool waitedInProcess,
+        Action<string>? log, TimeSpan timeout, string description, CancellationToken cancellationToken)
+    {
         TimeSpan? lastReport = null;
         while (true)
         {
@@ -62,18 +93,18 @@ public sealed partial class ModelCache
                 {
                     // Owner details are for messages only.
                 }
-                return new CacheLock(path, stream, lastReport is not null);
+                return new CacheLock(path, stream, waitedInProcess || lastReport is not null, gate);
             }
 
             if (lastReport is null || waited.Elapsed - lastReport.Value >= LockWaitReportInterval)
             {
                 lastReport = waited.Elapsed;
                 var holder = ReadOwner(ownerPath);
-                log?.Invoke($"ModelRefs: waiting for another restore of {description ?? key}" + (holder is null ? "" : $" ({holder})"));
+                log?.Invoke($"ModelRefs: waiting for another restore of {description}" + (holder is null ? "" : $" ({holder})"));
             }
             if (waited.Elapsed >= timeout)
                 throw new CacheLockTimeoutException(
-                    $"Waited {timeout} for another restore of {description ?? key} ({ReadOwner(ownerPath) ?? "unknown process"}) to finish. " +
+                    $"Waited {timeout} for another restore of {description} ({ReadOwner(ownerPath) ?? "unknown process"}) to finish. " +
                     $"If no other restore is running, the lock file {path} is held by a hung process: end it, then restore again.");
             await Task.Delay(LockPollInterval, cancellationToken).ConfigureAwait(false);
         }
@@ -167,12 +198,14 @@ public sealed partial class ModelCache
 public sealed class CacheLock : IDisposable, IAsyncDisposable
 {
     private FileStream? _stream;
+    private readonly SemaphoreSlim _gate;
 
-    internal CacheLock(string path, FileStream stream, bool waited)
+    internal CacheLock(string path, FileStream stream, bool waited, SemaphoreSlim gate)
     {
         Path = path;
         _stream = stream;
         Waited = waited;
+        _gate = gate;
     }
 
     public string Path { get; }
@@ -180,7 +213,14 @@ public sealed class CacheLock : IDisposable, IAsyncDisposable
     /// <summary>True when another holder had it first: what that holder fetched may now be in the cache.</summary>
     public bool Waited { get; }
 
-    public void Dispose() => Interlocked.Exchange(ref _stream, null)?.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _stream, null) is not { } stream)
+            return;
+        // The file first: a flow woken by the semaphore must find the file free.
+        stream.Dispose();
+        _gate.Release();
+    }
 
     public ValueTask DisposeAsync()
     {

@@ -98,6 +98,8 @@ public sealed partial class ModelCache
             }
             if (HashFile(path) == hex)
             {
+                // Blobs of caches written before blobs were read-only become so (see BlobWriter).
+                TryMakeReadOnly(path);
                 _verified[path] = stamp;
                 MarkUsed(path);
                 return path;
@@ -113,6 +115,14 @@ public sealed partial class ModelCache
 
     /// <summary>Blobs this instance found damaged and moved aside (SHA-256 → where they went).</summary>
     public IReadOnlyCollection<DamagedBlob> DamagedBlobs => _damaged.ToArray();
+
+    /// <summary>
+    /// Collects the blobs found damaged by the current async flow (and the tasks it starts) until
+    /// disposed, so that models restored concurrently each report their own damage.
+    /// </summary>
+    public DamageRecorder RecordDamage() => new(FlowDamage);
+
+    private static readonly AsyncLocal<ConcurrentQueue<DamagedBlob>?> FlowDamage = new();
 
     /// <summary>Blob path → the size and timestamp at which it was last hashed and found right.</summary>
     private readonly ConcurrentDictionary<string, (long Length, long Ticks)> _verified = new(StringComparer.Ordinal);
@@ -144,7 +154,21 @@ public sealed partial class ModelCache
             damaged = path;
         }
         _verified.TryRemove(path, out _);
-        _damaged.Enqueue(new DamagedBlob(sha256, damaged));
+        var found = new DamagedBlob(sha256, damaged);
+        _damaged.Enqueue(found);
+        FlowDamage.Value?.Enqueue(found);
+    }
+
+    private static void TryMakeReadOnly(string path)
+    {
+        try
+        {
+            FileLinks.MakeReadOnly(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Another user's cache: it still serves its content; deploy copies what is not read-only.
+        }
     }
 
     private static string HashFile(string path)
@@ -259,4 +283,23 @@ public sealed partial class ModelCache
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
     };
+}
+
+/// <summary>What <see cref="ModelCache.RecordDamage"/> collected for one flow.</summary>
+public sealed class DamageRecorder : IDisposable
+{
+    private readonly AsyncLocal<ConcurrentQueue<DamagedBlob>?> _slot;
+    private readonly ConcurrentQueue<DamagedBlob>? _outer;
+    private readonly ConcurrentQueue<DamagedBlob> _found = new();
+
+    internal DamageRecorder(AsyncLocal<ConcurrentQueue<DamagedBlob>?> slot)
+    {
+        _slot = slot;
+        _outer = slot.Value;
+        slot.Value = _found;
+    }
+
+    public IReadOnlyList<DamagedBlob> Damaged => _found.ToArray();
+
+    public void Dispose() => _slot.Value = _outer;
 }

@@ -26,6 +26,7 @@ public static class RestoreDiagnostics
     public static readonly RestoreDiagnostic PlainHttp = new("MR0016", "Model downloaded over plain HTTP without a Sha256 pin");
     public static readonly RestoreDiagnostic RedistributedLicense = new("MR0017", "Licence known only from a package that redistributes the model");
     public static readonly RestoreDiagnostic ConflictingLicenses = new("MR0018", "The same model content is restored under two licences");
+    public static readonly RestoreDiagnostic DeployFailed = new("MR0019", "A model file could not be deployed to the output folder");
 
     // PyTorch Hub (torchhub:) and export to ONNX.
     public static readonly RestoreDiagnostic HubNotFound = new("MR0020", "PyTorch Hub repo, ref or entrypoint not found");

@@ -64,7 +64,7 @@ public sealed partial class ModelRestorer
                 restored[request.Location] = file;
             }
         }
-        _log($"ModelRefs: {handle.Text}: {locations.Count} external data file(s) ({string.Join(", ", locations)})");
+        context.Log($"ModelRefs: {handle.Text}: {locations.Count} external data file(s) ({string.Join(", ", locations)})");
         return locations.Select(l => restored[l]).ToArray();
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ModelRefs.Core.Bom;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Diagnostics;
@@ -103,6 +104,8 @@ public sealed partial class ModelRestorer
             if (RestoreSettings.Seconds(request.Settings, RestoreSettings.ProgressInterval) is { } interval)
                 download = download with { ProgressInterval = interval };
             deadline = RestoreSettings.Seconds(request.Settings, RestoreSettings.RestoreTimeout) ?? DefaultRestoreTimeout;
+            // Read by the deploy step after the restore; a bad value is reported here, with the others.
+            Deployment.ModelDeployment.ParseMode(request.Settings.Get(RestoreSettings.Deploy));
         }
         catch (ModelRefsException ex)
         {
@@ -122,72 +125,47 @@ public sealed partial class ModelRestorer
 
         var ambiguous = AmbiguousItems(items, request).ToList();
         problems.AddRange(ambiguous);
-        for (var index = 0; index < items.Count; index++)
+        cancellationToken.ThrowIfCancellationRequested();
+        // Items are fetched concurrently; everything that depends on their order (name claims,
+        // deployed paths, the lock, problems, log lines) is decided below in item order.
+        var pending = Enumerable.Range(0, items.Count).Where(i => !ambiguous.Any(p => ReferenceEquals(p.Item, items[i]))).ToList();
+        var outcomes = await RestoreItemsAsync(items, pending, request, cache, credentials, lockFile, download, deadline, timeout, cancellationToken).ConfigureAwait(false);
+        foreach (var index in pending)
         {
             var item = items[index];
-            cancellationToken.ThrowIfCancellationRequested();
-            if (timeout.IsCancellationRequested)
+            var outcome = outcomes[index]!;
+            var itemProblems = new List<RestoreProblem>(outcome.Problems);
+            if (outcome.Restored is var (model, entry, handle, manifest, bomModel, warnings))
             {
-                problems.Add(DeadlinePassed(item, request, deadline));
-                continue;
-            }
-            if (ambiguous.Any(p => ReferenceEquals(p.Item, item)))
-                continue;
-            var damagedBefore = cache.DamagedBlobs.Count;
-            var problemsBefore = problems.Count;
-            try
-            {
-                var (model, entry, handle, manifest, bomModel, warnings) = await RestoreOneAsync(item, request, cache, credentials, lockFile, download, timeout.Token).ConfigureAwait(false);
                 if (!names.TryClaim(model.Name, manifest.Namespace, item, out var first, out var clash))
                 {
-                    problems.Add(new RestoreProblem(RestoreDiagnostics.DuplicateModelName,
+                    itemProblems.Add(new RestoreProblem(RestoreDiagnostics.DuplicateModelName,
                         $"Model '{Shown(item, request)}' would generate the class '{clash}', which model '{Shown(first!, request)}' already uses. Give one of them another name with Name=\"…\".", item));
-                    continue;
                 }
-                var deployed = model.ResourceName is null ? [(model.TargetPath, manifest.OnnxSha256, "its ONNX file")] : new List<(string, string, string)>();
-                deployed.AddRange(model.ExternalData.Select(f => (f.TargetPath, f.Sha256, "an external data file")));
-                if (deployedPaths.TryClaim(handle, deployed) is { } conflict)
+                else
                 {
-                    problems.Add(new RestoreProblem(RestoreDiagnostics.ExternalDataConflict, conflict, item));
-                    continue;
+                    var deployed = model.ResourceName is null ? [(model.TargetPath, manifest.OnnxSha256, "its ONNX file")] : new List<(string, string, string)>();
+                    deployed.AddRange(model.ExternalData.Select(f => (f.TargetPath, f.Sha256, "an external data file")));
+                    if (deployedPaths.TryClaim(handle, deployed) is { } conflict)
+                    {
+                        itemProblems.Add(new RestoreProblem(RestoreDiagnostics.ExternalDataConflict, conflict, item));
+                    }
+                    else
+                    {
+                        // Written only once the name is this item's: two items claiming one name never race for one file.
+                        if (ManifestWriter.WriteIfChanged(model.ManifestPath, manifest))
+                            _log($"ModelRefs: {handle} → {model.Name} ({manifest.Sha256[..12]}…)");
+                        itemProblems.AddRange(warnings);
+                        models.Add(model);
+                        manifests.Add(manifest);
+                        modelIndexes.Add(index);
+                        entries[handle] = entry;
+                        bomModels.Add(bomModel);
+                    }
                 }
-                problems.AddRange(warnings);
-                models.Add(model);
-                manifests.Add(manifest);
-                modelIndexes.Add(index);
-                entries[handle] = entry;
-                bomModels.Add(bomModel);
             }
-            catch (ModelRefsException ex) when (request.DesignTime && ex.Diagnostic == RestoreDiagnostics.OfflineNotCached)
-            {
-                problems.Add(DesignTimeMiss(item, Shown(item, request), request));
-            }
-            catch (ModelRefsException ex)
-            {
-                problems.Add(new RestoreProblem(ex.Diagnostic, ex.Message, item, IsError: ex.Diagnostic != RestoreDiagnostics.DesignTimeNotRestored));
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-            {
-                problems.Add(DeadlinePassed(item, request, deadline));
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException or OperationCanceledException)
-            {
-                problems.Add(new RestoreProblem(RestoreDiagnostics.InternalError,
-                    $"Model '{Shown(item, request)}' could not be restored: {ex.Message}", item));
-            }
-            catch (Exception ex)
-            {
-                // A bug of ours, never the input's: it costs this model only; the others are
-                // restored and reported as usual.
-                problems.Add(new RestoreProblem(RestoreDiagnostics.InternalError,
-                    $"Model '{Shown(item, request)}' could not be restored because of an unexpected error in ModelRefs ({ex.GetType().Name}: {ex.Message}). " +
-                    $"Please report it with this message. {ex.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}", item));
-            }
-            ReportDamage(item, Shown(item, request), cache, cache.DamagedBlobs.Skip(damagedBefore).ToList(), problems, problemsBefore);
+            ReportDamage(item, Shown(item, request), cache, outcome.Damaged, itemProblems, 0);
+            problems.AddRange(itemProblems);
         }
 
         var offlineMisses = problems.Where(p => p.Diagnostic == RestoreDiagnostics.OfflineNotCached).ToList();
@@ -309,7 +287,8 @@ public sealed partial class ModelRestorer
     }
 
     private async Task<(RestoredModel Model, LockedModel Entry, string Handle, ModelManifest Manifest, BomModel BomModel, List<RestoreProblem> Warnings)> RestoreOneAsync(ModelReference item, RestoreRequest request,
-        ModelCache cache, Credentials credentials, LockFile? lockFile, DownloadOptions download, CancellationToken cancellationToken)
+        ModelCache cache, Credentials credentials, LockFile? lockFile, DownloadOptions download,
+        ConcurrentDictionary<string, Lazy<Task<FetchedArtifact>>> fetches, Action<string> log, CancellationToken cancellationToken)
     {
         var handle = _sources.Parse(item.Include, request.ProjectDirectory);
         var pinned = lockFile?.Find(handle.Text);
@@ -339,7 +318,7 @@ public sealed partial class ModelRestorer
             Sha256 = item.Sha256 ?? (handle.IsLocalFile ? null : pinned?.Sha256),
             Offline = request.Offline || request.DesignTime,
             Download = download,
-            Log = _log,
+            Log = log,
             Progress = _progress,
         };
         FetchedArtifact artifact;
@@ -352,7 +331,7 @@ public sealed partial class ModelRestorer
                        ?? (!handle.IsLocalFile && item.Sha256 == null && pinned is { Converter: null } && cache.TryGetBlob(pinned.Sha256) is { } blob
                        && (pinned.LicenseSource != RestoredLicense.MetadataSource || item.License != null)
                 ? LicenseDetails.Recall(cache, pinned, blob)
-                : await _sources.FetchAsync(handle, context, cancellationToken).ConfigureAwait(false));
+                : await FetchOnceAsync(fetches, handle, context, cancellationToken).ConfigureAwait(false));
         }
         catch (ModelRefsException ex) when (ex.Diagnostic == RestoreDiagnostics.HashMismatch && item.Sha256 == null && pinned != null)
         {
@@ -406,8 +385,6 @@ public sealed partial class ModelRestorer
             Outputs = signature.Outputs.Select(ToManifestValue).ToArray(),
         };
         var manifestPath = Path.Combine(request.IntermediatePath, name + ManifestExtension);
-        if (ManifestWriter.WriteIfChanged(manifestPath, manifest))
-            _log($"ModelRefs: {handle.Text} → {name} ({artifact.Sha256[..12]}…)");
 
         var entry = new LockedModel(artifact.Resolved, artifact.Sha256, new FileInfo(artifact.Path).Length,
             artifact.OnnxSha256 ?? artifact.Sha256, license.Expression, license.Source, artifact.Converter)

@@ -25,8 +25,11 @@ public static class RestoreSettings
     public static readonly Setting RestoreTimeout = new("ModelRefsRestoreTimeout",
         "seconds the whole restore of a project may take before every model not yet restored fails (MR0003); default 3600");
 
+    public static readonly Setting Deploy = new("ModelRefsDeploy",
+        "how models reach the build output: link (a hard link to the read-only cache blob where the file system allows it, else a copy; the default) or copy (always a writable copy); publish always copies");
+
     /// <summary>The restore's own settings and those of what every source shares (archive limits).</summary>
-    public static IReadOnlyList<Setting> All { get; } = [Offline, LockedMode, LockFilePath, OutputFolder, Home, GenerateBom, DownloadIdleTimeout, ProgressInterval, RestoreTimeout, .. Archives.ArchiveSettings.All];
+    public static IReadOnlyList<Setting> All { get; } = [Offline, LockedMode, LockFilePath, OutputFolder, Home, GenerateBom, DownloadIdleTimeout, ProgressInterval, RestoreTimeout, Deploy, .. Archives.ArchiveSettings.All];
 
     /// <summary>A number of seconds, or null when not set; MR0014 for anything else.</summary>
     internal static TimeSpan? Seconds(SettingValues settings, Setting setting)

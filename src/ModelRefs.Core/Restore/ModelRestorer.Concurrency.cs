@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using ModelRefs.Core.Bom;
+using ModelRefs.Core.Caching;
+using ModelRefs.Core.Diagnostics;
+using ModelRefs.Core.Locking;
+using ModelRefs.Core.Manifests;
+using ModelRefs.Core.Sources;
+
+namespace ModelRefs.Core.Restore;
+
+/// <summary>
+/// Items restored side by side: independent models download and verify concurrently (at most
+/// <see cref="MaxConcurrentItems"/> at once), identical fetches within one restore run once, and
+/// each item's outcome (result, problems, damaged blobs, log lines) is kept apart so that the
+/// restore reports them in item order, whatever order they finished in.
+/// </summary>
+public sealed partial class ModelRestorer
+{
+    /// <summary>How many items are restored at once: enough to overlap network waits and hashing, few enough not to flood a hub.</summary>
+    public const int MaxConcurrentItems = 4;
+
+    /// <summary>What one item's restore produced: its model, or the problems that stopped it, and the cache damage it found.</summary>
+    private sealed record ItemOutcome(
+        (RestoredModel Model, LockedModel Entry, string Handle, ModelManifest Manifest, BomModel BomModel, List<RestoreProblem> Warnings)? Restored,
+        IReadOnlyList<RestoreProblem> Problems,
+        IReadOnlyList<DamagedBlob> Damaged);
+
+    private async Task<ItemOutcome?[]> RestoreItemsAsync(IReadOnlyList<ModelReference> items, IReadOnlyList<int> pending, RestoreRequest request,
+        ModelCache cache, Credentials credentials, LockFile? lockFile, DownloadOptions download, TimeSpan deadline,
+        CancellationTokenSource timeout, CancellationToken cancellationToken)
+    {
+        var outcomes = new ItemOutcome?[items.Count];
+        if (pending.Count == 0)
+            return outcomes;
+        var log = new OrderedLog(_log, pending);
+        var fetches = new ConcurrentDictionary<string, Lazy<Task<FetchedArtifact>>>(StringComparer.Ordinal);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(MaxConcurrentItems, pending.Count), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(pending, options, async (index, _) =>
+        {
+            try
+            {
+                outcomes[index] = await RestoreItemAsync(items[index], index, request, cache, credentials, lockFile, download, deadline, timeout,
+                    fetches, log, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                log.Complete(index);
+            }
+        }).ConfigureAwait(false);
+        return outcomes;
+    }
+
+    /// <summary>One item, start to end; every failure is its problem alone (only the caller's cancellation escapes).</summary>
+    private async Task<ItemOutcome> RestoreItemAsync(ModelReference item, int index, RestoreRequest request, ModelCache cache, Credentials credentials,
+        LockFile? lockFile, DownloadOptions download, TimeSpan deadline, CancellationTokenSource timeout,
+        ConcurrentDictionary<string, Lazy<Task<FetchedArtifact>>> fetches, OrderedLog log, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (timeout.IsCancellationRequested)
+            return new ItemOutcome(null, [DeadlinePassed(item, request, deadline)], []);
+        using var damage = cache.RecordDamage();
+        RestoreProblem problem;
+        try
+        {
+            var restored = await RestoreOneAsync(item, request, cache, credentials, lockFile, download, fetches, message => log.Write(index, message),
+                timeout.Token).ConfigureAwait(false);
+            return new ItemOutcome(restored, [], damage.Damaged);
+        }
+        catch (ModelRefsException ex) when (request.DesignTime && ex.Diagnostic == RestoreDiagnostics.OfflineNotCached)
+        {
+            problem = DesignTimeMiss(item, Shown(item, request), request);
+        }
+        catch (ModelRefsException ex)
+        {
+            problem = new RestoreProblem(ex.Diagnostic, ex.Message, item, IsError: ex.Diagnostic != RestoreDiagnostics.DesignTimeNotRestored);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            problem = DeadlinePassed(item, request, deadline);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException or OperationCanceledException)
+        {
+            problem = new RestoreProblem(RestoreDiagnostics.InternalError,
+                $"Model '{Shown(item, request)}' could not be restored: {ex.Message}", item);
+        }
+        catch (Exception ex)
+        {
+            // A bug of ours, never the input's: it costs this model only; the others are
+            // restored and reported as usual.
+            problem = new RestoreProblem(RestoreDiagnostics.InternalError,
+                $"Model '{Shown(item, request)}' could not be restored because of an unexpected error in ModelRefs ({ex.GetType().Name}: {ex.Message}). " +
+                $"Please report it with this message. {ex.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}", item);
+        }
+        return new ItemOutcome(null, [problem], damage.Damaged);
+    }
+
+    /// <summary>
+    /// The source's fetch, run once per restore for items that would fetch the same thing (the same
+    /// address, pins and source metadata: two names for one model file); the others share its result.
+    /// </summary>
+    private Task<FetchedArtifact> FetchOnceAsync(ConcurrentDictionary<string, Lazy<Task<FetchedArtifact>>> fetches, ModelHandle handle, FetchContext context,
+        CancellationToken cancellationToken)
+    {
+        var key = string.Join('\n', new[] { handle.Scheme, handle.Address, context.Sha256 ?? "", context.PinnedResolved ?? "" }
+            .Concat(context.Metadata.Where(m => !RestoreOnlyMetadata.Contains(m.Key))
+                .OrderBy(m => m.Key, StringComparer.OrdinalIgnoreCase)
+                .Select(m => m.Key.ToLowerInvariant() + "=" + m.Value)));
+        return fetches.GetOrAdd(key, _ => new Lazy<Task<FetchedArtifact>>(() => _sources.FetchAsync(handle, context, cancellationToken))).Value;
+    }
+
+    /// <summary>Metadata that restore reads and no source does: items differing only in these fetch the same thing.</summary>
+    private static readonly HashSet<string> RestoreOnlyMetadata = new(["Name", "Namespace", "Embed", "AcceptLicense", "License"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Log lines of concurrent items in item order: the earliest unfinished item writes through
+    /// (its progress is live); the others' lines wait until every item before them has finished.
+    /// </summary>
+    private sealed class OrderedLog(Action<string> log, IReadOnlyList<int> order)
+    {
+        private readonly Dictionary<int, List<string>> _held = [];
+        private readonly HashSet<int> _done = [];
+        private int _next;
+
+        public void Write(int index, string message)
+        {
+            lock (_held)
+            {
+                if (_next < order.Count && order[_next] == index)
+                    log(message);
+                else
+                    (_held.TryGetValue(index, out var lines) ? lines : _held[index] = []).Add(message);
+            }
+        }
+
+        public void Complete(int index)
+        {
+            lock (_held)
+            {
+                _done.Add(index);
+                while (_next < order.Count && _done.Contains(order[_next]))
+                {
+                    _next++;
+                    if (_next < order.Count && _held.Remove(order[_next], out var lines))
+                        foreach (var line in lines)
+                            log(line);
+                }
+            }
+        }
+    }
+}

