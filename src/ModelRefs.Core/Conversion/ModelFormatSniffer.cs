@@ -244,7 +244,7 @@ public static class ModelFormatSniffer
                 return null;
             var tensors = document.RootElement.EnumerateObject().Count(p => p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("data_offsets", out _));
             return tensors > 0 || document.RootElement.TryGetProperty("__metadata__", out _)
-                ? new(ModelFileKind.Safetensors, $"a safetensors file ({tensors} tensors)")
+                ? new(ModelFileKind.Safetensors, $"a safetensors file ({tensors} {(tensors == 1 ? "tensor" : "tensors")})")
                 : null;
         }
         catch (JsonException)

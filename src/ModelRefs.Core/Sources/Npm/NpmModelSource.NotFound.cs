@@ -15,6 +15,9 @@ public sealed partial class NpmModelSource
     /// <summary>A file of the package larger than this is not read to tell whether it is a TF.js model.json.</summary>
     private const long MaxSniffedJsonBytes = 64L << 20;
 
+    /// <summary>Extensions of model files, listed first among a folder's files.</summary>
+    private static readonly HashSet<string> ModelExtensions = new([".onnx", ".json", ".tflite", ".pb", ".pt", ".pth", ".safetensors", ".gguf", ".h5"], StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Versions shown on each side of the missing one.</summary>
     private const int NearestVersionsEachSide = 3;
 
@@ -86,7 +89,7 @@ public sealed partial class NpmModelSource
     /// <summary>
     /// MR0071: the package has no file at the path. Lists what could be meant, nearest first: for a
     /// <c>.json</c> path the package's TF.js graph models (told by content), for other paths the files
-    /// with the same extension, else every file.
+    /// with the same extension, else its TF.js graph models, else every file.
     /// </summary>
     private static ModelRefsException FileNotFound(NpmModelHandle npm, string tarballPath, ArchiveLimits limits, CancellationToken cancellationToken)
     {
@@ -101,7 +104,7 @@ public sealed partial class NpmModelSource
                 if (!entry.IsRegularFile || PathInPackage(entry.Name) is not { } path)
                     continue;
                 files.Add(path);
-                if (extension == ".json" && path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && entry.Length <= MaxSniffedJsonBytes)
+                if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && entry.Length <= MaxSniffedJsonBytes)
                 {
                     using var content = new MemoryStream();
                     entry.DataStream.CopyTo(content);
@@ -116,14 +119,19 @@ public sealed partial class NpmModelSource
         }
 
         string listing;
-        if (files.Any(f => f.StartsWith(wanted.TrimEnd('/') + "/", StringComparison.Ordinal)))
-            listing = $"'{wanted}' is a folder of the package; its files: {NearestNames.Join(NearestNames.Order(wanted, files.Where(f => f.StartsWith(wanted.TrimEnd('/') + "/", StringComparison.Ordinal))))}.";
+        var folder = wanted.TrimEnd('/') + "/";
+        if (files.Where(f => f.StartsWith(folder, StringComparison.Ordinal)).ToList() is { Count: > 0 } inFolder)
+            listing = $"'{wanted}' is a folder of the package; its files: " +
+                      NearestNames.Join(inFolder.OrderBy(f => ModelExtensions.Contains(Path.GetExtension(f)) ? 0 : 1).ThenBy(f => f, StringComparer.Ordinal).ToList(), 20) + ".";
         else if (extension == ".json")
             listing = graphModels.Count == 0
                 ? "The package has no TF.js graph model (no .json file with modelTopology)."
-                : $"Its TF.js graph models: {NearestNames.Join(NearestNames.Order(wanted, graphModels))}.";
+                : $"Its TF.js graph models: {NearestNames.Join(NearestNames.Order(wanted, graphModels), 20)}.";
         else if (extension.Length > 0 && files.Where(f => f.EndsWith(extension, StringComparison.OrdinalIgnoreCase)).ToList() is { Count: > 0 } sameKind)
-            listing = $"Its {extension} files: {NearestNames.Join(NearestNames.Order(wanted, sameKind))}.";
+            listing = $"Its {extension} files: {NearestNames.Join(NearestNames.Order(wanted, sameKind), 20)}.";
+        else if (graphModels.Count > 0)
+            listing = (extension.Length > 0 ? $"The package has no {extension} files. " : "") +
+                      $"Its TF.js graph models (restore converts them to ONNX): {NearestNames.Join(NearestNames.Order(wanted, graphModels), 20)}.";
         else
             listing = (extension.Length > 0 ? $"The package has no {extension} files. " : "") +
                       (files.Count == 0 ? "It has no files." : $"Nearest files: {NearestNames.Join(NearestNames.Order(wanted, files))}.");
