@@ -1,7 +1,9 @@
 using System.Text;
+using ModelRefs.Core.Configuration;
 using ModelRefs.Core.Locking;
 using ModelRefs.Core.Onnx;
 using ModelRefs.Core.Restore;
+using ModelRefs.Core.Sources.HuggingFace;
 using ModelRefs.Core.Tests.Sources.TfHub;
 using ModelRefs.TestSupport;
 using ModelRefs.TestSupport.Http;
@@ -62,6 +64,45 @@ public sealed class ModelFormatRestoreTests
         var again = await f.RestoreAsync(f.Request(npmRegistry: registry.Url, lockedMode: true), RestoreFixture.Item("npm:@vladmandic/human@3.3.6/models/blazeface.json"));
         Assert.True(again.Succeeded, string.Join("\n", again.Problems.Select(p => p.Message)));
         Assert.Equal(0, registry.RequestCount);
+    }
+
+    [Fact]
+    public async Task ARealTfJsGraphModelFromHuggingFace_WithoutFormat_IsConverted_ItsShardAtTheSameCommit()
+    {
+        using var f = new RestoreFixture();
+        using var hub = LoopbackHuggingFace.Start();
+        var repo = hub.AddRepo("someone/iris-tfjs");
+        repo.Commit(new()
+        {
+            ["tfjs/iris.json"] = File.ReadAllBytes(NpmPackages.GetFile(NpmPackages.Human, "models/iris.json")),
+            ["tfjs/iris.bin"] = File.ReadAllBytes(NpmPackages.GetFile(NpmPackages.Human, "models/iris.bin")),
+            ["model.safetensors"] = ModelFormatFiles.Safetensors(),
+        }, cardData: new { license = "mit" });
+        var request = f.Request() with { Settings = new SettingValues { [HuggingFaceSettings.Url] = hub.Url } };
+
+        var result = await f.RestoreAsync(request, RestoreFixture.Item("hf:someone/iris-tfjs/tfjs/iris.json"));
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
+        Assert.NotEmpty(OnnxSignatureReader.Read(Assert.Single(result.Models).OnnxPath).Outputs);
+        Assert.Contains(hub.Server.Requests.Concat(hub.Cdn.Requests), r => r.Path.EndsWith("/tfjs/iris.bin", StringComparison.Ordinal));
+
+        var safetensors = SingleProblem(await f.RestoreAsync(request, RestoreFixture.Item("hf:someone/iris-tfjs/model.safetensors")));
+        Assert.Equal("MR0036", safetensors.Diagnostic.Id);
+        Assert.Contains("under onnx/", safetensors.Message);
+    }
+
+    [Fact]
+    public async Task ATfJsGraphModelOverHttps_WithoutFormat_IsConverted_ItsShardFromTheSameDirectory()
+    {
+        using var f = new RestoreFixture();
+        using var server = LoopbackHttpServer.Start();
+        server.Map("/models/tiny/model.json", _ => LoopbackResponse.Bytes(Encoding.UTF8.GetBytes(ModelFormatFiles.TfJsGraphModel), "application/json"));
+        server.Map("/models/tiny/w.bin", _ => LoopbackResponse.Bytes(ModelFormatFiles.TfJsGraphModelShard(), "application/octet-stream"));
+
+        var result = await f.RestoreAsync(f.Request(), RestoreFixture.Item(server.Url + "models/tiny/model.json", ("Name", "Tiny")));
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
+        Assert.Equal("x", Assert.Single(OnnxSignatureReader.Read(Assert.Single(result.Models).OnnxPath).Inputs).Name);
     }
 
     [Fact]
