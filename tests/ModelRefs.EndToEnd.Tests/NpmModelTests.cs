@@ -62,4 +62,43 @@ public sealed class NpmModelTests(PackedPackages packages)
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.True(SileroProgram.Number(run.Output, "speech-mean") > 0.6, run.Output);
     }
+
+    [Fact]
+    public void ATfJsModelJsonWithoutFormat_IsConvertedAndRuns_AndATfLiteFile_FailsWithWhatItIsAtItsLine()
+    {
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.AddPackage(NpmPackages.Human);
+        registry.AddPackage(NpmPackages.SelfieSegmentation);
+        var registryProperty = $"<ModelRefsNpmRegistry>{registry.Url}</ModelRefsNpmRegistry>";
+        using var app = new ConsumerProject(packages);
+        app.WriteProject("""<ModelReference Include="npm:@vladmandic/human@3.3.6/models/movenet-lightning.json" Name="MoveNet" />""", registryProperty);
+        app.WriteFile("Program.cs", """
+            using var movenet = new Consumer.Models.MoveNet();
+            var input = Consumer.Models.MoveNet.Info.Inputs[0];
+            movenet.Run((System.ReadOnlySpan<int>)new int[192 * 192 * 3]);
+            System.Console.WriteLine($"input={input.Name} {input.ElementType} outputs={Consumer.Models.MoveNet.Info.Outputs.Count}");
+            """);
+
+        var build = app.Build();
+        Assert.True(build.ExitCode == 0, build.Output);
+        Assert.True(File.Exists(Path.Combine(app.OutputDirectory, "models", "MoveNet.onnx")));
+        Assert.Contains("\"converter\": \"modelrefs-tfjs2onnx/", File.ReadAllText(app.LockFile));
+        var run = app.Run();
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("outputs=1", run.Output);
+
+        const string tflite = "npm:@mediapipe/selfie_segmentation@0.1.1675465747/selfie_segmentation.tflite";
+        app.WriteProject($"""
+            <ModelReference Include="npm:@vladmandic/human@3.3.6/models/movenet-lightning.json" Name="MoveNet" />
+            <ModelReference Include="{tflite}" Name="Selfie" />
+            """, registryProperty);
+        var failed = app.Build();
+        Assert.NotEqual(0, failed.ExitCode);
+        var line = Array.FindIndex(File.ReadAllLines(app.ProjectFile), l => l.Contains(tflite, StringComparison.Ordinal)) + 1;
+        var error = failed.Output.Split('\n').FirstOrDefault(l => l.Contains($"{app.ProjectFile}({line}", StringComparison.Ordinal) && l.Contains("error MR0035:", StringComparison.Ordinal));
+        Assert.True(error is not null, failed.Output);
+        Assert.Contains("is a TensorFlow Lite flatbuffer", error);
+        Assert.Contains("tf2onnx", error);
+        Assert.DoesNotContain("protobuf", failed.Output, StringComparison.OrdinalIgnoreCase);
+    }
 }

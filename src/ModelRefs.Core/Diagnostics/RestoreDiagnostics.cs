@@ -12,7 +12,7 @@ public static class RestoreDiagnostics
     public static readonly RestoreDiagnostic LocalFileNotFound = new("MR0002", "Local model file not found");
     public static readonly RestoreDiagnostic DownloadFailed = new("MR0003", "Model download failed");
     public static readonly RestoreDiagnostic HashMismatch = new("MR0004", "Model content does not match its SHA-256");
-    public static readonly RestoreDiagnostic NpmPackageNotFound = new("MR0005", "npm package, version or file not found");
+    public static readonly RestoreDiagnostic NpmPackageNotFound = new("MR0005", "npm package not found");
     public static readonly RestoreDiagnostic NpmIntegrityMismatch = new("MR0006", "npm tarball does not match its dist.integrity");
     public static readonly RestoreDiagnostic InvalidOnnx = new("MR0007", "Model file is not a valid ONNX model");
     public static readonly RestoreDiagnostic DuplicateModelName = new("MR0008", "Two models have the same generated type name");
@@ -42,6 +42,8 @@ public static class RestoreDiagnostics
     public static readonly RestoreDiagnostic ConversionFailed = new("MR0033", "Conversion of a model to ONNX failed");
     public static readonly RestoreDiagnostic SavedModelConverterMissing = new("MR0034", "SavedModel conversion needs tf2onnx");
     public static readonly RestoreDiagnostic TfLiteNotSupported = new("MR0035", "TFLite models cannot be converted to ONNX yet");
+    public static readonly RestoreDiagnostic UnsupportedModelFormat = new("MR0036", "Model file is in a format ModelRefs does not run or convert");
+    public static readonly RestoreDiagnostic FormatNotHonoured = new("MR0037", "Format metadata does not match the file, or the source cannot honour it");
 
     // Hugging Face Hub (hf:): MR0040–MR0049.
     public static readonly RestoreDiagnostic HuggingFaceRepoNotFound = new("MR0040", "Hugging Face repository not found, or private and no token grants access");
@@ -66,6 +68,10 @@ public static class RestoreDiagnostics
     public static readonly RestoreDiagnostic OciInvalidAnswer = new("MR0065", "OCI registry answer not understood");
     public static readonly RestoreDiagnostic OciCredentialsUnreadable = new("MR0066", "Container registry credentials cannot be read");
     public static readonly RestoreDiagnostic OciPlainHttpRefused = new("MR0067", "Plain HTTP to an OCI registry or token server refused");
+
+    // npm registry (npm:), besides MR0005 and MR0006 above: MR0070–MR0079.
+    public static readonly RestoreDiagnostic NpmVersionNotFound = new("MR0070", "npm package version not found");
+    public static readonly RestoreDiagnostic NpmFileNotFound = new("MR0071", "File not found in the npm package");
 
     public static readonly RestoreDiagnostic InternalError = new("MR0999", "Unexpected error while restoring a model");
 

@@ -339,6 +339,7 @@ public sealed partial class ModelRestorer
                 $" The expected SHA-256 is pinned in {request.ResolvedLockFilePath}. If the new content is intended, review it, then remove the model's entry from the lock (or set Sha256 on the item) and restore again.", ex);
         }
 
+        artifact = await ToOnnxAsync(handle, artifact, context, cache, cancellationToken).ConfigureAwait(false);
         OnnxModelSignature signature;
         try
         {
@@ -347,7 +348,7 @@ public sealed partial class ModelRestorer
         catch (OnnxFormatException ex)
         {
             throw new ModelRefsException(RestoreDiagnostics.InvalidOnnx,
-                $"Model '{handle.Text}': {ex.Problem} at byte {ex.Offset} of the fetched file ({artifact.Resolved}); it is not a valid ONNX model. Check that the handle names an .onnx file (or set Format for other formats).", ex);
+                $"Model '{handle.Text}': {ex.Problem} at byte {ex.Offset} of the fetched file ({artifact.Resolved}); it is a damaged ONNX model (truncated or corrupted). Fetch it again from its source, or check that the Include names the intended file.", ex);
         }
         var externalData = await RestoreExternalDataAsync(handle, artifact, signature, pinned, embed, context, cache, cancellationToken).ConfigureAwait(false);
 

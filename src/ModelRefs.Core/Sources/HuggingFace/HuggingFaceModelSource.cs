@@ -353,10 +353,14 @@ public sealed partial class HuggingFaceModelSource : IModelSource
 
     private static ModelRefsException FileNotFound(HuggingFaceModelHandle hf, HuggingFaceRepoInfo? info, string? detail = null)
     {
-        var onnx = info?.OnnxFiles ?? [];
+        // What could be meant, nearest first: files of the same kind, else the .onnx files.
+        var extension = Path.GetExtension(hf.PathInRepo).ToLowerInvariant();
+        var sameKind = info is null || extension is "" or ".onnx" ? [] : info.Siblings.Keys.Where(p => p.EndsWith(extension, StringComparison.OrdinalIgnoreCase)).ToList();
+        var onnx = NearestNames.Order(hf.PathInRepo, info?.OnnxFiles ?? []);
         var listing = info is null ? ""
+            : sameKind.Count > 0 ? $" Its {extension} files at commit {info.Commit[..12]}…: {NearestNames.Join(NearestNames.Order(hf.PathInRepo, sameKind), 20)}."
             : onnx.Count == 0 ? $" The repository has no .onnx file at commit {info.Commit}."
-            : $" Its .onnx files at commit {info.Commit[..12]}…: {string.Join(", ", onnx.Take(20))}{(onnx.Count > 20 ? $" and {onnx.Count - 20} more" : "")}.";
+            : $" Its .onnx files at commit {info.Commit[..12]}…: {NearestNames.Join(onnx, 20)}.";
         return new ModelRefsException(RestoreDiagnostics.HuggingFaceFileNotFound,
             $"Model '{hf.Text}': {hf.RepoId} at revision '{hf.Revision}' has no file '{hf.PathInRepo}'{detail}.{listing} " +
             "Write the path as the repository's file list shows it (ONNX repos keep models under onnx/).");

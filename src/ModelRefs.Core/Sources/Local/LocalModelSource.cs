@@ -1,5 +1,6 @@
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Configuration;
+using ModelRefs.Core.Conversion;
 using ModelRefs.Core.Diagnostics;
 
 namespace ModelRefs.Core.Sources.Local;
@@ -34,7 +35,10 @@ public sealed class LocalModelSource : IModelSource, IVersionedSource
         var expected = context.ExpectedSha256(handle);
         if (!File.Exists(local.FullPath))
         {
-            var what = Directory.Exists(local.FullPath) ? "is a folder, not a file" : "does not exist";
+            if (Directory.Exists(local.FullPath) && ModelFormatSniffer.Sniff(local.FullPath) is { Kind: ModelFileKind.SavedModel } savedModel)
+                throw new ModelRefsException(RestoreDiagnostics.UnsupportedModelFormat,
+                    $"Model '{handle.Text}': {local.FullPath} is {savedModel.Description}. {savedModel.Advice}");
+            var what = Directory.Exists(local.FullPath) ? $"is {ModelFormatSniffer.Sniff(local.FullPath).Description}" : "does not exist";
             throw new ModelRefsException(RestoreDiagnostics.LocalFileNotFound,
                 $"Model '{handle.Text}': {local.FullPath} {what}. Local paths are relative to the project folder; " +
                 "fix the Include or put the model file there.");

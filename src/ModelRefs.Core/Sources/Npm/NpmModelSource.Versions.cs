@@ -17,7 +17,7 @@ public sealed partial class NpmModelSource
         var registry = RegistryUri(npm, NpmSettings.ResolveRegistry(context.Settings));
         var url = new Uri(registry, npm.EncodedPackageName);
         using var document = await Downloads.GetJsonAsync(npm, context, url,
-            status => status == HttpStatusCode.NotFound ? NotFound(npm, registry) : null,
+            status => status == HttpStatusCode.NotFound ? PackageNotFound(npm, registry) : null,
             e => BadDocument(npm, url, "it is not JSON", e), cancellationToken).ConfigureAwait(false);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("versions", out var versions) || versions.ValueKind != JsonValueKind.Object)

@@ -38,92 +38,12 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
     /// <summary>What the cache remembers about a package version: its tarball blob, URL, licence and author.</summary>
     private sealed record TarballInfo(string Path, string Url, string? License, string? Attribution);
 
-    public async Task<FetchedArtifact> FetchAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken = default)
-    {
-        var artifact = await FetchFileAsync(handle, context, cancellationToken).ConfigureAwait(false);
-        var format = context.GetMetadata("Format")?.ToLowerInvariant();
-        return format == "tfjs"
-            ? await ConvertTfJsAsync((NpmModelHandle)handle, context, artifact, cancellationToken).ConfigureAwait(false)
-            : artifact;
-    }
-
     /// <summary>
-    /// Format="tfjs": the handle names a TF.js model.json in the package; it and the weight shards
-    /// its weightsManifest names (beside it in the same package) are converted to ONNX in .NET, once
-    /// per machine (keyed by the model.json's hash and its immutable package version).
+    /// The file itself; restore tells its format from its content and converts a TF.js graph model
+    /// (its weight shards come from the same package through <see cref="FetchExternalDataAsync"/>).
     /// </summary>
-    private async Task<FetchedArtifact> ConvertTfJsAsync(NpmModelHandle npm, FetchContext context, FetchedArtifact modelJson, CancellationToken cancellationToken)
-    {
-        var key = ConversionCache.Key(modelJson.Sha256, TfJsToOnnxConverter.Identity, "tfjs|" + modelJson.Resolved);
-        var converted = ConversionCache.TryGet(context.Cache, key);
-        if (converted is null)
-        {
-            var registry = RegistryUri(npm, NpmSettings.ResolveRegistry(context.Settings));
-            var tarballKey = $"npm-tarball|{Downloads.Redact(registry)}|{npm.PackageName}@{npm.Version}";
-            var tarball = context.Cache.TryGetRef(tarballKey) is { Resolved: not null } known && context.Cache.TryGetBlob(known.Sha256) is { } cached
-                ? new TarballInfo(cached, known.Resolved, known.License, known.LicenseSource)
-                : context.Offline
-                    ? throw new ModelRefsException(RestoreDiagnostics.OfflineNotCached,
-                        $"Model '{npm.Text}': restore is offline (ModelRefsOffline) and the weights of the TF.js model in {npm.PackageName}@{npm.Version} are not in the cache. Restore once with the network.")
-                    : await LockedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
-            using (var work = new ScratchDirectory(context.Cache.Layout.NewConversionWorkDirectory("npm-")))
-            {
-                var folder = work.Path;
-                var modelDirectory = npm.PathInPackage.Contains('/') ? npm.PathInPackage[..npm.PathInPackage.LastIndexOf('/')] + "/" : "";
-                var shards = TfJsShards(npm, modelJson.Path).Select(s => modelDirectory + s).ToHashSet(StringComparer.Ordinal);
-                var localJson = Path.Combine(folder, "model.json");
-                File.Copy(modelJson.Path, localJson);
-                try
-                {
-                    foreach (var entry in TarArchive.Entries(tarball.Path, TarCompression.Gzip, ArchiveSettings.Limits(context.Settings), cancellationToken))
-                    {
-                        if (!entry.IsRegularFile || PathInPackage(entry.Name) is not { } path || !shards.Remove(path))
-                            continue;
-                        // A shard may sit in a sub-folder of the model.json's (model.json allows "sub/w.bin").
-                        var shardPath = Path.Combine(folder, path[modelDirectory.Length..].Replace('/', Path.DirectorySeparatorChar));
-                        Directory.CreateDirectory(Path.GetDirectoryName(shardPath)!);
-                        await using var output = File.Create(shardPath);
-                        await entry.DataStream.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-                catch (UnsafeArchiveException e)
-                {
-                    throw RefusedTarball(npm, tarball.Url, e);
-                }
-                if (shards.Count > 0)
-                    throw new ModelRefsException(RestoreDiagnostics.NpmPackageNotFound,
-                        $"Model '{npm.Text}': the TF.js model's weight shards {string.Join(", ", shards)} are not in {npm.PackageName}@{npm.Version}.");
-                converted = await ConversionCache.GetOrConvertAsync(context.Cache, key, $"converting '{npm.Text}'", context.Log, context.Download.LockTimeout,
-                    output => TfHub.TfHubModelSource.ConvertTfJs(npm, localJson, output, context), cancellationToken).ConfigureAwait(false);
-            }
-        }
-        return modelJson with { OnnxPath = converted.OnnxPath, OnnxSha256 = converted.OnnxSha256, Converter = converted.Converter };
-    }
-
-    /// <summary>The weight shard paths a model.json names, each a plain file name beside it (or in a sub-folder of it).</summary>
-    private static List<string> TfJsShards(NpmModelHandle npm, string modelJsonPath)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(modelJsonPath));
-            var shards = new List<string>();
-            if (document.RootElement.TryGetProperty("weightsManifest", out var manifest) && manifest.ValueKind == JsonValueKind.Array)
-                foreach (var group in manifest.EnumerateArray())
-                    foreach (var shard in group.GetProperty("paths").EnumerateArray())
-                    {
-                        var name = shard.GetString() ?? "";
-                        if (ArchiveEntryNames.Segments(name) is not { Length: > 0 } segments)
-                            throw new FormatException($"the shard path '{name}' is empty");
-                        shards.Add(string.Join('/', segments));
-                    }
-            return shards;
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException or UnsafeArchiveException)
-        {
-            throw new ModelRefsException(RestoreDiagnostics.ConversionFailed,
-                $"Model '{npm.Text}': Format=\"tfjs\" needs a TF.js graph model.json, and this file's weightsManifest cannot be read ({e.Message}).", e);
-        }
-    }
+    public Task<FetchedArtifact> FetchAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken = default) =>
+        FetchFileAsync(handle, context, cancellationToken);
 
     private async Task<FetchedArtifact> FetchFileAsync(ModelHandle handle, FetchContext context, CancellationToken cancellationToken)
     {
@@ -291,9 +211,18 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
             context.Log($"warning: npm registry {Downloads.Redact(registry)} is plain http; the integrity it reports cannot be trusted more than the connection");
         context.Log($"{npm.Text}: GET {Downloads.Redact(documentUrl)}");
 
-        var document = await Downloads.GetJsonAsync(npm, context, documentUrl,
-            status => status == HttpStatusCode.NotFound ? NotFound(npm, registry) : null,
-            e => BadDocument(npm, documentUrl, "it is not JSON", e), cancellationToken).ConfigureAwait(false);
+        JsonDocument document;
+        try
+        {
+            document = await Downloads.GetJsonAsync(npm, context, documentUrl,
+                status => status == HttpStatusCode.NotFound ? PackageNotFound(npm, registry) : null,
+                e => BadDocument(npm, documentUrl, "it is not JSON", e), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ModelRefsException e) when (e.Diagnostic == RestoreDiagnostics.NpmPackageNotFound)
+        {
+            // A 404 for the version document: the package or only the version is missing; the packument tells which.
+            throw await MissingVersionAsync(npm, context, registry, cancellationToken).ConfigureAwait(false);
+        }
 
         using (document)
         {
@@ -301,7 +230,7 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
             if (root.ValueKind != JsonValueKind.Object)
                 throw BadDocument(npm, documentUrl, "it is not a JSON object", null);
             if (String(root, "version") is { } served && served.TrimStart('v', '=') != npm.Version)
-                throw NotFound(npm, registry);
+                throw await MissingVersionAsync(npm, context, registry, cancellationToken).ConfigureAwait(false);
             if (!root.TryGetProperty("dist", out var dist) || dist.ValueKind != JsonValueKind.Object
                 || String(dist, "tarball") is not { } tarballText
                 || !Uri.TryCreate(documentUrl, tarballText, out var tarballUrl)
@@ -339,7 +268,6 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
     /// <summary>Streams the one requested entry out of the verified tarball into the cache.</summary>
     private static async Task<CachedBlob> ExtractAsync(NpmModelHandle npm, TarballInfo tarball, ModelCache cache, string? expected, ArchiveLimits limits, CancellationToken cancellationToken)
     {
-        var onnxFiles = new List<string>();
         try
         {
             foreach (var entry in TarArchive.Entries(tarball.Path, TarCompression.Gzip, limits, cancellationToken))
@@ -362,8 +290,6 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
                             "Sha256 metadata or the models.lock.json entry (restore without locked mode rewrites the lock).", e);
                     }
                 }
-                if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
-                    onnxFiles.Add(path);
             }
         }
         catch (UnsafeArchiveException e)
@@ -371,11 +297,7 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
             throw RefusedTarball(npm, tarball.Url, e);
         }
 
-        var listing = onnxFiles.Count == 0
-            ? "The package has no .onnx files."
-            : "Its .onnx files: " + string.Join(", ", onnxFiles.Order(StringComparer.Ordinal)) + ".";
-        throw new ModelRefsException(RestoreDiagnostics.NpmPackageNotFound,
-            $"Model '{npm.Text}': {npm.PackageName}@{npm.Version} has no file '{npm.PathInPackage}'. {listing} Fix the path after the version in the Include.");
+        throw FileNotFound(npm, tarball.Path, limits, cancellationToken);
     }
 
     /// <summary>A tarball that cannot be read whole (truncated, corrupt, over a limit): nothing of it is cached.</summary>
@@ -460,12 +382,6 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString())
             ? value.GetString()!.Trim()
             : null;
-
-    private static ModelRefsException NotFound(NpmModelHandle npm, Uri registry) =>
-        new(RestoreDiagnostics.NpmPackageNotFound,
-            $"Model '{npm.Text}': {npm.PackageName}@{npm.Version} is not on the npm registry {Downloads.Redact(registry)}. " +
-            $"Check the package name and version (`npm view {npm.PackageName} versions --registry {Downloads.Redact(registry)}`), " +
-            "or set ModelRefsNpmRegistry to the registry that has it.");
 
     private static ModelRefsException BadDocument(NpmModelHandle npm, Uri url, string what, Exception? inner) =>
         new(RestoreDiagnostics.DownloadFailed,

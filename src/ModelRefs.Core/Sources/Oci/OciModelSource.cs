@@ -143,7 +143,7 @@ public sealed class OciModelSource : IModelSource
             }
             catch (ModelRefsException e) when (e.Diagnostic == RestoreDiagnostics.OciFileNotFound)
             {
-                throw ExternalDataErrors.NotFound(oci, request.Location, $"the artifact {digest} has no file '{path}'", ListingOf(resolution.Artifact));
+                throw ExternalDataErrors.NotFound(oci, request.Location, $"the artifact {digest} has no file '{path}'", ListingOf(resolution.Artifact, wanted: path));
             }
             catch (ModelRefsException e) when (e.Diagnostic == RestoreDiagnostics.HashMismatch && request.Sha256 is not null)
             {
@@ -277,7 +277,7 @@ public sealed class OciModelSource : IModelSource
         }
         if (candidates.Count == 0)
             throw new ModelRefsException(RestoreDiagnostics.OciFileNotFound,
-                $"Model '{oci.Text}': the {artifact.Kind} {resolution.Digest} has {(wanted is null ? "no .onnx file" : $"no file '{wanted}'")}. {ListingOf(artifact, tars.Count > 0 ? "" : null)}" +
+                $"Model '{oci.Text}': the {artifact.Kind} {resolution.Digest} has {(wanted is null ? "no .onnx file" : $"no file '{wanted}'")}. {ListingOf(artifact, tars.Count > 0 ? "" : null, wanted)}" +
                 (wanted is null ? " Set File to the path of the model file in the artifact." : " Write File as the artifact names the file."));
         if (candidates.Count > 1)
             throw Ambiguous(oci, resolution, candidates.Select(c => c.Path).Concat(raw.Where(l => IsOnnx(l.Path!)).Select(l => l.Path!)));
@@ -358,10 +358,12 @@ public sealed class OciModelSource : IModelSource
             $"Model '{oci.Text}': the {resolution.Artifact.Kind} {resolution.Digest} holds several .onnx files ({string.Join(", ", paths.Distinct().Order(StringComparer.Ordinal))}). " +
             "Set File on the item to the one to restore, e.g. File=\"" + paths.First() + "\".");
 
-    private static string ListingOf(OciArtifact artifact, string? tarNote = null)
+    private static string ListingOf(OciArtifact artifact, string? tarNote = null, string? wanted = null)
     {
-        var named = artifact.Layers.Where(l => l.Path is not null).Select(l => l.Path!).Distinct().Order(StringComparer.Ordinal).ToList();
-        return (named.Count == 0 ? "Its layers name no files." : $"Its layers name: {string.Join(", ", named.Take(20))}{(named.Count > 20 ? $" and {named.Count - 20} more" : "")}.")
+        var paths = artifact.Layers.Where(l => l.Path is not null).Select(l => l.Path!);
+        // Nearest to the File asked for first, when one was.
+        var named = wanted is null ? paths.Distinct().Order(StringComparer.Ordinal).ToList() : NearestNames.Order(wanted, paths);
+        return (named.Count == 0 ? "Its layers name no files." : $"Its layers name: {NearestNames.Join(named, 20)}.")
                + (tarNote is null ? "" : " Its tar layers were searched too.");
     }
 

@@ -328,34 +328,11 @@ public sealed partial class TfHubModelSource : IModelSource
                     $"Model '{hub.Text}': the TF.js download ({archive.Resolved}) holds no model.json, so it is not a TF.js graph model. " +
                     "Check the handle and Format (Format=\"saved_model\" for the hub's default SavedModel).");
             converted = await ConversionCache.GetOrConvertAsync(context.Cache, key, $"converting '{hub.Text}'", context.Log, context.Download.LockTimeout,
-                output => ConvertTfJs(hub, modelJson, output, context), cancellationToken).ConfigureAwait(false);
+                output => TfJsModelConversion.Run(hub, modelJson, output, context), cancellationToken).ConfigureAwait(false);
         }
         else
             context.Log($"{hub.Text}: ONNX conversion in the cache ({converted.OnnxSha256[..12]}…)");
         return Artifact(archive, converted);
-    }
-
-    /// <summary>Runs the TF.js converter, mapping its failures to MR0033 with the model, the operator and the node.</summary>
-    internal static string ConvertTfJs(ModelHandle handle, string modelJson, string output, FetchContext context)
-    {
-        context.Log($"{handle.Text}: converting the TF.js graph model to ONNX ({TfJsToOnnxConverter.Identity})");
-        try
-        {
-            var result = TfJsToOnnxConverter.Convert(modelJson, new TfJsConversionOptions { OutputPath = output });
-            foreach (var warning in result.Warnings)
-                context.Log($"{handle.Text}: conversion warning: {warning}");
-            context.Log($"{handle.Text}: converted {result.TfOpCounts.Values.Sum()} TF nodes to {result.NodeCount} ONNX nodes in {result.Elapsed.TotalSeconds:0.0} s");
-            return result.Converter;
-        }
-        catch (TfJsConversionException e)
-        {
-            var what = e.IsUnsupportedOperator
-                ? $"the TF.js operator '{e.Op}' (node '{e.NodeName}') is not supported by the ONNX converter ({TfJsToOnnxConverter.Identity})"
-                : e.NodeName is not null ? $"node '{e.NodeName}' ({e.Op}) cannot be converted: {e.Message}" : e.Message;
-            throw new ModelRefsException(RestoreDiagnostics.ConversionFailed,
-                $"Model '{handle.Text}': converting the TF.js graph model to ONNX failed: {what}. Nothing was cached. " +
-                "Use a model without that operator, convert the SavedModel (Format=\"saved_model\", needs tf2onnx), or ask for the operator to be added.", e);
-        }
     }
 
     private async Task<FetchedArtifact> ConvertSavedModelAsync(TfHubModelHandle hub, FetchContext context, TfHubArchive archive, long opset,
@@ -417,18 +394,8 @@ public sealed partial class TfHubModelSource : IModelSource
 
     private static ModelRefsException TfLite(TfHubModelHandle hub, TfHubArchive archive)
     {
-        var identifier = "";
-        try
-        {
-            using var file = File.OpenRead(archive.Path);
-            var header = new byte[8];
-            if (file.Read(header, 0, 8) == 8)
-                identifier = Encoding.ASCII.GetString(header, 4, 4);
-        }
-        catch (IOException)
-        {
-        }
-        var what = identifier == "TFL3" ? "a TensorFlow Lite flatbuffer" : "a file that is not even a TensorFlow Lite flatbuffer";
+        var format = ModelFormatSniffer.Sniff(archive.Path);
+        var what = format.Kind == ModelFileKind.TfLite ? format.Description : $"{format.Description}, not even a TensorFlow Lite flatbuffer";
         return new ModelRefsException(RestoreDiagnostics.TfLiteNotSupported,
             $"Model '{hub.Text}': the hub served {what} (version {archive.Version}, {new FileInfo(archive.Path).Length} bytes, cached), and this version of " +
             "ModelRefs has no TFLite → ONNX converter yet. Use Format=\"tfjs\" when the model has a TF.js variant (converted in .NET), " +

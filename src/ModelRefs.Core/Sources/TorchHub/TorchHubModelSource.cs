@@ -67,6 +67,9 @@ public sealed partial class TorchHubModelSource : IModelSource
         var trustedOwners = settings.Get(TorchHubSettings.TrustedOwners);
 
         // Everything that can be checked without the network is checked first.
+        if (Conversion.FormatMetadata.Parse(handle, context.GetMetadata("Format")) is { } format and not Conversion.RequestedFormat.Onnx)
+            throw new ModelRefsException(RestoreDiagnostics.FormatNotHonoured,
+                $"Model '{handle.Text}': Format=\"{Conversion.FormatMetadata.Name(format)}\" cannot be honoured: a torchhub: entrypoint is exported to ONNX with torch.onnx. Remove Format.");
         var options = TorchExportOptions.Parse(handle, context.GetMetadata("Args"), context.GetMetadata("InputShape"),
             context.Metadata.TryGetValue("DynamicAxes", out var axes) ? axes : null, context.GetMetadata("Opset"));
         var trust = context.GetMetadata("Trust");

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ModelRefs.Core.Diagnostics;
+using ModelRefs.Core.Sources.Npm;
 using ModelRefs.Core.Tests.Sources;
 using ModelRefs.TestSupport;
 using ModelRefs.TestSupport.Http;
@@ -146,10 +147,9 @@ public class NpmModelSourceTests
     }
 
     [Theory]
-    [InlineData("npm:@ricky0123/vad-web@9.9.9/dist/silero_vad_v5.onnx")]
-    [InlineData("npm:@nobody/nothing@1.0.0/model.onnx")]
-    [InlineData("npm:nothing-here@1.0.0/model.onnx")]
-    public async Task UnknownPackageOrVersion_IsMR0005(string include)
+    [InlineData("npm:@nobody/nothing@1.0.0/model.onnx", "@nobody/nothing")]
+    [InlineData("npm:nothing-here@1.0.0/model.onnx", "nothing-here")]
+    public async Task UnknownPackage_IsMR0005_SayingThePackageIsMissing(string include, string package)
     {
         using var test = new SourceTestContext();
         using var registry = StartRegistry(out _);
@@ -158,12 +158,41 @@ public class NpmModelSourceTests
 
         Assert.Equal("MR0005", e.Diagnostic.Id);
         Assert.Contains(include, e.Message);
-        Assert.Contains(registry.Url, e.Message);
+        Assert.Contains($"the package {package} is not on the npm registry {registry.Url}", e.Message);
         Assert.Contains("npm view", e.Message);
+        Assert.DoesNotContain("version", e.Message.Replace("versions", ""), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task PathNotInPackage_IsMR0005_ListingTheOnnxFiles()
+    public async Task UnknownVersion_IsMR0070_ListingTheNearestVersionsAndTheLatest()
+    {
+        using var test = new SourceTestContext();
+        using var registry = StartRegistry(out _);
+        registry.AddPackage("@ricky0123/vad-web@0.0.30");
+        const string include = "npm:@ricky0123/vad-web@0.0.29/dist/silero_vad_v5.onnx";
+
+        var e = await Assert.ThrowsAsync<ModelRefsException>(() => test.FetchAsync(include, test.Context(npmRegistry: registry.Url)));
+
+        Assert.Equal("MR0070", e.Diagnostic.Id);
+        Assert.Contains(include, e.Message);
+        Assert.Contains("has no version 0.0.29", e.Message);
+        Assert.Contains("Nearest versions: 0.0.30, 0.0.31; latest: 0.0.31 (2 in all)", e.Message);
+        Assert.Contains("npm view @ricky0123/vad-web versions", e.Message);
+        // The version document, then the packument that tells which is missing.
+        Assert.Equal(["GET /@ricky0123%2fvad-web/0.0.29", "GET /@ricky0123%2fvad-web"], registry.Requests.Select(r => r.ToString()));
+    }
+
+    [Fact]
+    public void NearestVersions_AreThoseJustBelowAndAbove_WithoutPrereleasesForARelease()
+    {
+        string[] versions = ["0.9.0", "1.0.0", "1.1.0", "1.2.0", "1.2.1", "1.3.0-beta.1", "1.3.0", "1.4.0", "2.0.0", "3.0.0"];
+        Assert.Equal(["1.1.0", "1.2.0", "1.2.1", "1.3.0", "1.4.0", "2.0.0"], NpmModelSource.NearestVersions("1.2.5", versions));
+        Assert.Equal(["1.1.0", "1.2.0", "1.2.1", "1.3.0-beta.1", "1.3.0", "1.4.0"], NpmModelSource.NearestVersions("1.2.9-rc.1", versions));
+        Assert.Equal(["0.9.0", "1.0.0", "1.1.0"], NpmModelSource.NearestVersions("0.1.0", versions));
+    }
+
+    [Fact]
+    public async Task PathNotInPackage_IsMR0071_ListingTheNearestOnnxFilesFirst()
     {
         using var test = new SourceTestContext();
         using var registry = StartRegistry(out _);
@@ -171,11 +200,58 @@ public class NpmModelSourceTests
 
         var e = await Assert.ThrowsAsync<ModelRefsException>(() => test.FetchAsync(include, test.Context(npmRegistry: registry.Url)));
 
-        Assert.Equal("MR0005", e.Diagnostic.Id);
+        Assert.Equal("MR0071", e.Diagnostic.Id);
         Assert.Contains(include, e.Message);
+        var listing = e.Message[e.Message.IndexOf("Its .onnx files: ", StringComparison.Ordinal)..];
+        Assert.Contains("dist/silero_vad_legacy.onnx", listing);
+        // v5 and v6 differ from v9 by one character: they come first.
+        Assert.True(listing.IndexOf("silero_vad_v5.onnx", StringComparison.Ordinal) < listing.IndexOf("silero_vad_legacy.onnx", StringComparison.Ordinal), listing);
+        Assert.True(listing.IndexOf("silero_vad_v6.onnx", StringComparison.Ordinal) < listing.IndexOf("silero_vad_legacy.onnx", StringComparison.Ordinal), listing);
+    }
+
+    [Fact]
+    public async Task AJsonPathNotInPackage_ListsThePackagesTfJsGraphModels_NotItsOtherJsonOrOnnxFiles()
+    {
+        using var test = new SourceTestContext();
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.AddPackage(NpmPackages.Human);
+        const string include = "npm:@vladmandic/human@3.3.6/models/movenet-lightnin.json";
+
+        var e = await Assert.ThrowsAsync<ModelRefsException>(() => test.FetchAsync(include, test.Context(npmRegistry: registry.Url)));
+
+        Assert.Equal("MR0071", e.Diagnostic.Id);
+        Assert.Contains("Its TF.js graph models: models/movenet-lightning.json, ", e.Message);
+        Assert.Contains("models/blazeface.json", e.Message);
+        // JSON that is not a graph model (the package's list of models, package.json) is not offered.
+        Assert.DoesNotContain("models/models.json", e.Message);
+        Assert.DoesNotContain("package.json,", e.Message);
+        Assert.DoesNotContain(".onnx", e.Message);
+    }
+
+    [Fact]
+    public async Task AnOnnxPath_InAPackageOfTfJsModels_ListsTheGraphModels_WhichConvert()
+    {
+        using var test = new SourceTestContext();
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.AddPackage(NpmPackages.Human);
+
+        var e = await Assert.ThrowsAsync<ModelRefsException>(() => test.FetchAsync("npm:@vladmandic/human@3.3.6/models/blazeface.onnx", test.Context(npmRegistry: registry.Url)));
+
+        Assert.Equal("MR0071", e.Diagnostic.Id);
+        Assert.Contains("The package has no .onnx files. Its TF.js graph models (restore converts them to ONNX): models/blazeface.json, ", e.Message);
+    }
+
+    [Fact]
+    public async Task AFolderOfThePackage_IsMR0071_ListingItsFiles()
+    {
+        using var test = new SourceTestContext();
+        using var registry = StartRegistry(out _);
+
+        var e = await Assert.ThrowsAsync<ModelRefsException>(() => test.FetchAsync("npm:@ricky0123/vad-web@0.0.31/dist", test.Context(npmRegistry: registry.Url)));
+
+        Assert.Equal("MR0071", e.Diagnostic.Id);
+        Assert.Contains("'dist' is a folder of the package", e.Message);
         Assert.Contains("dist/silero_vad_v5.onnx", e.Message);
-        Assert.Contains("dist/silero_vad_v6.onnx", e.Message);
-        Assert.Contains("dist/silero_vad_legacy.onnx", e.Message);
     }
 
     [Fact]
