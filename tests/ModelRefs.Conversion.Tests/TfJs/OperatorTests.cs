@@ -98,6 +98,29 @@ public sealed class OperatorTests(OperatorCasesFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public void Every_unsupported_operator_is_named_with_its_nodes()
+    {
+        using var temp = new TempDirectory();
+        var w = new TfJsModelWriter();
+        var x = w.Placeholder("x", "DT_FLOAT", 2, 3);
+        var a = w.Op("Cumsum", "first/cumsum", [x, w.IntScalar("axis", 0)]);
+        var b = w.Op("Cumsum", "second/cumsum", [a, w.IntScalar("axis2", 1)]);
+        var e1 = w.Op("Einsum", "my/einsum", [b, x], ("equation", S("ij,ij->ij")));
+        w.Op("Relu", "relu", [w.Op("Cumprod", "my/cumprod", [e1, w.IntScalar("axis3", 0)])]);
+        var json = w.Save(temp.Path);
+        var e = Assert.Throws<TfJsConversionException>(() => TfJsToOnnxConverter.Convert(json, new TfJsConversionOptions { OutputPath = temp.Combine("m.onnx") }));
+        Assert.True(e.IsUnsupportedOperator);
+        Assert.Equal(["Cumprod", "Cumsum", "Einsum"], e.UnsupportedOperators.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["first/cumsum", "second/cumsum"], e.UnsupportedOperators["Cumsum"]);
+        foreach (var name in new[] { "'Cumsum'", "'first/cumsum'", "'second/cumsum'", "'Einsum'", "'my/einsum'", "'Cumprod'", "'my/cumprod'" })
+            Assert.Contains(name, e.Message);
+        Assert.Contains("3 TF.js operators", e.Message);
+        Assert.NotNull(e.Op);
+        Assert.Contains($"'{e.NodeName}'", e.Message);
+        Assert.False(File.Exists(temp.Combine("m.onnx")));
+    }
+
+    [Fact]
     public void Unsupported_fused_activation_fails_instead_of_dropping_it()
     {
         using var temp = new TempDirectory();

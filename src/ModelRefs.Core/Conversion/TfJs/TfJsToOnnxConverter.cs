@@ -201,9 +201,11 @@ public static class TfJsToOnnxConverter
             foreach (var input in node.Inputs)
                 stack.Push(Lookup(input, node));
         }
-        foreach (var node in model.Nodes)
-            if (reachable.Contains(node.Name) && node.Op is not ("Const" or "Placeholder") && !OpRegistry.TryGet(node.Op, out _))
-                throw TfJsConversionException.Unsupported(node);
+        var unsupported = model.Nodes
+            .Where(node => reachable.Contains(node.Name) && node.Op is not ("Const" or "Placeholder") && !OpRegistry.TryGet(node.Op, out _))
+            .ToList();
+        if (unsupported.Count > 0)
+            throw TfJsConversionException.Unsupported(unsupported);
 
         var order = new List<TfNode>();
         var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 visiting, 2 done
