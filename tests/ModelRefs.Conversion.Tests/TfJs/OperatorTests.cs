@@ -405,6 +405,59 @@ public static class OperatorCases
             w.Outputs("split", "split:1", "split:2", "splitv", "splitv:1", "unpack", "unpack:3", "pack", "topk", "topk:1");
             return Image("x", 1, 4, 4, 6);
         }),
+        new("conv2d_transpose", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 1, 4, 5, 3);
+            var a = Conv(w, "a", x, 3, 3);
+            var deconv = ConvAttrs("SAME", 2).Where(p => p.Item1 != "dilations").ToArray();
+            // Keras Conv2DTranspose: SAME, stride 2, output twice the input.
+            w.Op("Conv2DBackpropInput", "same_stride2", [w.Ints1("size1", 1, 8, 10, 2), w.Random("f1", [3, 3, 2, 3]), a], deconv);
+            // VALID with an output one larger than the filter reaches (output_padding).
+            w.Op("Conv2DBackpropInput", "valid_extra", [w.Ints1("size2", 1, 10, 12, 4), w.Random("f2", [3, 3, 4, 3]), x], ConvAttrs("VALID", 2).Where(p => p.Item1 != "dilations").ToArray());
+            // SAME stride 1 with an even kernel, on the raw NHWC input.
+            w.Op("Conv2DBackpropInput", "same_even_kernel", [w.Ints1("size3", 1, 4, 5, 2), w.Random("f3", [2, 4, 2, 3]), x], ConvAttrs("SAME", 1).Where(p => p.Item1 != "dilations").ToArray());
+            return Image("x", 1, 4, 5, 3);
+        }),
+        new("conv2d_transpose_dynamic_batch", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", -1, 3, 3, 2);
+            var shape = w.Op("Shape", "shape", [x], ("out_type", T("DT_INT32")));
+            var batch = w.Op("StridedSlice", "batch", [shape, w.Ints1("b", 0), w.Ints1("e", 1), w.Ints1("s", 1)], ("shrink_axis_mask", I(1)), ("T", T("DT_INT32")), ("Index", T("DT_INT32")));
+            var sizes = w.Op("Pack", "sizes", [batch, w.IntScalar("h", 6), w.IntScalar("w", 6), w.IntScalar("c", 4)], ("N", I(4)), ("axis", I(0)), ("T", T("DT_INT32")));
+            w.Op("Conv2DBackpropInput", "y", [sizes, w.Random("f", [3, 3, 4, 2]), x], ConvAttrs("SAME", 2).Where(p => p.Item1 != "dilations").ToArray());
+            return Image("x", 2, 3, 3, 2);
+        }),
+        new("space_to_batch_dilated_conv", w =>
+        {
+            // The pattern TF emits for a dilated convolution: SpaceToBatchND → Conv2D VALID → BatchToSpaceND.
+            var x = w.Placeholder("x", "DT_FLOAT", 1, 10, 10, 2);
+            var a = Conv(w, "a", x, 2, 3);
+            var s2b = w.Op("SpaceToBatchND", "s2b", [a, w.Ints1("block", 2, 2), w.IntConst("paddings", [2, 2, 2, 2], [2, 2])], ("Tblock_shape", T("DT_INT32")), ("Tpaddings", T("DT_INT32")));
+            var conv = w.Op("Conv2D", "conv", [s2b, w.Random("f", [3, 3, 3, 4])], ConvAttrs("VALID"));
+            w.Op("BatchToSpaceND", "b2s", [conv, w.Ints1("block2", 2, 2), w.IntConst("crops", [0, 0, 0, 0], [2, 2])], ("Tblock_shape", T("DT_INT32")), ("Tcrops", T("DT_INT32")));
+            // Uneven pads and crops on the raw input, read back in NHWC.
+            var s2 = w.Op("SpaceToBatchND", "s2b_raw", [x, w.Ints1("block3", 3, 2), w.IntConst("pads2", [1, 1, 0, 2], [2, 2])], ("Tblock_shape", T("DT_INT32")), ("Tpaddings", T("DT_INT32")));
+            w.Op("BatchToSpaceND", "b2s_crops", [s2, w.Ints1("block4", 3, 2), w.IntConst("crops2", [0, 2, 1, 0], [2, 2])], ("Tblock_shape", T("DT_INT32")), ("Tcrops", T("DT_INT32")));
+            w.Op("Reshape", "s2b_flat", [s2, w.Ints1("flat", 6, -1)]);
+            return Image("x", 1, 10, 10, 2);
+        }),
+        new("size_atan2_sparse_to_dense", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 2, 3, 4, 2);
+            var y = w.Placeholder("y", "DT_FLOAT", 2, 3, 4, 2);
+            var a = Conv(w, "a", x, 2, 5);
+            w.Op("Size", "size", [a], ("out_type", T("DT_INT32")));
+            w.Op("Atan2", "atan2", [y, x]);
+            w.Op("Atan2", "atan2_nchw", [a, w.Const("c", [-0.5f, 0f, 0.5f, 0f, 2f], [5])]);
+            var i = new (string, System.Text.Json.Nodes.JsonNode)[] { ("Tindices", T("DT_INT32")), ("validate_indices", B(true)) };
+            var values = w.Op("Reshape", "values", [w.Op("Slice", "first", [x, w.Ints1("sb", 0, 0, 0, 0), w.Ints1("ss", 1, 1, 3, 1)]), w.Ints1("flat", 3)]);
+            w.Op("SparseToDense", "dense2d", [w.IntConst("idx", [0, 1, 2, 3, 1, 0], [3, 2]), w.Ints1("shape", 3, 4), values, w.Const("d", [-1f], [])], i);
+            w.Op("SparseToDense", "dense1d", [w.Ints1("idx1", 4, 0, 2), w.Ints1("shape1", 6), w.Const("one", [1f], []), w.Const("z", [0f], [])], i);
+            var x0 = TfJsReference.RandomFloats(11, 48, -1, 1);
+            var y0 = TfJsReference.RandomFloats(12, 48, -1, 1);
+            x0[0] = 0; y0[0] = 0; x0[1] = 0; y0[1] = 0.5f; x0[2] = 0; y0[2] = -0.5f; x0[3] = -1; y0[3] = 0; // axes and origin
+            return [TestTensor.Float("x", [2, 3, 4, 2], x0), TestTensor.Float("y", [2, 3, 4, 2], y0)];
+        }),
         new("batchnorm_depth_to_space", w =>
         {
             var x = w.Placeholder("x", "DT_FLOAT", 1, 4, 6, 8);

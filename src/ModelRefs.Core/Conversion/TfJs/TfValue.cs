@@ -24,6 +24,15 @@ internal sealed class TfValue
     public TfConstant? Constant { get; init; }
     public int Rank => Shape?.Length ?? -1;
 
+    /// <summary>
+    /// For a rank-1 integer value computed at run time but partly known at conversion time (a
+    /// <c>Pack</c> of constants and a run-time batch size): each element, -1 where unknown.
+    /// </summary>
+    public long[]? KnownValues { get; init; }
+
+    /// <summary>The constant's values, else <see cref="KnownValues"/>, else null.</summary>
+    public long[]? KnownInts => Constant?.ToInt64() ?? KnownValues;
+
     internal string? NativeCache { get; set; }
     internal string? NchwCache { get; set; }
 
