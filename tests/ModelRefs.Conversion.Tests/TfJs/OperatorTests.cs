@@ -121,6 +121,31 @@ public sealed class OperatorTests(OperatorCasesFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public void NonMaxSuppressionV5_pads_as_TensorFlow_does()
+    {
+        // TensorFlow pads V5's indices and scores with zeros to max_output_size and returns the count;
+        // tfjs 4.22 ignores pad_to_max_output_size, so this checks ORT against the unpadded V5 (itself compared with tfjs above).
+        using var temp = new TempDirectory();
+        var w = new TfJsModelWriter();
+        var boxes = w.Placeholder("boxes", "DT_FLOAT", 40, 4);
+        var scores = w.Placeholder("scores", "DT_FLOAT", 40);
+        var args = new[] { boxes, scores, w.IntScalar("max", 25), w.Const("iou", [0.3f], []), w.Const("t", [0.2f], []), w.Const("sigma", [0f], []) };
+        w.Op("NonMaxSuppressionV5", "plain", args, ("pad_to_max_output_size", B(false)));
+        w.Op("NonMaxSuppressionV5", "padded", args, ("pad_to_max_output_size", B(true)));
+        w.Outputs("plain", "plain:1", "plain:2", "padded", "padded:1", "padded:2");
+        var json = w.Save(temp.Path);
+        var result = TfJsToOnnxConverter.Convert(json, new TfJsConversionOptions { OutputPath = temp.Combine("m.onnx") });
+        var o = OrtRunner.Run(result.OutputPath, OperatorCases.NmsInputs(), result.Outputs);
+        var count = (int)o[0].Shape[0];
+        Assert.InRange(count, 2, 24);
+        Assert.Equal(count, ((int[])o[2].Values)[0]);
+        Assert.Equal(count, ((int[])o[5].Values)[0]);
+        Assert.Equal([25L], o[3].Shape);
+        Assert.Equal(((int[])o[0].Values).Concat(new int[25 - count]), (int[])o[3].Values);
+        Assert.Equal(((float[])o[1].Values).Concat(new float[25 - count]), (float[])o[4].Values);
+    }
+
+    [Fact]
     public void Unsupported_fused_activation_fails_instead_of_dropping_it()
     {
         using var temp = new TempDirectory();
@@ -174,6 +199,20 @@ public static class OperatorCases
 
     private static string Conv(TfJsModelWriter w, string name, string x, long cin, long cout, string padding = "SAME", long stride = 1)
         => w.Op("_FusedConv2D", name, [x, w.Random(name + "/f", [3, 3, cin, cout]), w.Random(name + "/b", [cout])], ConvAttrs(padding, stride, 1, "BiasAdd", "Relu"));
+
+    /// <summary>40 boxes [y1, x1, y2, x2] of sizes 0.1..0.5 in the unit square, some with the corners swapped (both sides accept any diagonal), and scores.</summary>
+    internal static List<TestTensor> NmsInputs()
+    {
+        var corner = TfJsReference.RandomFloats(21, 80, 0, 0.7f);
+        var size = TfJsReference.RandomFloats(22, 80, 0.1f, 0.5f);
+        var b = new float[160];
+        for (var i = 0; i < 40; i++)
+        {
+            var (y, x, h, wd) = (corner[2 * i], corner[2 * i + 1], size[2 * i], size[2 * i + 1]);
+            (b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]) = i % 7 == 3 ? (y + h, x + wd, y, x) : (y, x, y + h, x + wd);
+        }
+        return [TestTensor.Float("boxes", [40, 4], b), TestTensor.Float("scores", [40], TfJsReference.RandomFloats(23, 40, 0, 1))];
+    }
 
     public static readonly OpCase[] All =
     [
@@ -457,6 +496,20 @@ public static class OperatorCases
             var y0 = TfJsReference.RandomFloats(12, 48, -1, 1);
             x0[0] = 0; y0[0] = 0; x0[1] = 0; y0[1] = 0.5f; x0[2] = 0; y0[2] = -0.5f; x0[3] = -1; y0[3] = 0; // axes and origin
             return [TestTensor.Float("x", [2, 3, 4, 2], x0), TestTensor.Float("y", [2, 3, 4, 2], y0)];
+        }),
+        new("non_max_suppression", w =>
+        {
+            var boxes = w.Placeholder("boxes", "DT_FLOAT", 40, 4);
+            var scores = w.Placeholder("scores", "DT_FLOAT", 40);
+            var iou = w.Const("iou", [0.3f], []);
+            var threshold = w.Const("threshold", [0.2f], []);
+            w.Op("NonMaxSuppressionV3", "v3", [boxes, scores, w.IntScalar("max10", 10), iou, threshold]);
+            w.Op("NonMaxSuppressionV4", "v4_padded", [boxes, scores, w.IntScalar("max30", 30), iou, threshold], ("pad_to_max_output_size", B(true)));
+            w.Op("NonMaxSuppressionV5", "v5", [boxes, scores, w.IntScalar("max8", 8), w.Const("iou5", [0.5f], []), w.Const("t5", [0.1f], []), w.Const("sigma", [0f], [])],
+                ("pad_to_max_output_size", B(false)));
+            // tfjs 4.22 returns V5's indices and scores only, unpadded (see NonMaxSuppressionV5_pads_as_TensorFlow_does).
+            w.Outputs("v3", "v4_padded", "v4_padded:1", "v5", "v5:1");
+            return NmsInputs();
         }),
         new("batchnorm_depth_to_space", w =>
         {

@@ -58,11 +58,22 @@ async function runJob(job) {
   const feeds = {};
   for (const spec of job.inputs) feeds[spec.name] = readInput(spec);
   const outputNames = job.outputs && job.outputs.length ? job.outputs : model.outputNodes;
-  const run = () => {
-    const r = model.execute(feeds, outputNames);
+  // Models with dynamic ops (control flow, non-max suppression) only run through executeAsync.
+  let dynamic = false;
+  const run = async () => {
+    let r;
+    if (!dynamic) {
+      try {
+        r = model.execute(feeds, outputNames);
+      } catch (e) {
+        if (!/executeAsync/.test(String(e && e.message))) throw e;
+        dynamic = true;
+      }
+    }
+    if (dynamic) r = await model.executeAsync(feeds, outputNames);
     return Array.isArray(r) ? r : [r];
   };
-  const results = run();
+  const results = await run();
   fs.mkdirSync(job.outDir, { recursive: true });
   const meta = { outputs: [] };
   for (let i = 0; i < results.length; i++) {
@@ -77,14 +88,14 @@ async function runJob(job) {
   if (job.benchmark) {
     const { warmup = 5, runs = 30 } = job.benchmark;
     for (let i = 0; i < warmup; i++) {
-      const r = run();
+      const r = await run();
       await r[0].data();
       tf.dispose(r);
     }
     const times = [];
     for (let i = 0; i < runs; i++) {
       const start = process.hrtime.bigint();
-      const r = run();
+      const r = await run();
       for (const t of r) await t.data();
       times.push(Number(process.hrtime.bigint() - start) / 1e6);
       tf.dispose(r);

@@ -26,6 +26,7 @@ internal static class OpRegistry
         ShapeOps.Register(table);
         SliceOps.Register(table);
         MatMulOps.Register(table);
+        DetectionOps.Register(table);
         return table;
     }
 }
