@@ -133,6 +133,22 @@ public sealed class HumanModelTests(HumanModelsFixture fixture, ITestOutputHelpe
         Assert.Equal(TfJsToOnnxConverter.Identity, c.Conversion.Converter);
     }
 
+    [Theory]
+    [InlineData("movenet-lightning")]
+    [InlineData("centernet")]
+    [InlineData("faceres")]
+    public void Float16_weights_stay_float16_so_the_onnx_file_is_about_the_weights_size(string model)
+    {
+        var c = fixture.Get(model);
+        Assert.Null(c.ConversionError);
+        var weights = new FileInfo(Path.ChangeExtension(c.ModelJson, ".bin")).Length;
+        var onnx = new FileInfo(c.OnnxPath).Length;
+        output.WriteLine($"{model}: weights {weights} bytes, ONNX {onnx} bytes ({(double)onnx / weights:F2}×)");
+        // Widened to float32 the file would be about twice the weights.
+        Assert.InRange(onnx, weights / 2, weights * 115 / 100);
+        Assert.True(c.Conversion!.OnnxOpCounts.TryGetValue("Cast", out var casts) && casts > 0);
+    }
+
     [Fact]
     public void Emotion_keeps_a_symbolic_batch()
     {

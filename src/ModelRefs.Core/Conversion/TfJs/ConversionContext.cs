@@ -86,8 +86,18 @@ internal sealed class ConversionContext(OnnxModelBuilder builder)
         return outs;
     }
 
+    /// <summary>Float16 weights below this size stay float32: the Cast would cost more than it saves.</summary>
+    private const long HalfInitializerMinElements = 16;
+
     public string Initializer(TfConstant constant, string hint)
     {
+        if (constant.HalfExact && constant.ElementCount >= HalfInitializerMinElements)
+        {
+            // Kept as the model's float16 bytes; ONNX Runtime folds the exact Cast to float32 at load.
+            var half = Fresh(hint + "/f16");
+            Builder.Initializer(constant.ToOnnxHalf(half));
+            return Emit("Cast", [half], hint, OnnxAttribute.Int("to", (long)OnnxElementType.Float));
+        }
         var name = Fresh(hint);
         Builder.Initializer(constant.ToOnnx(name));
         return name;

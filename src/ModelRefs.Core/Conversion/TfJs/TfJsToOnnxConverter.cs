@@ -43,7 +43,7 @@ public sealed record ConversionResult(
 public static class TfJsToOnnxConverter
 {
     /// <summary>Bumped whenever the converter's output for the same input can change.</summary>
-    public const string Version = "1.0.0";
+    public const string Version = "1.1.0";
 
     /// <summary>The converter identity recorded in <c>models.lock.json</c>.</summary>
     public const string Identity = "modelrefs-tfjs2onnx/" + Version + " (opset 17)";
