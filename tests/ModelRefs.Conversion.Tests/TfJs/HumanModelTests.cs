@@ -160,7 +160,7 @@ public sealed class HumanModelTests(HumanModelsFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
-    public void Hand_tracking_model_with_control_flow_fails_naming_the_operator_and_node()
+    public void Hand_tracking_model_with_loops_fails_naming_every_missing_operator_and_its_nodes()
     {
         var json = NpmPackages.GetFile(HumanModelsFixture.Package, "models/handtrack.json");
         using var temp = new TempDirectory();
@@ -171,6 +171,14 @@ public sealed class HumanModelTests(HumanModelsFixture fixture, ITestOutputHelpe
         Assert.NotNull(e.NodeName);
         Assert.Contains($"'{e.Op}'", e.Message);
         Assert.Contains($"'{e.NodeName}'", e.Message);
+        // Every operator still missing is named, each with its nodes (Switch, Merge, Where and NonMaxSuppressionV5 are converted).
+        Assert.Equal(["Enter", "Exit", "LoopCond", "NextIteration", "TensorListFromTensor", "TensorListGetItem", "TensorListReserve", "TensorListSetItem", "TensorListStack"],
+            e.UnsupportedOperators.Keys.Order(StringComparer.Ordinal));
+        foreach (var (op, nodes) in e.UnsupportedOperators)
+        {
+            Assert.Contains($"'{op}'", e.Message);
+            Assert.Contains($"'{nodes[0]}'", e.Message);
+        }
         Assert.False(File.Exists(temp.Combine("handtrack.onnx")));
     }
 }

@@ -146,6 +146,23 @@ public sealed class OperatorTests(OperatorCasesFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public void Switch_on_a_run_time_predicate_fails_naming_the_node()
+    {
+        using var temp = new TempDirectory();
+        var w = new TfJsModelWriter();
+        var x = w.Placeholder("x", "DT_FLOAT", 3);
+        var pred = w.Op("All", "pred", [w.Op("Greater", "gt", [x, w.Const("zero", [0f], [])]), w.IntScalar("axis", 0)], ("keep_dims", B(false)));
+        var sw = w.Op("Switch", "cond/switch", [x, pred]);
+        w.Op("Merge", "cond/merge", [w.Op("Neg", "neg", [sw]), w.Op("Relu", "relu", [sw + ":1"])], ("N", I(2)));
+        var json = w.Save(temp.Path);
+        var e = Assert.Throws<TfJsConversionException>(() => TfJsToOnnxConverter.Convert(json, new TfJsConversionOptions { OutputPath = temp.Combine("m.onnx") }));
+        Assert.Equal("cond/switch", e.NodeName);
+        Assert.True(e.IsUnsupportedOperator);
+        Assert.Contains("'pred'", e.Message);
+        Assert.False(File.Exists(temp.Combine("m.onnx")));
+    }
+
+    [Fact]
     public void Unsupported_fused_activation_fails_instead_of_dropping_it()
     {
         using var temp = new TempDirectory();
@@ -510,6 +527,18 @@ public static class OperatorCases
             // tfjs 4.22 returns V5's indices and scores only, unpadded (see NonMaxSuppressionV5_pads_as_TensorFlow_does).
             w.Outputs("v3", "v4_padded", "v4_padded:1", "v5", "v5:1");
             return NmsInputs();
+        }),
+        new("switch_merge_constant_predicate_and_where", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 3, 4);
+            var yes = w.Op("Switch", "switch_true", [x, w.BoolScalar("true", true)]);
+            var merged = w.Op("Merge", "merge_true", [w.Op("Neg", "not_taken", [yes]), w.Op("Relu", "taken", [yes + ":1"])], ("N", I(2)));
+            w.Op("Mul", "y", [merged, w.Const("two", [2f], [])]);
+            var no = w.Op("Switch", "switch_false", [x, w.BoolScalar("false", false)]);
+            w.Op("Merge", "merge_false", [w.Op("Exp", "taken_false", [no]), w.Op("Sigmoid", "not_taken_false", [no + ":1"])], ("N", I(2)));
+            w.Op("Where", "where", [w.Op("Greater", "positive", [x, w.Const("zero", [0f], [])])], ("T", T("DT_BOOL")));
+            w.Outputs("y", "merge_false", "where"); // tfjs 4.22 gives Merge no value_index output
+            return [TestTensor.Float("x", [3, 4], TfJsReference.RandomFloats(31, 12, -1, 1))];
         }),
         new("batchnorm_depth_to_space", w =>
         {

@@ -42,6 +42,25 @@ internal sealed class ConversionContext(OnnxModelBuilder builder)
 
     public void SetOutput(TfNode node, int index, TfValue value) => Set(TensorKey(node.Name, index), value);
 
+    // ---- dead tensors (the untaken side of a Switch whose predicate is a constant) ----
+
+    private readonly HashSet<string> _deadTensors = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _deadNodes = new(StringComparer.Ordinal);
+
+    /// <summary>One output of a node is dead (the untaken side of a Switch).</summary>
+    public void MarkDeadTensor(string nodeName, int index) => _deadTensors.Add(TensorKey(nodeName, index));
+
+    /// <summary>Every output of the node is dead.</summary>
+    public void MarkDead(string nodeName) => _deadNodes.Add(nodeName);
+
+    /// <summary>True for the untaken output of a folded Switch, and every output of a node reading a dead tensor.</summary>
+    public bool IsDead(string reference)
+    {
+        var key = TensorKey(reference);
+        var colon = key.LastIndexOf(':');
+        return _deadTensors.Contains(key) || _deadNodes.Contains(colon > 0 && int.TryParse(key.AsSpan(colon + 1), out _) ? key[..colon] : key);
+    }
+
     public bool TryGet(string reference, out TfValue value) => _values.TryGetValue(TensorKey(reference), out value!);
 
     public TfValue Input(TfNode node, int index)

@@ -112,6 +112,12 @@ public static class TfJsToOnnxConverter
                     break;
                 }
                 default:
+                    // A node reading the untaken side of a folded Switch is not computed (Merge picks the live input).
+                    if (node.Op != "Merge" && node.Inputs.Any(c.IsDead))
+                    {
+                        c.MarkDead(node.Name);
+                        break;
+                    }
                     if (!OpRegistry.TryGet(node.Op, out var converter))
                         throw TfJsConversionException.Unsupported(node);
                     try
@@ -133,6 +139,8 @@ public static class TfJsToOnnxConverter
         var outputs = new List<string>();
         foreach (var reference in outputRefs)
         {
+            if (c.IsDead(reference))
+                throw new TfJsConversionException($"The model's output '{reference}' is on the branch its constant Switch predicates never take.");
             if (!c.TryGet(reference, out var value))
                 throw new TfJsConversionException($"The model's output '{reference}' is not produced by the graph.");
             var desired = ConversionContext.TensorKey(reference);

@@ -27,6 +27,7 @@ internal static class OpRegistry
         SliceOps.Register(table);
         MatMulOps.Register(table);
         DetectionOps.Register(table);
+        ControlFlowOps.Register(table);
         return table;
     }
 }
