@@ -30,6 +30,21 @@ public sealed class TfJsConversionException : Exception
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> UnsupportedOperators { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>
+    /// "the TF.js operator 'A' (node 'n')" or "the TF.js operators 'A' (node 'n'), 'B' (2 nodes: 'p', 'q')",
+    /// for messages that name every unsupported operator; empty when the failure is not about operators.
+    /// </summary>
+    public string UnsupportedSummary => UnsupportedOperators.Count switch
+    {
+        0 => "",
+        1 => "the TF.js operator " + Describe(UnsupportedOperators.Single()),
+        _ => "the TF.js operators " + string.Join(", ", UnsupportedOperators.Select(Describe)),
+    };
+
+    private static string Describe(KeyValuePair<string, IReadOnlyList<string>> op) => op.Value.Count == 1
+        ? $"'{op.Key}' (node '{op.Value[0]}')"
+        : $"'{op.Key}' ({op.Value.Count} nodes: {string.Join(", ", op.Value.Take(3).Select(v => $"'{v}'"))}{(op.Value.Count > 3 ? ", …" : "")})";
+
     /// <summary>One failure naming every unsupported operator and, for each, its nodes (the first few by name).</summary>
     internal static TfJsConversionException Unsupported(IReadOnlyList<TfNode> nodes)
     {
@@ -37,9 +52,7 @@ public sealed class TfJsConversionException : Exception
             return Unsupported(nodes[0]);
         var byOp = nodes.GroupBy(n => n.Op, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(n => n.Name).ToList(), StringComparer.Ordinal);
-        var parts = byOp.Select(kv => kv.Value.Count == 1
-            ? $"'{kv.Key}' (node '{kv.Value[0]}')"
-            : $"'{kv.Key}' ({kv.Value.Count} nodes: {string.Join(", ", kv.Value.Take(3).Select(v => $"'{v}'"))}{(kv.Value.Count > 3 ? ", …" : "")})");
+        var parts = byOp.Select(Describe).ToList();
         return new TfJsConversionException(
             (byOp.Count == 1 ? $"TF.js operator {parts.Single()} is not supported by the ONNX converter. "
                 : $"{byOp.Count} TF.js operators are not supported by the ONNX converter: {string.Join(", ", parts)}. ")
