@@ -49,6 +49,7 @@ function readInput(spec) {
   if (spec.dtype === 'float32') values = new Float32Array(ab);
   else if (spec.dtype === 'int32') values = new Int32Array(ab);
   else if (spec.dtype === 'bool') values = new Uint8Array(ab);
+  else if (spec.dtype === 'uint8') return tf.tensor(Int32Array.from(new Uint8Array(ab)), spec.shape, 'int32'); // tfjs has no uint8
   else throw new Error(`unsupported input dtype ${spec.dtype}`);
   return tf.tensor(values, spec.shape, spec.dtype);
 }
@@ -78,7 +79,10 @@ async function runJob(job) {
   const meta = { outputs: [] };
   for (let i = 0; i < results.length; i++) {
     const t = results[i];
-    const data = await t.data();
+    let data = await t.data();
+    // tfjs' CPU Cast int32 → float32 can keep the Int32Array: write the bytes of the declared dtype.
+    if (t.dtype === 'float32' && !(data instanceof Float32Array)) data = Float32Array.from(data);
+    if (t.dtype === 'int32' && !(data instanceof Int32Array)) data = Int32Array.from(data);
     const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     const file = path.join(job.outDir, `out${i}.bin`);
     fs.writeFileSync(file, bytes);

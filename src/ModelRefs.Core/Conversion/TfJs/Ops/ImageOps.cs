@@ -114,6 +114,18 @@ internal static class ImageOps
     private static void Pad(ConversionContext c, TfNode n, string mode)
     {
         var x = c.Input(n, 0);
+        if (c.Input(n, 1).Constant == null)
+        {
+            // Run-time paddings [rank, 2] → ONNX's [begins…, ends…], in TF layout.
+            var p = ShapeOps.ToInt64(c, c.Input(n, 1), n.Name + "/paddings");
+            var flat = c.Emit("Reshape", [c.Emit("Transpose", [p], n.Name + "/by_side", OnnxAttribute.Ints("perm", 1, 0)), c.Int64s(n.Name + "/flat", -1)], n.Name + "/pads");
+            var ins = new List<string> { c.Native(x, n.Name + "/input"), flat };
+            if (n.Op == "PadV2")
+                ins.Add(c.Native(c.Input(n, 2), n.Name + "/value"));
+            var padded = c.Emit("Pad", ins, n.Name, OnnxAttribute.String("mode", mode));
+            c.SetOutput(n, 0, TfValue.Stored(padded, x.DataType, x.Rank < 0 ? null : Enumerable.Repeat(-1L, x.Rank).ToArray()));
+            return;
+        }
         var paddings = c.ConstInput(n, 1, "paddings").ToInt64();
         var rank = paddings.Length / 2;
         if (x.Rank >= 0 && x.Rank != rank)

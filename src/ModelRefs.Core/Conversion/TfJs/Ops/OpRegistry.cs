@@ -28,6 +28,7 @@ internal static class OpRegistry
         MatMulOps.Register(table);
         DetectionOps.Register(table);
         ControlFlowOps.Register(table);
+        TensorListOps.Register(table);
         return table;
     }
 }

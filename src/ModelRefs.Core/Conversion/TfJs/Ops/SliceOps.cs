@@ -51,6 +51,11 @@ internal static class SliceOps
     private static void Slice(ConversionContext c, TfNode n)
     {
         var x = c.Input(n, 0);
+        if (c.Input(n, 1).Constant == null || c.Input(n, 2).Constant == null)
+        {
+            RuntimeSlice(c, n, x);
+            return;
+        }
         var begin = c.ConstInput(n, 1, "begin").ToInt64();
         var size = c.ConstInput(n, 2, "size").ToInt64();
         var slices = new List<(int, long, long, long)>();
@@ -64,6 +69,19 @@ internal static class SliceOps
         }
         var output = EmitSlice(c, n, x, x.Nchw, slices, n.Name);
         c.SetOutput(n, 0, TfValue.Stored(output, x.DataType, shape, x.Nchw));
+    }
+
+    /// <summary>Slice with run-time begin or size (in TF layout): ends = begin + size, or the end of the axis where size is -1.</summary>
+    private static void RuntimeSlice(ConversionContext c, TfNode n, TfValue x)
+    {
+        var begin = ShapeOps.ToInt64(c, c.Input(n, 1), n.Name + "/begin");
+        var size = ShapeOps.ToInt64(c, c.Input(n, 2), n.Name + "/size");
+        var toEnd = c.Emit("Equal", [size, c.Int64Scalar(n.Name + "/minus_one", -1)], n.Name + "/to_end");
+        var ends = c.Emit("Where", [toEnd, c.Int64Scalar(n.Name + "/max", long.MaxValue), c.Emit("Add", [begin, size], n.Name + "/begin_plus_size")], n.Name + "/ends");
+        var output = c.Emit("Slice", [c.Native(x, n.Name + "/input"), begin, ends], n.Name);
+        var known = c.Input(n, 2).KnownInts;
+        var shape = x.Rank < 0 ? null : Enumerable.Range(0, x.Rank).Select(i => known != null && i < known.Length && known[i] >= 0 ? known[i] : -1L).ToArray();
+        c.SetOutput(n, 0, TfValue.Stored(output, x.DataType, shape));
     }
 
     private static void StridedSlice(ConversionContext c, TfNode n)
