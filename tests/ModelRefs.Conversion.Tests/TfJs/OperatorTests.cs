@@ -540,6 +540,41 @@ public static class OperatorCases
             w.Outputs("y", "merge_false", "where"); // tfjs 4.22 gives Merge no value_index output
             return [TestTensor.Float("x", [3, 4], TfJsReference.RandomFloats(31, 12, -1, 1))];
         }),
+        new("while_loop_with_tensor_lists", w =>
+        {
+            // A TF1 while frame as tf.while_loop / map_fn emit it: loop variables (counter, accumulator, two TensorLists),
+            // loop invariants through is_constant Enters, the condition on the Merges, the body on Switch:1.
+            var x = w.Placeholder("x", "DT_FLOAT", 2, 3);
+            var frame = new (string, System.Text.Json.Nodes.JsonNode)[] { ("frame_name", S("loop")), ("is_constant", B(false)), ("parallel_iterations", I(10)) };
+            var invariant = new (string, System.Text.Json.Nodes.JsonNode)[] { ("frame_name", S("loop")), ("is_constant", B(true)), ("parallel_iterations", I(10)) };
+            var f32 = ("element_dtype", T("DT_FLOAT"));
+            var reserved = w.Op("TensorListReserve", "list", [w.IntScalar("unknown_shape", -1), w.IntScalar("count", 3)], f32, ("shape_type", T("DT_INT32")));
+            var source = w.Op("TensorListFromTensor", "source", [x, w.Ints1("row", 3)], f32, ("shape_type", T("DT_INT32")));
+            var fixedList = w.Op("TensorListReserve", "fixed", [w.Ints1("fixed_shape", 3), w.IntScalar("fixed_count", 3)], f32, ("shape_type", T("DT_INT32")));
+            string[] names = ["i", "acc", "list", "src", "fixed"];
+            string[] inits = [w.IntScalar("i0", 0), x, reserved, source, fixedList];
+            var merges = new string[names.Length];
+            for (var k = 0; k < names.Length; k++)
+                merges[k] = w.Op("Merge", $"loop/merge_{names[k]}", [w.Op("Enter", $"loop/enter_{names[k]}", [inits[k]], frame), $"loop/next_{names[k]}"], ("N", I(2)));
+            var limit = w.Op("Enter", "loop/enter_limit", [w.IntScalar("limit", 3)], invariant);
+            var scale = w.Op("Enter", "loop/enter_scale", [w.Random("scale", [3], min: 0.5f, max: 1.5f)], invariant);
+            var cond = w.Op("LoopCond", "loop/cond", [w.Op("Less", "loop/less", [merges[0], limit], ("T", T("DT_INT32")))]);
+            var sw = names.Select((nm, k) => w.Op("Switch", $"loop/switch_{nm}", [merges[k], cond])).ToArray();
+            var i = w.Op("Identity", "loop/i", [sw[0] + ":1"], ("T", T("DT_INT32")));
+            var item = w.Op("TensorListGetItem", "loop/item", [sw[3] + ":1", w.Op("FloorMod", "loop/row", [i, w.IntScalar("two", 2)], ("T", T("DT_INT32"))), w.Ints1("item_shape", 3)], f32);
+            var acc = w.Op("AddV2", "loop/acc", [w.Op("Mul", "loop/scaled", [sw[1] + ":1", scale]), item]);
+            var written = w.Op("TensorListSetItem", "loop/write", [sw[2] + ":1", i, w.Op("Tanh", "loop/tanh", [acc])], f32);
+            var fixedWritten = w.Op("TensorListSetItem", "loop/write_fixed", [sw[4] + ":1", w.Op("Sub", "loop/reverse", [w.IntScalar("last", 2), i], ("T", T("DT_INT32"))), item], f32);
+            string[] nexts = [w.Op("AddV2", "loop/i_next", [i, w.IntScalar("one", 1)], ("T", T("DT_INT32"))), acc, written, sw[3] + ":1", fixedWritten];
+            for (var k = 0; k < names.Length; k++)
+                w.Op("NextIteration", $"loop/next_{names[k]}", [nexts[k]]);
+            w.Op("Exit", "loop/exit_i", [sw[0]], ("T", T("DT_INT32")));
+            w.Op("Exit", "loop/exit_acc", [sw[1]]);
+            w.Op("TensorListStack", "stacked", [w.Op("Exit", "loop/exit_list", [sw[2]]), w.Ints1("stack_shape", 2, 3)], f32, ("num_elements", I(-1)));
+            w.Op("TensorListStack", "stacked_fixed", [w.Op("Exit", "loop/exit_fixed", [sw[4]]), w.Ints1("stack_shape2", 3)], f32, ("num_elements", I(3)));
+            w.Outputs("loop/exit_i", "loop/exit_acc", "stacked", "stacked_fixed");
+            return [TestTensor.Float("x", [2, 3], TfJsReference.RandomFloats(41, 6, -1, 1))];
+        }),
         new("batchnorm_depth_to_space", w =>
         {
             var x = w.Placeholder("x", "DT_FLOAT", 1, 4, 6, 8);
