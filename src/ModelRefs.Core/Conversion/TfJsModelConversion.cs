@@ -22,7 +22,8 @@ public static class TfJsModelConversion
         catch (TfJsConversionException e)
         {
             var what = e.IsUnsupportedOperator
-                ? $"the TF.js operator '{e.Op}' (node '{e.NodeName}') is not supported by the ONNX converter ({TfJsToOnnxConverter.Identity})"
+                ? $"{(e.UnsupportedSummary is { Length: > 0 } ops ? ops : $"the TF.js operator '{e.Op}' (node '{e.NodeName}')")} "
+                    + $"{(e.UnsupportedOperators.Count > 1 ? "are" : "is")} not supported by the ONNX converter ({TfJsToOnnxConverter.Identity})"
                 : e.NodeName is not null ? $"node '{e.NodeName}' ({e.Op}) cannot be converted: {e.Message}" : e.Message;
             throw new ModelRefsException(RestoreDiagnostics.ConversionFailed,
                 $"Model '{handle.Text}': converting the TF.js graph model to ONNX failed: {what}. Nothing was cached. " +

@@ -43,6 +43,7 @@ public sealed class OnnxAttribute
     private float[]? _floats;
     private long[]? _ints;
     private byte[][]? _strings;
+    private OnnxModelBuilder? _graph;
 
     public static OnnxAttribute Float(string name, float value) => new(name, OnnxAttributeType.Float) { _float = value };
     public static OnnxAttribute Int(string name, long value) => new(name, OnnxAttributeType.Int) { _int = value };
@@ -56,6 +57,10 @@ public sealed class OnnxAttribute
     public static OnnxAttribute Strings(string name, params string[] values)
         => new(name, OnnxAttributeType.Strings) { _strings = values.Select(v => Encoding.UTF8.GetBytes(v)).ToArray() };
 
+    /// <summary>A graph attribute (the body of Loop, the branches of If): the builder's nodes, inputs, outputs and initializers.</summary>
+    public static OnnxAttribute Graph(string name, OnnxModelBuilder graph)
+        => new(name, OnnxAttributeType.Graph) { _graph = graph ?? throw new ArgumentNullException(nameof(graph)) };
+
     internal ProtoMessage ToProto()
     {
         var m = new ProtoMessage().String(OnnxFields.Attribute.Name, Name);
@@ -65,6 +70,7 @@ public sealed class OnnxAttribute
             case OnnxAttributeType.Int: m.Varint(OnnxFields.Attribute.I, _int); break;
             case OnnxAttributeType.String: m.Bytes(OnnxFields.Attribute.S, _bytes!); break;
             case OnnxAttributeType.Tensor: m.Message(OnnxFields.Attribute.T, _tensor!.ToProto()); break;
+            case OnnxAttributeType.Graph: m.Message(OnnxFields.Attribute.G, _graph!.GraphProto()); break;
             case OnnxAttributeType.Floats:
                 foreach (var f in _floats!)
                     m.Float(OnnxFields.Attribute.Floats, f);

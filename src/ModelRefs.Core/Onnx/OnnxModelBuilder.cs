@@ -191,20 +191,7 @@ public sealed class OnnxModelBuilder
 
     private ProtoMessage ToProto()
     {
-        var graph = new ProtoMessage();
-        foreach (var node in _nodes)
-            graph.Message(OnnxFields.Graph.Node, node.ToProto());
-        graph.String(OnnxFields.Graph.Name, _graphName);
-        foreach (var initializer in _initializers)
-            graph.Message(OnnxFields.Graph.Initializer, initializer.ToProto());
-        graph.StringIfAny(OnnxFields.Graph.DocString, _graphDocString);
-        foreach (var input in _inputs)
-            graph.Message(OnnxFields.Graph.Input, ValueInfoProto(input));
-        foreach (var output in _outputs)
-            graph.Message(OnnxFields.Graph.Output, ValueInfoProto(output));
-        foreach (var valueInfo in _valueInfos)
-            graph.Message(OnnxFields.Graph.ValueInfo, ValueInfoProto(valueInfo));
-
+        var graph = GraphProto();
         var model = new ProtoMessage().Varint(OnnxFields.Model.IrVersion, _irVersion);
         model.StringIfAny(OnnxFields.Model.ProducerName, _producerName);
         model.StringIfAny(OnnxFields.Model.ProducerVersion, _producerVersion);
@@ -220,6 +207,25 @@ public sealed class OnnxModelBuilder
         foreach (var entry in _metadata)
             model.Message(OnnxFields.Model.MetadataProps, OnnxTensor.Entry(entry.Key, entry.Value));
         return model;
+    }
+
+    /// <summary>The graph alone (for the main graph and for graph attributes such as a Loop body).</summary>
+    internal ProtoMessage GraphProto()
+    {
+        var graph = new ProtoMessage();
+        foreach (var node in _nodes)
+            graph.Message(OnnxFields.Graph.Node, node.ToProto());
+        graph.String(OnnxFields.Graph.Name, _graphName);
+        foreach (var initializer in _initializers)
+            graph.Message(OnnxFields.Graph.Initializer, initializer.ToProto());
+        graph.StringIfAny(OnnxFields.Graph.DocString, _graphDocString);
+        foreach (var input in _inputs)
+            graph.Message(OnnxFields.Graph.Input, ValueInfoProto(input));
+        foreach (var output in _outputs)
+            graph.Message(OnnxFields.Graph.Output, ValueInfoProto(output));
+        foreach (var valueInfo in _valueInfos)
+            graph.Message(OnnxFields.Graph.ValueInfo, ValueInfoProto(valueInfo));
+        return graph;
     }
 
     private static ProtoMessage ValueInfoProto(OnnxValueInfo value)

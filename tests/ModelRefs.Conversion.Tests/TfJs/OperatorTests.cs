@@ -98,6 +98,71 @@ public sealed class OperatorTests(OperatorCasesFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public void Every_unsupported_operator_is_named_with_its_nodes()
+    {
+        using var temp = new TempDirectory();
+        var w = new TfJsModelWriter();
+        var x = w.Placeholder("x", "DT_FLOAT", 2, 3);
+        var a = w.Op("Cumsum", "first/cumsum", [x, w.IntScalar("axis", 0)]);
+        var b = w.Op("Cumsum", "second/cumsum", [a, w.IntScalar("axis2", 1)]);
+        var e1 = w.Op("Einsum", "my/einsum", [b, x], ("equation", S("ij,ij->ij")));
+        w.Op("Relu", "relu", [w.Op("Cumprod", "my/cumprod", [e1, w.IntScalar("axis3", 0)])]);
+        var json = w.Save(temp.Path);
+        var e = Assert.Throws<TfJsConversionException>(() => TfJsToOnnxConverter.Convert(json, new TfJsConversionOptions { OutputPath = temp.Combine("m.onnx") }));
+        Assert.True(e.IsUnsupportedOperator);
+        Assert.Equal(["Cumprod", "Cumsum", "Einsum"], e.UnsupportedOperators.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["first/cumsum", "second/cumsum"], e.UnsupportedOperators["Cumsum"]);
+        foreach (var name in new[] { "'Cumsum'", "'first/cumsum'", "'second/cumsum'", "'Einsum'", "'my/einsum'", "'Cumprod'", "'my/cumprod'" })
+            Assert.Contains(name, e.Message);
+        Assert.Contains("3 TF.js operators", e.Message);
+        Assert.NotNull(e.Op);
+        Assert.Contains($"'{e.NodeName}'", e.Message);
+        Assert.False(File.Exists(temp.Combine("m.onnx")));
+    }
+
+    [Fact]
+    public void NonMaxSuppressionV5_pads_as_TensorFlow_does()
+    {
+        // TensorFlow pads V5's indices and scores with zeros to max_output_size and returns the count;
+        // tfjs 4.22 ignores pad_to_max_output_size, so this checks ORT against the unpadded V5 (itself compared with tfjs above).
+        using var temp = new TempDirectory();
+        var w = new TfJsModelWriter();
+        var boxes = w.Placeholder("boxes", "DT_FLOAT", 40, 4);
+        var scores = w.Placeholder("scores", "DT_FLOAT", 40);
+        var args = new[] { boxes, scores, w.IntScalar("max", 25), w.Const("iou", [0.3f], []), w.Const("t", [0.2f], []), w.Const("sigma", [0f], []) };
+        w.Op("NonMaxSuppressionV5", "plain", args, ("pad_to_max_output_size", B(false)));
+        w.Op("NonMaxSuppressionV5", "padded", args, ("pad_to_max_output_size", B(true)));
+        w.Outputs("plain", "plain:1", "plain:2", "padded", "padded:1", "padded:2");
+        var json = w.Save(temp.Path);
+        var result = TfJsToOnnxConverter.Convert(json, new TfJsConversionOptions { OutputPath = temp.Combine("m.onnx") });
+        var o = OrtRunner.Run(result.OutputPath, OperatorCases.NmsInputs(), result.Outputs);
+        var count = (int)o[0].Shape[0];
+        Assert.InRange(count, 2, 24);
+        Assert.Equal(count, ((int[])o[2].Values)[0]);
+        Assert.Equal(count, ((int[])o[5].Values)[0]);
+        Assert.Equal([25L], o[3].Shape);
+        Assert.Equal(((int[])o[0].Values).Concat(new int[25 - count]), (int[])o[3].Values);
+        Assert.Equal(((float[])o[1].Values).Concat(new float[25 - count]), (float[])o[4].Values);
+    }
+
+    [Fact]
+    public void Switch_on_a_run_time_predicate_fails_naming_the_node()
+    {
+        using var temp = new TempDirectory();
+        var w = new TfJsModelWriter();
+        var x = w.Placeholder("x", "DT_FLOAT", 3);
+        var pred = w.Op("All", "pred", [w.Op("Greater", "gt", [x, w.Const("zero", [0f], [])]), w.IntScalar("axis", 0)], ("keep_dims", B(false)));
+        var sw = w.Op("Switch", "cond/switch", [x, pred]);
+        w.Op("Merge", "cond/merge", [w.Op("Neg", "neg", [sw]), w.Op("Relu", "relu", [sw + ":1"])], ("N", I(2)));
+        var json = w.Save(temp.Path);
+        var e = Assert.Throws<TfJsConversionException>(() => TfJsToOnnxConverter.Convert(json, new TfJsConversionOptions { OutputPath = temp.Combine("m.onnx") }));
+        Assert.Equal("cond/switch", e.NodeName);
+        Assert.True(e.IsUnsupportedOperator);
+        Assert.Contains("'pred'", e.Message);
+        Assert.False(File.Exists(temp.Combine("m.onnx")));
+    }
+
+    [Fact]
     public void Unsupported_fused_activation_fails_instead_of_dropping_it()
     {
         using var temp = new TempDirectory();
@@ -151,6 +216,20 @@ public static class OperatorCases
 
     private static string Conv(TfJsModelWriter w, string name, string x, long cin, long cout, string padding = "SAME", long stride = 1)
         => w.Op("_FusedConv2D", name, [x, w.Random(name + "/f", [3, 3, cin, cout]), w.Random(name + "/b", [cout])], ConvAttrs(padding, stride, 1, "BiasAdd", "Relu"));
+
+    /// <summary>40 boxes [y1, x1, y2, x2] of sizes 0.1..0.5 in the unit square, some with the corners swapped (both sides accept any diagonal), and scores.</summary>
+    internal static List<TestTensor> NmsInputs()
+    {
+        var corner = TfJsReference.RandomFloats(21, 80, 0, 0.7f);
+        var size = TfJsReference.RandomFloats(22, 80, 0.1f, 0.5f);
+        var b = new float[160];
+        for (var i = 0; i < 40; i++)
+        {
+            var (y, x, h, wd) = (corner[2 * i], corner[2 * i + 1], size[2 * i], size[2 * i + 1]);
+            (b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]) = i % 7 == 3 ? (y + h, x + wd, y, x) : (y, x, y + h, x + wd);
+        }
+        return [TestTensor.Float("boxes", [40, 4], b), TestTensor.Float("scores", [40], TfJsReference.RandomFloats(23, 40, 0, 1))];
+    }
 
     public static readonly OpCase[] All =
     [
@@ -381,6 +460,120 @@ public static class OperatorCases
             w.Op("TopKV2", "topk", [r, w.IntScalar("k", 3)], ("sorted", B(true)));
             w.Outputs("split", "split:1", "split:2", "splitv", "splitv:1", "unpack", "unpack:3", "pack", "topk", "topk:1");
             return Image("x", 1, 4, 4, 6);
+        }),
+        new("conv2d_transpose", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 1, 4, 5, 3);
+            var a = Conv(w, "a", x, 3, 3);
+            var deconv = ConvAttrs("SAME", 2).Where(p => p.Item1 != "dilations").ToArray();
+            // Keras Conv2DTranspose: SAME, stride 2, output twice the input.
+            w.Op("Conv2DBackpropInput", "same_stride2", [w.Ints1("size1", 1, 8, 10, 2), w.Random("f1", [3, 3, 2, 3]), a], deconv);
+            // VALID with an output one larger than the filter reaches (output_padding).
+            w.Op("Conv2DBackpropInput", "valid_extra", [w.Ints1("size2", 1, 10, 12, 4), w.Random("f2", [3, 3, 4, 3]), x], ConvAttrs("VALID", 2).Where(p => p.Item1 != "dilations").ToArray());
+            // SAME stride 1 with an even kernel, on the raw NHWC input.
+            w.Op("Conv2DBackpropInput", "same_even_kernel", [w.Ints1("size3", 1, 4, 5, 2), w.Random("f3", [2, 4, 2, 3]), x], ConvAttrs("SAME", 1).Where(p => p.Item1 != "dilations").ToArray());
+            return Image("x", 1, 4, 5, 3);
+        }),
+        new("conv2d_transpose_dynamic_batch", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", -1, 3, 3, 2);
+            var shape = w.Op("Shape", "shape", [x], ("out_type", T("DT_INT32")));
+            var batch = w.Op("StridedSlice", "batch", [shape, w.Ints1("b", 0), w.Ints1("e", 1), w.Ints1("s", 1)], ("shrink_axis_mask", I(1)), ("T", T("DT_INT32")), ("Index", T("DT_INT32")));
+            var sizes = w.Op("Pack", "sizes", [batch, w.IntScalar("h", 6), w.IntScalar("w", 6), w.IntScalar("c", 4)], ("N", I(4)), ("axis", I(0)), ("T", T("DT_INT32")));
+            w.Op("Conv2DBackpropInput", "y", [sizes, w.Random("f", [3, 3, 4, 2]), x], ConvAttrs("SAME", 2).Where(p => p.Item1 != "dilations").ToArray());
+            return Image("x", 2, 3, 3, 2);
+        }),
+        new("space_to_batch_dilated_conv", w =>
+        {
+            // The pattern TF emits for a dilated convolution: SpaceToBatchND → Conv2D VALID → BatchToSpaceND.
+            var x = w.Placeholder("x", "DT_FLOAT", 1, 10, 10, 2);
+            var a = Conv(w, "a", x, 2, 3);
+            var s2b = w.Op("SpaceToBatchND", "s2b", [a, w.Ints1("block", 2, 2), w.IntConst("paddings", [2, 2, 2, 2], [2, 2])], ("Tblock_shape", T("DT_INT32")), ("Tpaddings", T("DT_INT32")));
+            var conv = w.Op("Conv2D", "conv", [s2b, w.Random("f", [3, 3, 3, 4])], ConvAttrs("VALID"));
+            w.Op("BatchToSpaceND", "b2s", [conv, w.Ints1("block2", 2, 2), w.IntConst("crops", [0, 0, 0, 0], [2, 2])], ("Tblock_shape", T("DT_INT32")), ("Tcrops", T("DT_INT32")));
+            // Uneven pads and crops on the raw input, read back in NHWC.
+            var s2 = w.Op("SpaceToBatchND", "s2b_raw", [x, w.Ints1("block3", 3, 2), w.IntConst("pads2", [1, 1, 0, 2], [2, 2])], ("Tblock_shape", T("DT_INT32")), ("Tpaddings", T("DT_INT32")));
+            w.Op("BatchToSpaceND", "b2s_crops", [s2, w.Ints1("block4", 3, 2), w.IntConst("crops2", [0, 2, 1, 0], [2, 2])], ("Tblock_shape", T("DT_INT32")), ("Tcrops", T("DT_INT32")));
+            w.Op("Reshape", "s2b_flat", [s2, w.Ints1("flat", 6, -1)]);
+            return Image("x", 1, 10, 10, 2);
+        }),
+        new("size_atan2_sparse_to_dense", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 2, 3, 4, 2);
+            var y = w.Placeholder("y", "DT_FLOAT", 2, 3, 4, 2);
+            var a = Conv(w, "a", x, 2, 5);
+            w.Op("Size", "size", [a], ("out_type", T("DT_INT32")));
+            w.Op("Atan2", "atan2", [y, x]);
+            w.Op("Atan2", "atan2_nchw", [a, w.Const("c", [-0.5f, 0f, 0.5f, 0f, 2f], [5])]);
+            var i = new (string, System.Text.Json.Nodes.JsonNode)[] { ("Tindices", T("DT_INT32")), ("validate_indices", B(true)) };
+            var values = w.Op("Reshape", "values", [w.Op("Slice", "first", [x, w.Ints1("sb", 0, 0, 0, 0), w.Ints1("ss", 1, 1, 3, 1)]), w.Ints1("flat", 3)]);
+            w.Op("SparseToDense", "dense2d", [w.IntConst("idx", [0, 1, 2, 3, 1, 0], [3, 2]), w.Ints1("shape", 3, 4), values, w.Const("d", [-1f], [])], i);
+            w.Op("SparseToDense", "dense1d", [w.Ints1("idx1", 4, 0, 2), w.Ints1("shape1", 6), w.Const("one", [1f], []), w.Const("z", [0f], [])], i);
+            var x0 = TfJsReference.RandomFloats(11, 48, -1, 1);
+            var y0 = TfJsReference.RandomFloats(12, 48, -1, 1);
+            x0[0] = 0; y0[0] = 0; x0[1] = 0; y0[1] = 0.5f; x0[2] = 0; y0[2] = -0.5f; x0[3] = -1; y0[3] = 0; // axes and origin
+            return [TestTensor.Float("x", [2, 3, 4, 2], x0), TestTensor.Float("y", [2, 3, 4, 2], y0)];
+        }),
+        new("non_max_suppression", w =>
+        {
+            var boxes = w.Placeholder("boxes", "DT_FLOAT", 40, 4);
+            var scores = w.Placeholder("scores", "DT_FLOAT", 40);
+            var iou = w.Const("iou", [0.3f], []);
+            var threshold = w.Const("threshold", [0.2f], []);
+            w.Op("NonMaxSuppressionV3", "v3", [boxes, scores, w.IntScalar("max10", 10), iou, threshold]);
+            w.Op("NonMaxSuppressionV4", "v4_padded", [boxes, scores, w.IntScalar("max30", 30), iou, threshold], ("pad_to_max_output_size", B(true)));
+            w.Op("NonMaxSuppressionV5", "v5", [boxes, scores, w.IntScalar("max8", 8), w.Const("iou5", [0.5f], []), w.Const("t5", [0.1f], []), w.Const("sigma", [0f], [])],
+                ("pad_to_max_output_size", B(false)));
+            // tfjs 4.22 returns V5's indices and scores only, unpadded (see NonMaxSuppressionV5_pads_as_TensorFlow_does).
+            w.Outputs("v3", "v4_padded", "v4_padded:1", "v5", "v5:1");
+            return NmsInputs();
+        }),
+        new("switch_merge_constant_predicate_and_where", w =>
+        {
+            var x = w.Placeholder("x", "DT_FLOAT", 3, 4);
+            var yes = w.Op("Switch", "switch_true", [x, w.BoolScalar("true", true)]);
+            var merged = w.Op("Merge", "merge_true", [w.Op("Neg", "not_taken", [yes]), w.Op("Relu", "taken", [yes + ":1"])], ("N", I(2)));
+            w.Op("Mul", "y", [merged, w.Const("two", [2f], [])]);
+            var no = w.Op("Switch", "switch_false", [x, w.BoolScalar("false", false)]);
+            w.Op("Merge", "merge_false", [w.Op("Exp", "taken_false", [no]), w.Op("Sigmoid", "not_taken_false", [no + ":1"])], ("N", I(2)));
+            w.Op("Where", "where", [w.Op("Greater", "positive", [x, w.Const("zero", [0f], [])])], ("T", T("DT_BOOL")));
+            w.Outputs("y", "merge_false", "where"); // tfjs 4.22 gives Merge no value_index output
+            return [TestTensor.Float("x", [3, 4], TfJsReference.RandomFloats(31, 12, -1, 1))];
+        }),
+        new("while_loop_with_tensor_lists", w =>
+        {
+            // A TF1 while frame as tf.while_loop / map_fn emit it: loop variables (counter, accumulator, two TensorLists),
+            // loop invariants through is_constant Enters, the condition on the Merges, the body on Switch:1.
+            var x = w.Placeholder("x", "DT_FLOAT", 2, 3);
+            var frame = new (string, System.Text.Json.Nodes.JsonNode)[] { ("frame_name", S("loop")), ("is_constant", B(false)), ("parallel_iterations", I(10)) };
+            var invariant = new (string, System.Text.Json.Nodes.JsonNode)[] { ("frame_name", S("loop")), ("is_constant", B(true)), ("parallel_iterations", I(10)) };
+            var f32 = ("element_dtype", T("DT_FLOAT"));
+            var reserved = w.Op("TensorListReserve", "list", [w.IntScalar("unknown_shape", -1), w.IntScalar("count", 3)], f32, ("shape_type", T("DT_INT32")));
+            var source = w.Op("TensorListFromTensor", "source", [x, w.Ints1("row", 3)], f32, ("shape_type", T("DT_INT32")));
+            var fixedList = w.Op("TensorListReserve", "fixed", [w.Ints1("fixed_shape", 3), w.IntScalar("fixed_count", 3)], f32, ("shape_type", T("DT_INT32")));
+            string[] names = ["i", "acc", "list", "src", "fixed"];
+            string[] inits = [w.IntScalar("i0", 0), x, reserved, source, fixedList];
+            var merges = new string[names.Length];
+            for (var k = 0; k < names.Length; k++)
+                merges[k] = w.Op("Merge", $"loop/merge_{names[k]}", [w.Op("Enter", $"loop/enter_{names[k]}", [inits[k]], frame), $"loop/next_{names[k]}"], ("N", I(2)));
+            var limit = w.Op("Enter", "loop/enter_limit", [w.IntScalar("limit", 3)], invariant);
+            var scale = w.Op("Enter", "loop/enter_scale", [w.Random("scale", [3], min: 0.5f, max: 1.5f)], invariant);
+            var cond = w.Op("LoopCond", "loop/cond", [w.Op("Less", "loop/less", [merges[0], limit], ("T", T("DT_INT32")))]);
+            var sw = names.Select((nm, k) => w.Op("Switch", $"loop/switch_{nm}", [merges[k], cond])).ToArray();
+            var i = w.Op("Identity", "loop/i", [sw[0] + ":1"], ("T", T("DT_INT32")));
+            var item = w.Op("TensorListGetItem", "loop/item", [sw[3] + ":1", w.Op("FloorMod", "loop/row", [i, w.IntScalar("two", 2)], ("T", T("DT_INT32"))), w.Ints1("item_shape", 3)], f32);
+            var acc = w.Op("AddV2", "loop/acc", [w.Op("Mul", "loop/scaled", [sw[1] + ":1", scale]), item]);
+            var written = w.Op("TensorListSetItem", "loop/write", [sw[2] + ":1", i, w.Op("Tanh", "loop/tanh", [acc])], f32);
+            var fixedWritten = w.Op("TensorListSetItem", "loop/write_fixed", [sw[4] + ":1", w.Op("Sub", "loop/reverse", [w.IntScalar("last", 2), i], ("T", T("DT_INT32"))), item], f32);
+            string[] nexts = [w.Op("AddV2", "loop/i_next", [i, w.IntScalar("one", 1)], ("T", T("DT_INT32"))), acc, written, sw[3] + ":1", fixedWritten];
+            for (var k = 0; k < names.Length; k++)
+                w.Op("NextIteration", $"loop/next_{names[k]}", [nexts[k]]);
+            w.Op("Exit", "loop/exit_i", [sw[0]], ("T", T("DT_INT32")));
+            w.Op("Exit", "loop/exit_acc", [sw[1]]);
+            w.Op("TensorListStack", "stacked", [w.Op("Exit", "loop/exit_list", [sw[2]]), w.Ints1("stack_shape", 2, 3)], f32, ("num_elements", I(-1)));
+            w.Op("TensorListStack", "stacked_fixed", [w.Op("Exit", "loop/exit_fixed", [sw[4]]), w.Ints1("stack_shape2", 3)], f32, ("num_elements", I(3)));
+            w.Outputs("loop/exit_i", "loop/exit_acc", "stacked", "stacked_fixed");
+            return [TestTensor.Float("x", [2, 3], TfJsReference.RandomFloats(41, 6, -1, 1))];
         }),
         new("batchnorm_depth_to_space", w =>
         {

@@ -26,6 +26,7 @@ public static class OrtRunner
         float[] f => NamedOnnxValue.CreateFromTensor(t.Name, new DenseTensor<float>(f, t.Shape.Select(d => (int)d).ToArray())),
         int[] i => NamedOnnxValue.CreateFromTensor(t.Name, new DenseTensor<int>(i, t.Shape.Select(d => (int)d).ToArray())),
         bool[] b => NamedOnnxValue.CreateFromTensor(t.Name, new DenseTensor<bool>(b, t.Shape.Select(d => (int)d).ToArray())),
+        byte[] u => NamedOnnxValue.CreateFromTensor(t.Name, new DenseTensor<byte>(u, t.Shape.Select(d => (int)d).ToArray())),
         _ => throw new NotSupportedException(t.Values.GetType().Name),
     };
 

@@ -88,6 +88,14 @@ public sealed class TfJsModelWriter
         return name;
     }
 
+    public string BoolScalar(string name, bool value)
+    {
+        _data.WriteByte(value ? (byte)1 : (byte)0);
+        _weights.Add(new JsonObject { ["name"] = name, ["shape"] = new JsonArray(), ["dtype"] = "bool" });
+        AddConstNode(name, "DT_BOOL", []);
+        return name;
+    }
+
     public string Ints1(string name, params int[] values) => IntConst(name, values, [values.Length]);
     public string IntScalar(string name, int value) => IntConst(name, [value], []);
 

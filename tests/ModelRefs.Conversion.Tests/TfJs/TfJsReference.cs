@@ -11,12 +11,15 @@ public sealed record TestTensor(string Name, string DType, long[] Shape, Array V
 {
     public static TestTensor Float(string name, long[] shape, float[] values) => new(name, "float32", shape, values);
     public static TestTensor Int(string name, long[] shape, int[] values) => new(name, "int32", shape, values);
+    /// <summary>uint8 pixels: ONNX Runtime gets uint8, tfjs (which has no uint8 dtype) the same values as int32.</summary>
+    public static TestTensor Bytes(string name, long[] shape, byte[] values) => new(name, "uint8", shape, values);
 
     public byte[] ToBytes() => Values switch
     {
         float[] f => f.SelectMany(BitConverter.GetBytes).ToArray(),
         int[] i => i.SelectMany(BitConverter.GetBytes).ToArray(),
         bool[] b => b.Select(x => x ? (byte)1 : (byte)0).ToArray(),
+        byte[] b => b.ToArray(),
         _ => throw new NotSupportedException(Values.GetType().Name),
     };
 

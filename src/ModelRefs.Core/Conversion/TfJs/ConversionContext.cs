@@ -7,19 +7,46 @@ namespace ModelRefs.Core.Conversion.TfJs;
 /// the ONNX builder, unique names, layout changes (each value is transposed at most once per
 /// direction) and constant initializers.
 /// </summary>
-internal sealed class ConversionContext(OnnxModelBuilder builder)
+internal sealed class ConversionContext
 {
+    public ConversionContext(OnnxModelBuilder builder)
+    {
+        Builder = builder;
+        _names = new HashSet<string>(StringComparer.Ordinal);
+        _opCounts = new Dictionary<string, int>(StringComparer.Ordinal);
+        Warnings = [];
+    }
+
+    /// <summary>
+    /// A loop body's context: nodes go to <paramref name="body"/>, initializers to the main graph
+    /// (ONNX subgraphs see outer values), names stay unique across both, and outer TF values are
+    /// read through copies so that layout changes made in the body stay in the body.
+    /// </summary>
+    private ConversionContext(ConversionContext parent, OnnxModelBuilder body)
+    {
+        _parent = parent;
+        Builder = body;
+        _names = parent._names;
+        _opCounts = parent._opCounts;
+        Warnings = parent.Warnings;
+    }
+
+    public ConversionContext Child(OnnxModelBuilder body) => new(this, body);
+
+    private readonly ConversionContext? _parent;
+    private OnnxModelBuilder Root => _parent?.Root ?? Builder;
+
     /// <summary>NHWC → NCHW: stored axis i is TF axis ToNchw[i].</summary>
     public static readonly int[] ToNchw = [0, 3, 1, 2];
     /// <summary>NCHW → NHWC.</summary>
     public static readonly int[] ToNhwc = [0, 2, 3, 1];
 
     private readonly Dictionary<string, TfValue> _values = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _opCounts = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _names;
+    private readonly Dictionary<string, int> _opCounts;
 
-    public OnnxModelBuilder Builder { get; } = builder;
-    public List<string> Warnings { get; } = [];
+    public OnnxModelBuilder Builder { get; }
+    public List<string> Warnings { get; }
     public IReadOnlyDictionary<string, int> OpCounts => _opCounts;
 
     // ---- TF tensors ----
@@ -42,7 +69,36 @@ internal sealed class ConversionContext(OnnxModelBuilder builder)
 
     public void SetOutput(TfNode node, int index, TfValue value) => Set(TensorKey(node.Name, index), value);
 
-    public bool TryGet(string reference, out TfValue value) => _values.TryGetValue(TensorKey(reference), out value!);
+    // ---- dead tensors (the untaken side of a Switch whose predicate is a constant) ----
+
+    private readonly HashSet<string> _deadTensors = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _deadNodes = new(StringComparer.Ordinal);
+
+    /// <summary>One output of a node is dead (the untaken side of a Switch).</summary>
+    public void MarkDeadTensor(string nodeName, int index) => _deadTensors.Add(TensorKey(nodeName, index));
+
+    /// <summary>Every output of the node is dead.</summary>
+    public void MarkDead(string nodeName) => _deadNodes.Add(nodeName);
+
+    /// <summary>True for the untaken output of a folded Switch, and every output of a node reading a dead tensor.</summary>
+    public bool IsDead(string reference)
+    {
+        var key = TensorKey(reference);
+        var colon = key.LastIndexOf(':');
+        return _deadTensors.Contains(key) || _deadNodes.Contains(colon > 0 && int.TryParse(key.AsSpan(colon + 1), out _) ? key[..colon] : key);
+    }
+
+    public bool TryGet(string reference, out TfValue value)
+    {
+        var key = TensorKey(reference);
+        if (_values.TryGetValue(key, out value!))
+            return true;
+        if (_parent == null || !_parent.TryGet(key, out var outer))
+            return false;
+        value = outer.Clone();
+        _values[key] = value;
+        return true;
+    }
 
     public TfValue Input(TfNode node, int index)
     {
@@ -86,10 +142,20 @@ internal sealed class ConversionContext(OnnxModelBuilder builder)
         return outs;
     }
 
+    /// <summary>Float16 weights below this size stay float32: the Cast would cost more than it saves.</summary>
+    private const long HalfInitializerMinElements = 16;
+
     public string Initializer(TfConstant constant, string hint)
     {
+        if (constant.HalfExact && constant.ElementCount >= HalfInitializerMinElements)
+        {
+            // Kept as the model's float16 bytes; ONNX Runtime folds the exact Cast to float32 at load.
+            var half = Fresh(hint + "/f16");
+            Root.Initializer(constant.ToOnnxHalf(half));
+            return Emit("Cast", [half], hint, OnnxAttribute.Int("to", (long)OnnxElementType.Float));
+        }
         var name = Fresh(hint);
-        Builder.Initializer(constant.ToOnnx(name));
+        Root.Initializer(constant.ToOnnx(name));
         return name;
     }
 

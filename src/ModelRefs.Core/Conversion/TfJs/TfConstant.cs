@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using ModelRefs.Core.Onnx;
 
@@ -22,6 +23,15 @@ public sealed class TfConstant
     public long[]? Longs { get; private init; }
     /// <summary>Bool (0/1) values.</summary>
     public byte[]? Bools { get; private init; }
+
+    /// <summary>
+    /// Float32 values that are all exact halves (a float16-quantised weight, possibly reshaped or
+    /// transposed): written as a float16 initializer plus a Cast, losslessly and at half the size.
+    /// </summary>
+    public bool HalfExact { get; private init; }
+
+    /// <summary>The same constant, marked as holding exact float16 values.</summary>
+    internal TfConstant AsHalfExact() => DataType == TfDataType.Float32 ? new TfConstant(DataType, Shape) { Floats = Floats, HalfExact = true } : this;
 
     public long ElementCount => Shape.Aggregate(1L, (a, d) => a * d);
 
@@ -48,7 +58,7 @@ public sealed class TfConstant
     /// <summary>The same values with another shape of the same size.</summary>
     public TfConstant Reshape(long[] shape) => DataType switch
     {
-        TfDataType.Float32 => FromFloats(shape, Floats!),
+        TfDataType.Float32 => FromFloats(shape, Floats!) is var f && HalfExact ? f.AsHalfExact() : f,
         TfDataType.Int32 => FromInts(shape, Ints!),
         TfDataType.Int64 => FromLongs(shape, Longs!),
         _ => FromBools(shape, Bools!),
@@ -80,7 +90,7 @@ public sealed class TfConstant
         }
         return DataType switch
         {
-            TfDataType.Float32 => FromFloats(outShape, index.Select(i => Floats![i]).ToArray()),
+            TfDataType.Float32 => FromFloats(outShape, index.Select(i => Floats![i]).ToArray()) is var f && HalfExact ? f.AsHalfExact() : f,
             TfDataType.Int32 => FromInts(outShape, index.Select(i => Ints![i]).ToArray()),
             TfDataType.Int64 => FromLongs(outShape, index.Select(i => Longs![i]).ToArray()),
             _ => FromBools(outShape, index.Select(i => Bools![i]).ToArray()),
@@ -97,6 +107,15 @@ public sealed class TfConstant
             acc *= shape[i];
         }
         return s;
+    }
+
+    /// <summary>The values as IEEE halves (only meaningful when <see cref="HalfExact"/>).</summary>
+    internal OnnxTensor ToOnnxHalf(string name)
+    {
+        var bytes = new byte[Floats!.Length * 2];
+        for (var i = 0; i < Floats.Length; i++)
+            BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(i * 2), BitConverter.HalfToUInt16Bits((Half)Floats[i]));
+        return OnnxTensor.FromRawData(name, OnnxElementType.Float16, Shape, bytes);
     }
 
     /// <summary>An ONNX initializer holding these values (int64 constants stay int64, bools are ONNX bools).</summary>

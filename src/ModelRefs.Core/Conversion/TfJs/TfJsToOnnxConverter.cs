@@ -40,10 +40,10 @@ public sealed record ConversionResult(
 /// transposes appear only where an op needs TF's layout. An operator the converter does not know
 /// fails the conversion with <see cref="TfJsConversionException"/> naming the op and the node.
 /// </summary>
-public static class TfJsToOnnxConverter
+public static partial class TfJsToOnnxConverter
 {
     /// <summary>Bumped whenever the converter's output for the same input can change.</summary>
-    public const string Version = "1.0.0";
+    public const string Version = "1.1.0";
 
     /// <summary>The converter identity recorded in <c>models.lock.json</c>.</summary>
     public const string Identity = "modelrefs-tfjs2onnx/" + Version + " (opset 17)";
@@ -71,7 +71,8 @@ public static class TfJsToOnnxConverter
             nodes[node.Name] = node;
 
         var outputRefs = OutputTensors(model);
-        var order = TopologicalOrder(model, nodes, outputRefs);
+        var frames = WhileFrames.Find(model, nodes);
+        var order = TopologicalOrder(model, nodes, outputRefs, frames);
         var weights = TfJsWeightLoader.Load(model);
 
         var builder = new OnnxModelBuilder()
@@ -93,9 +94,6 @@ public static class TfJsToOnnxConverter
             tfCounts[node.Op] = tfCounts.TryGetValue(node.Op, out var n) ? n + 1 : 1;
             switch (node.Op)
             {
-                case "Const":
-                    c.SetOutput(node, 0, TfValue.Const(ConstValue(node, weights)));
-                    break;
                 case "Placeholder":
                 {
                     var sig = model.SignatureInputs.FirstOrDefault(s => ConversionContext.TensorKey(s.Name) == node.Name);
@@ -111,21 +109,16 @@ public static class TfJsToOnnxConverter
                     inputs.Add(node.Name);
                     break;
                 }
+                case "Exit" when frames.ByExit.TryGetValue(node.Name, out var frame):
+                    if (!c.TryGet(node.Name, out _))
+                    {
+                        ConvertLoop(c, frame, nodes, weights);
+                        foreach (var inner in frame.Interior)
+                            tfCounts[nodes[inner].Op] = tfCounts.TryGetValue(nodes[inner].Op, out var k) ? k + 1 : 1;
+                    }
+                    break;
                 default:
-                    if (!OpRegistry.TryGet(node.Op, out var converter))
-                        throw TfJsConversionException.Unsupported(node);
-                    try
-                    {
-                        converter(c, node);
-                    }
-                    catch (TfJsConversionException)
-                    {
-                        throw;
-                    }
-                    catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException or FormatException)
-                    {
-                        throw new TfJsConversionException($"TF.js node '{node.Name}' ({node.Op}) could not be converted: {e.Message}", node.Op, node.Name, e);
-                    }
+                    ConvertNode(c, node, weights);
                     break;
             }
         }
@@ -133,6 +126,8 @@ public static class TfJsToOnnxConverter
         var outputs = new List<string>();
         foreach (var reference in outputRefs)
         {
+            if (c.IsDead(reference))
+                throw new TfJsConversionException($"The model's output '{reference}' is on the branch its constant Switch predicates never take.");
             if (!c.TryGet(reference, out var value))
                 throw new TfJsConversionException($"The model's output '{reference}' is not produced by the graph.");
             var desired = ConversionContext.TensorKey(reference);
@@ -162,6 +157,36 @@ public static class TfJsToOnnxConverter
         return (builder, result);
     }
 
+    /// <summary>Converts one node (not a Placeholder) into <paramref name="c"/>.</summary>
+    private static void ConvertNode(ConversionContext c, TfNode node, IReadOnlyDictionary<string, TfConstant> weights)
+    {
+        if (node.Op == "Const")
+        {
+            c.SetOutput(node, 0, TfValue.Const(ConstValue(node, weights)));
+            return;
+        }
+        // A node reading the untaken side of a folded Switch is not computed (Merge picks the live input).
+        if (node.Op != "Merge" && node.Inputs.Any(c.IsDead))
+        {
+            c.MarkDead(node.Name);
+            return;
+        }
+        if (!OpRegistry.TryGet(node.Op, out var converter))
+            throw TfJsConversionException.Unsupported(node);
+        try
+        {
+            converter(c, node);
+        }
+        catch (TfJsConversionException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException or FormatException or KeyNotFoundException)
+        {
+            throw new TfJsConversionException($"TF.js node '{node.Name}' ({node.Op}) could not be converted: {e.Message}", node.Op, node.Name, e);
+        }
+    }
+
     /// <summary>Signature outputs, or (as TF.js does without a signature) every node no other node reads.</summary>
     private static List<string> OutputTensors(TfJsGraphModel model)
     {
@@ -175,8 +200,10 @@ public static class TfJsToOnnxConverter
     }
 
     /// <summary>The nodes the outputs depend on, inputs before users; unsupported ops fail here, before any work.</summary>
-    private static List<TfNode> TopologicalOrder(TfJsGraphModel model, Dictionary<string, TfNode> nodes, List<string> outputs)
+    private static List<TfNode> TopologicalOrder(TfJsGraphModel model, Dictionary<string, TfNode> nodes, List<string> outputs, WhileFrames frames)
     {
+        // A loop's Exit stands for the whole loop: it depends on what the loop reads from outside.
+        IReadOnlyList<string> Deps(TfNode node) => frames.ByExit.TryGetValue(node.Name, out var f) ? f.OuterInputs : node.Inputs;
         TfNode Lookup(string reference, TfNode? user)
         {
             var name = reference.TrimStart('^');
@@ -200,10 +227,16 @@ public static class TfJsToOnnxConverter
                 continue;
             foreach (var input in node.Inputs)
                 stack.Push(Lookup(input, node));
+            if (frames.ByExit.TryGetValue(node.Name, out var frame))
+                foreach (var inner in frame.Interior)
+                    stack.Push(nodes[inner]);
         }
-        foreach (var node in model.Nodes)
-            if (reachable.Contains(node.Name) && node.Op is not ("Const" or "Placeholder") && !OpRegistry.TryGet(node.Op, out _))
-                throw TfJsConversionException.Unsupported(node);
+        var unsupported = model.Nodes
+            .Where(node => reachable.Contains(node.Name) && node.Op is not ("Const" or "Placeholder") && !OpRegistry.TryGet(node.Op, out _)
+                && !(WhileFrames.IsStructural(node.Op) && frames.Contains(node.Name)))
+            .ToList();
+        if (unsupported.Count > 0)
+            throw TfJsConversionException.Unsupported(unsupported);
 
         var order = new List<TfNode>();
         var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 visiting, 2 done
@@ -217,10 +250,11 @@ public static class TfJsToOnnxConverter
             while (work.Count > 0)
             {
                 var (node, next) = work.Pop();
-                if (next < node.Inputs.Count)
+                var deps = Deps(node);
+                if (next < deps.Count)
                 {
                     work.Push((node, next + 1));
-                    var input = Lookup(node.Inputs[next], node);
+                    var input = Lookup(deps[next], node);
                     if (!state.TryGetValue(input.Name, out var s))
                     {
                         state[input.Name] = 1;

@@ -94,7 +94,7 @@ public static class TfJsWeightLoader
             var values = new float[n];
             for (var i = 0; i < n; i++)
                 values[i] = (float)BitConverter.UInt16BitsToHalf(BinaryPrimitives.ReadUInt16LittleEndian(bytes.Slice(i * 2, 2)));
-            return TfConstant.FromFloats(spec.Shape, values);
+            return TfConstant.FromFloats(spec.Shape, values).AsHalfExact();
         }
         if (q.Scale is not { } scale || q.Min is not { } min)
             throw new TfJsConversionException($"Weight '{spec.Name}' is quantised as {q.DType} without scale and min.");

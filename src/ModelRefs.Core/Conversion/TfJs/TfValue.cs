@@ -24,6 +24,28 @@ internal sealed class TfValue
     public TfConstant? Constant { get; init; }
     public int Rank => Shape?.Length ?? -1;
 
+    /// <summary>
+    /// Set for a TensorList, held as an ONNX sequence or a dense tensor (<see cref="DataType"/> and
+    /// <see cref="Shape"/> are then its elements').
+    /// </summary>
+    public TensorListKind List { get; init; }
+
+    /// <summary>A copy sharing the stored tensor and the layout caches made so far (a loop body's view of an outer value).</summary>
+    internal TfValue Clone() => new(DataType, Shape)
+    {
+        OnnxName = OnnxName, Nchw = Nchw, Constant = Constant, KnownValues = KnownValues, List = List,
+        NativeCache = NativeCache, NchwCache = NchwCache,
+    };
+
+    /// <summary>
+    /// For a rank-1 integer value computed at run time but partly known at conversion time (a
+    /// <c>Pack</c> of constants and a run-time batch size): each element, -1 where unknown.
+    /// </summary>
+    public long[]? KnownValues { get; init; }
+
+    /// <summary>The constant's values, else <see cref="KnownValues"/>, else null.</summary>
+    public long[]? KnownInts => Constant?.ToInt64() ?? KnownValues;
+
     internal string? NativeCache { get; set; }
     internal string? NchwCache { get; set; }
 
@@ -31,4 +53,18 @@ internal sealed class TfValue
         => new(type, shape) { OnnxName = onnxName, Nchw = nchw };
 
     public static TfValue Const(TfConstant constant) => new(constant.DataType, constant.Shape) { Constant = constant };
+}
+
+/// <summary>How a TensorList's ONNX sequence relates to TF's list.</summary>
+internal enum TensorListKind
+{
+    /// <summary>Not a list.</summary>
+    None,
+    /// <summary>Built by writes in index order (reserved with an unknown element shape): SetItem(i) appends at i.</summary>
+    Growing,
+    /// <summary>
+    /// Holds every element as one dense tensor [count, …element] (a list from a tensor, or reserved
+    /// with a known element shape): GetItem gathers, SetItem scatters, Stack is the tensor itself.
+    /// </summary>
+    Dense,
 }

@@ -77,8 +77,8 @@ public sealed partial class NpmModelSource
     /// <summary>The versions just below and just above <paramref name="wanted"/> by semver precedence; prereleases only when the wanted version is one.</summary>
     internal static IReadOnlyList<string> NearestVersions(string wanted, IEnumerable<string> versions)
     {
-        var target = NpmVersion.Parse(wanted)!;
-        var parsed = versions.Select(NpmVersion.Parse).OfType<NpmVersion>().ToList();
+        var target = SemanticVersion.Parse(wanted)!;
+        var parsed = versions.Select(v => SemanticVersion.Parse(v)).OfType<SemanticVersion>().ToList();
         var releases = parsed.Where(v => !v.IsPrerelease || target.IsPrerelease).ToList();
         var sorted = (releases.Count > 0 ? releases : parsed).Order().ToList();
         var below = sorted.Where(v => v.CompareTo(target) < 0).TakeLast(NearestVersionsEachSide);

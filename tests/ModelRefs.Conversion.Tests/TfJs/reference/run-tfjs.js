@@ -49,6 +49,7 @@ function readInput(spec) {
   if (spec.dtype === 'float32') values = new Float32Array(ab);
   else if (spec.dtype === 'int32') values = new Int32Array(ab);
   else if (spec.dtype === 'bool') values = new Uint8Array(ab);
+  else if (spec.dtype === 'uint8') return tf.tensor(Int32Array.from(new Uint8Array(ab)), spec.shape, 'int32'); // tfjs has no uint8
   else throw new Error(`unsupported input dtype ${spec.dtype}`);
   return tf.tensor(values, spec.shape, spec.dtype);
 }
@@ -58,16 +59,30 @@ async function runJob(job) {
   const feeds = {};
   for (const spec of job.inputs) feeds[spec.name] = readInput(spec);
   const outputNames = job.outputs && job.outputs.length ? job.outputs : model.outputNodes;
-  const run = () => {
-    const r = model.execute(feeds, outputNames);
+  // Models with dynamic ops (control flow, non-max suppression) only run through executeAsync.
+  let dynamic = false;
+  const run = async () => {
+    let r;
+    if (!dynamic) {
+      try {
+        r = model.execute(feeds, outputNames);
+      } catch (e) {
+        if (!/executeAsync/.test(String(e && e.message))) throw e;
+        dynamic = true;
+      }
+    }
+    if (dynamic) r = await model.executeAsync(feeds, outputNames);
     return Array.isArray(r) ? r : [r];
   };
-  const results = run();
+  const results = await run();
   fs.mkdirSync(job.outDir, { recursive: true });
   const meta = { outputs: [] };
   for (let i = 0; i < results.length; i++) {
     const t = results[i];
-    const data = await t.data();
+    let data = await t.data();
+    // tfjs' CPU Cast int32 → float32 can keep the Int32Array: write the bytes of the declared dtype.
+    if (t.dtype === 'float32' && !(data instanceof Float32Array)) data = Float32Array.from(data);
+    if (t.dtype === 'int32' && !(data instanceof Int32Array)) data = Int32Array.from(data);
     const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     const file = path.join(job.outDir, `out${i}.bin`);
     fs.writeFileSync(file, bytes);
@@ -77,14 +92,14 @@ async function runJob(job) {
   if (job.benchmark) {
     const { warmup = 5, runs = 30 } = job.benchmark;
     for (let i = 0; i < warmup; i++) {
-      const r = run();
+      const r = await run();
       await r[0].data();
       tf.dispose(r);
     }
     const times = [];
     for (let i = 0; i < runs; i++) {
       const start = process.hrtime.bigint();
-      const r = run();
+      const r = await run();
       for (const t of r) await t.data();
       times.push(Number(process.hrtime.bigint() - start) / 1e6);
       tf.dispose(r);

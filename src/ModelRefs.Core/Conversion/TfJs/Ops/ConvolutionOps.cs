@@ -15,6 +15,7 @@ internal static class ConvolutionOps
         r["_FusedConv2D"] = (c, n) => Conv(c, n, depthwise: false);
         r["DepthwiseConv2dNative"] = (c, n) => Conv(c, n, depthwise: true);
         r["FusedDepthwiseConv2dNative"] = (c, n) => Conv(c, n, depthwise: true);
+        r["Conv2DBackpropInput"] = ConvTranspose;
         r["MaxPool"] = (c, n) => Pool(c, n, "MaxPool");
         r["AvgPool"] = (c, n) => Pool(c, n, "AveragePool");
     }
@@ -156,6 +157,68 @@ internal static class ConvolutionOps
             throw TfJsConversionException.ForNode(n, $"fused_ops [{string.Join(", ", fused)}] is not supported.");
 
         c.SetOutput(n, 0, TfValue.Stored(output, x.DataType, [x.Shape![0], outH, outW, outC], nchw: true));
+    }
+
+    /// <summary>
+    /// Conv2DBackpropInput (a transposed convolution: Keras' Conv2DTranspose) as ConvTranspose.
+    /// TF gives the output size (input_sizes) and the forward convolution's padding; ONNX takes the
+    /// pads that forward convolution used, and output_padding for rows/columns the forward
+    /// convolution never read (they come out 0 on both sides).
+    /// </summary>
+    private static void ConvTranspose(ConversionContext c, TfNode n)
+    {
+        CheckNhwc(n);
+        var sizes = c.Input(n, 0).KnownInts
+            ?? throw TfJsConversionException.ForNode(n, $"its output size (input 0, '{n.Inputs[0]}') must be known at conversion time.");
+        var filter = c.Input(n, 1);
+        var dy = c.Input(n, 2);
+        if (sizes.Length != 4 || sizes[1] < 0 || sizes[2] < 0)
+            throw TfJsConversionException.ForNode(n, $"its output height and width (input 0, '{n.Inputs[0]}') must be known at conversion time.");
+        if (dy.Rank != 4 || filter.Rank != 4)
+            throw TfJsConversionException.ForNode(n, $"expects a rank-4 input and filter, got {Format(dy.Shape)} and {Format(filter.Shape)}.");
+        if (dy.Shape![1] < 0 || dy.Shape[2] < 0)
+            throw TfJsConversionException.ForNode(n, "the height and width of its input must be known at conversion time.");
+        long kh = filter.Shape![0], kw = filter.Shape[1], outC = filter.Shape[2];
+        var s = Pair(n, "strides", 1);
+        var d = Pair(n, "dilations", 1);
+        long ekh = (kh - 1) * d.h + 1, ekw = (kw - 1) * d.w + 1;
+        long inH = dy.Shape[1], inW = dy.Shape[2], outH = sizes[1], outW = sizes[2];
+        long top, left, bottom, right;
+        switch (n.GetString("padding") ?? "VALID")
+        {
+            case "VALID":
+                top = left = bottom = right = 0;
+                break;
+            case "SAME":
+            {
+                var ph = Math.Max((inH - 1) * s.h + ekh - outH, 0);
+                var pw = Math.Max((inW - 1) * s.w + ekw - outW, 0);
+                (top, bottom, left, right) = (ph / 2, ph - ph / 2, pw / 2, pw - pw / 2);
+                break;
+            }
+            case "EXPLICIT":
+            {
+                var p = n.GetInts("explicit_paddings");
+                if (p.Count != 8)
+                    throw TfJsConversionException.ForNode(n, "EXPLICIT padding needs 8 explicit_paddings.");
+                (top, bottom, left, right) = (p[2], p[3], p[4], p[5]);
+                break;
+            }
+            default:
+                throw TfJsConversionException.ForNode(n, $"padding '{n.GetString("padding")}' is not supported.");
+        }
+        var extraH = outH - ((inH - 1) * s.h + ekh - top - bottom);
+        var extraW = outW - ((inW - 1) * s.w + ekw - left - right);
+        if (extraH < 0 || extraW < 0)
+            throw TfJsConversionException.ForNode(n, $"output size {outH}x{outW} does not fit its {inH}x{inW} input, filter and strides.");
+        // HWOI (TF's [kh, kw, out, in]) → ONNX ConvTranspose's [in, out, kh, kw].
+        var weights = filter.Constant != null
+            ? c.Initializer(filter.Constant.Transpose([3, 2, 0, 1]), n.Name + "/weights")
+            : c.Emit("Transpose", [c.Native(filter)], n.Name + "/weights", OnnxAttribute.Ints("perm", 3, 2, 0, 1));
+        var output = c.Emit("ConvTranspose", [c.Nchw(dy, n.Name + "/input"), weights], n.Name,
+            OnnxAttribute.Ints("kernel_shape", kh, kw), OnnxAttribute.Ints("strides", s.h, s.w), OnnxAttribute.Ints("dilations", d.h, d.w),
+            OnnxAttribute.Ints("pads", top, left, bottom, right), OnnxAttribute.Ints("output_padding", extraH, extraW));
+        c.SetOutput(n, 0, TfValue.Stored(output, dy.DataType, [dy.Shape[0], outH, outW, outC], nchw: true));
     }
 
     private static void Pool(ConversionContext c, TfNode n, string onnxOp)

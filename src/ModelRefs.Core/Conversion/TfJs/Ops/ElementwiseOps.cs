@@ -59,6 +59,7 @@ internal static class ElementwiseOps
             ("Inv", "Reciprocal"),
         })
             r[tf] = (c, n) => Simple(c, n, onnx, 1, null);
+        r["Atan2"] = (c, n) => Apply(c, n, 2, null, (x, o) => Atan2(c, x[0], x[1], c.Input(n, 0).DataType, o));
         r["IsNan"] = (c, n) => Simple(c, n, "IsNaN", 1, TfDataType.Bool);
         r["Rsqrt"] = (c, n) => Apply(c, n, 1, null, (x, o) => c.Emit("Reciprocal", [c.Emit("Sqrt", x, o + "/sqrt")], o));
         r["Square"] = (c, n) => Apply(c, n, 1, null, (x, o) => c.Emit("Mul", [x[0], x[0]], o));
@@ -73,6 +74,20 @@ internal static class ElementwiseOps
                 throw TfJsConversionException.ForNode(n, $"casting to {to} is not supported.");
             Apply(c, n, 1, to, (x, o) => c.Emit("Cast", x, o, OnnxAttribute.Int("to", (long)to.ToOnnx())));
         };
+    }
+
+    /// <summary>
+    /// atan2(y, x) from Atan(y / x) and the quadrant: +π or −π (by the sign of y) where x &lt; 0, and
+    /// 0 where both are 0 (as Math.atan2, which tfjs' CPU kernel calls); x = 0 gives ±π/2 through ±∞.
+    /// </summary>
+    private static string Atan2(ConversionContext c, string y, string x, TfDataType type, string o)
+    {
+        var zero = c.Scalar(o + "/zero", type, 0);
+        var atan = c.Emit("Atan", [c.Emit("Div", [y, x], o + "/div")], o + "/atan");
+        var turn = c.Emit("Where", [c.Emit("GreaterOrEqual", [y, zero], o + "/y_nonneg"), c.Scalar(o + "/pi", type, Math.PI), c.Scalar(o + "/minus_pi", type, -Math.PI)], o + "/turn");
+        var quadrant = c.Emit("Where", [c.Emit("Less", [x, zero], o + "/x_neg"), c.Emit("Add", [atan, turn], o + "/turned"), atan], o + "/quadrant");
+        var origin = c.Emit("And", [c.Emit("Equal", [x, zero], o + "/x_zero"), c.Emit("Equal", [y, zero], o + "/y_zero")], o + "/origin");
+        return c.Emit("Where", [origin, zero, quadrant], o);
     }
 
     private static void FloorDiv(ConversionContext c, TfNode n) => Apply(c, n, 2, null, (x, o) =>

@@ -20,6 +20,8 @@ internal static class ImageOps
         };
         r["FusedBatchNorm"] = r["FusedBatchNormV2"] = r["FusedBatchNormV3"] = BatchNorm;
         r["DepthToSpace"] = (c, n) => DepthSpace(c, n, toSpace: true);
+        r["SpaceToBatchND"] = SpaceToBatch;
+        r["BatchToSpaceND"] = BatchToSpace;
     }
 
     private static void Resize(ConversionContext c, TfNode n, bool bilinear)
@@ -56,9 +58,74 @@ internal static class ImageOps
         c.SetOutput(n, 0, TfValue.Stored(output, x.DataType, [x.Shape[0], size[0], size[1], x.Shape[3]], nchw: true));
     }
 
+    private static (long h, long w, long[] pads) BlockArgs(ConversionContext c, TfNode n, string what)
+    {
+        var block = c.ConstInput(n, 1, "block shape").ToInt64();
+        var pads = c.ConstInput(n, 2, what).ToInt64();
+        if (block.Length != 2 || pads.Length != 4)
+            throw TfJsConversionException.ForNode(n, "only 2 spatial dimensions (a rank-4 NHWC input) are supported.");
+        return (block[0], block[1], pads);
+    }
+
+    /// <summary>
+    /// SpaceToBatchND on the NCHW value (TF uses it around a convolution for dilation):
+    /// pad, [N,C,H/bh,bh,W/bw,bw] → [bh,bw,N,C,H/bh,W/bw] → [bh·bw·N, C, H/bh, W/bw], staying NCHW.
+    /// </summary>
+    private static void SpaceToBatch(ConversionContext c, TfNode n)
+    {
+        var x = ConvolutionOps.Rank4Input(c, n);
+        var (bh, bw, p) = BlockArgs(c, n, "paddings");
+        long h = x.Shape![1], w = x.Shape[2], ch = x.Shape[3];
+        if (h < 0 || w < 0 || ch < 0)
+            throw TfJsConversionException.ForNode(n, "height, width and channels of its input must be known at conversion time.");
+        long ph = h + p[0] + p[1], pw = w + p[2] + p[3];
+        if (ph % bh != 0 || pw % bw != 0)
+            throw TfJsConversionException.ForNode(n, $"padded size {ph}x{pw} is not a multiple of the block {bh}x{bw}.");
+        var input = c.Nchw(x, n.Name + "/input");
+        if (p.Any(v => v != 0))
+            input = c.Emit("Pad", [input, c.Int64s(n.Name + "/pads", 0, 0, p[0], p[2], 0, 0, p[1], p[3])], n.Name + "/pad");
+        var split = c.Emit("Reshape", [input, c.Int64s(n.Name + "/split", 0, ch, ph / bh, bh, pw / bw, bw)], n.Name + "/split");
+        var moved = c.Emit("Transpose", [split], n.Name + "/blocks", OnnxAttribute.Ints("perm", 3, 5, 0, 1, 2, 4));
+        var output = c.Emit("Reshape", [moved, c.Int64s(n.Name + "/shape", -1, ch, ph / bh, pw / bw)], n.Name);
+        var batch = x.Shape[0] < 0 ? -1 : x.Shape[0] * bh * bw;
+        c.SetOutput(n, 0, TfValue.Stored(output, x.DataType, [batch, ph / bh, pw / bw, ch], nchw: true));
+    }
+
+    /// <summary>BatchToSpaceND, the inverse of <see cref="SpaceToBatch"/>, on the NCHW value, then the crops.</summary>
+    private static void BatchToSpace(ConversionContext c, TfNode n)
+    {
+        var x = ConvolutionOps.Rank4Input(c, n);
+        var (bh, bw, crops) = BlockArgs(c, n, "crops");
+        long h = x.Shape![1], w = x.Shape[2], ch = x.Shape[3];
+        if (h < 0 || w < 0 || ch < 0)
+            throw TfJsConversionException.ForNode(n, "height, width and channels of its input must be known at conversion time.");
+        var input = c.Nchw(x, n.Name + "/input");
+        var split = c.Emit("Reshape", [input, c.Int64s(n.Name + "/split", bh, bw, -1, ch, h, w)], n.Name + "/split");
+        var moved = c.Emit("Transpose", [split], n.Name + "/blocks", OnnxAttribute.Ints("perm", 2, 3, 4, 0, 5, 1));
+        var output = c.Emit("Reshape", [moved, c.Int64s(n.Name + "/joined_shape", -1, ch, h * bh, w * bw)], crops.Any(v => v != 0) ? n.Name + "/joined" : n.Name);
+        long outH = h * bh - crops[0] - crops[1], outW = w * bw - crops[2] - crops[3];
+        if (crops.Any(v => v != 0))
+            output = c.Emit("Slice", [output, c.Int64s(n.Name + "/starts", crops[0], crops[2]), c.Int64s(n.Name + "/ends", crops[0] + outH, crops[2] + outW),
+                c.Int64s(n.Name + "/axes", 2, 3)], n.Name);
+        var batch = x.Shape[0] < 0 ? -1 : x.Shape[0] / (bh * bw);
+        c.SetOutput(n, 0, TfValue.Stored(output, x.DataType, [batch, outH, outW, ch], nchw: true));
+    }
+
     private static void Pad(ConversionContext c, TfNode n, string mode)
     {
         var x = c.Input(n, 0);
+        if (c.Input(n, 1).Constant == null)
+        {
+            // Run-time paddings [rank, 2] → ONNX's [begins…, ends…], in TF layout.
+            var p = ShapeOps.ToInt64(c, c.Input(n, 1), n.Name + "/paddings");
+            var flat = c.Emit("Reshape", [c.Emit("Transpose", [p], n.Name + "/by_side", OnnxAttribute.Ints("perm", 1, 0)), c.Int64s(n.Name + "/flat", -1)], n.Name + "/pads");
+            var ins = new List<string> { c.Native(x, n.Name + "/input"), flat };
+            if (n.Op == "PadV2")
+                ins.Add(c.Native(c.Input(n, 2), n.Name + "/value"));
+            var padded = c.Emit("Pad", ins, n.Name, OnnxAttribute.String("mode", mode));
+            c.SetOutput(n, 0, TfValue.Stored(padded, x.DataType, x.Rank < 0 ? null : Enumerable.Repeat(-1L, x.Rank).ToArray()));
+            return;
+        }
         var paddings = c.ConstInput(n, 1, "paddings").ToInt64();
         var rank = paddings.Length / 2;
         if (x.Rank >= 0 && x.Rank != rank)

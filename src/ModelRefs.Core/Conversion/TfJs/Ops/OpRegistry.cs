@@ -26,6 +26,9 @@ internal static class OpRegistry
         ShapeOps.Register(table);
         SliceOps.Register(table);
         MatMulOps.Register(table);
+        DetectionOps.Register(table);
+        ControlFlowOps.Register(table);
+        TensorListOps.Register(table);
         return table;
     }
 }

@@ -27,6 +27,15 @@ internal static class ShapeOps
         r["Pack"] = Pack;
         r["Unpack"] = Unpack;
         r["Shape"] = Shape;
+        r["Size"] = (c, n) =>
+        {
+            var x = c.Input(n, 0);
+            var outType = n.GetType("out_type", TfDataType.Int32);
+            // Size does not depend on the layout: an NCHW value is counted as stored.
+            var size = c.Emit("Size", [x.OnnxName ?? c.Native(x, n.Name + "/input")], n.Name + "/i64");
+            var output = outType == TfDataType.Int64 ? size : c.Emit("Cast", [size], n.Name, OnnxAttribute.Int("to", (long)outType.ToOnnx()));
+            c.SetOutput(n, 0, TfValue.Stored(output, outType, []));
+        };
         r["Fill"] = Fill;
         r["BroadcastTo"] = BroadcastTo;
         r["Tile"] = Tile;
@@ -167,7 +176,10 @@ internal static class ShapeOps
             list.Insert(axis, ins.Length);
             shape = list.ToArray();
         }
-        c.SetOutput(n, 0, TfValue.Stored(output, ins[0].DataType, shape));
+        // Packed scalars (an output size [batch, 64, 64, 3]) stay partly known for ops that need sizes at conversion time.
+        long[]? known = ins.All(v => v.Rank == 0) && ins.Any(v => v.Constant != null) && !ins[0].DataType.IsFloat()
+            ? ins.Select(v => v.Constant?.ToInt64()[0] ?? -1).ToArray() : null;
+        c.SetOutput(n, 0, new TfValue(ins[0].DataType, shape) { OnnxName = output, KnownValues = known });
     }
 
     private static void Unpack(ConversionContext c, TfNode n)

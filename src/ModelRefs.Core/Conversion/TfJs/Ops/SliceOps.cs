@@ -12,6 +12,7 @@ internal static class SliceOps
         r["GatherV2"] = (c, n) => Gather(c, n, c.ConstInput(n, 2, "axis").ToInt64().Single());
         r["Gather"] = (c, n) => Gather(c, n, 0);
         r["GatherNd"] = GatherNd;
+        r["SparseToDense"] = SparseToDense;
         r["Split"] = (c, n) => Split(c, n, valueInput: 1, axisInput: 0, sizes: null);
         r["SplitV"] = (c, n) => Split(c, n, valueInput: 0, axisInput: 2, sizes: c.ConstInput(n, 1, "size_splits").ToInt64());
     }
@@ -50,6 +51,11 @@ internal static class SliceOps
     private static void Slice(ConversionContext c, TfNode n)
     {
         var x = c.Input(n, 0);
+        if (c.Input(n, 1).Constant == null || c.Input(n, 2).Constant == null)
+        {
+            RuntimeSlice(c, n, x);
+            return;
+        }
         var begin = c.ConstInput(n, 1, "begin").ToInt64();
         var size = c.ConstInput(n, 2, "size").ToInt64();
         var slices = new List<(int, long, long, long)>();
@@ -63,6 +69,19 @@ internal static class SliceOps
         }
         var output = EmitSlice(c, n, x, x.Nchw, slices, n.Name);
         c.SetOutput(n, 0, TfValue.Stored(output, x.DataType, shape, x.Nchw));
+    }
+
+    /// <summary>Slice with run-time begin or size (in TF layout): ends = begin + size, or the end of the axis where size is -1.</summary>
+    private static void RuntimeSlice(ConversionContext c, TfNode n, TfValue x)
+    {
+        var begin = ShapeOps.ToInt64(c, c.Input(n, 1), n.Name + "/begin");
+        var size = ShapeOps.ToInt64(c, c.Input(n, 2), n.Name + "/size");
+        var toEnd = c.Emit("Equal", [size, c.Int64Scalar(n.Name + "/minus_one", -1)], n.Name + "/to_end");
+        var ends = c.Emit("Where", [toEnd, c.Int64Scalar(n.Name + "/max", long.MaxValue), c.Emit("Add", [begin, size], n.Name + "/begin_plus_size")], n.Name + "/ends");
+        var output = c.Emit("Slice", [c.Native(x, n.Name + "/input"), begin, ends], n.Name);
+        var known = c.Input(n, 2).KnownInts;
+        var shape = x.Rank < 0 ? null : Enumerable.Range(0, x.Rank).Select(i => known != null && i < known.Length && known[i] >= 0 ? known[i] : -1L).ToArray();
+        c.SetOutput(n, 0, TfValue.Stored(output, x.DataType, shape));
     }
 
     private static void StridedSlice(ConversionContext c, TfNode n)
@@ -196,5 +215,35 @@ internal static class SliceOps
             shape[axis] = sizes[i];
             c.SetOutput(n, i, TfValue.Stored(outs[i], x.DataType, shape, nchw));
         }
+    }
+
+    /// <summary>
+    /// SparseToDense as ScatterND into the default value expanded to the output shape. Indices are
+    /// a scalar, a vector (rank-1 output) or [N, rank]; values a scalar or one per index.
+    /// </summary>
+    private static void SparseToDense(ConversionContext c, TfNode n)
+    {
+        var indices = c.Input(n, 0);
+        var shape = c.Input(n, 1);
+        var values = c.Input(n, 2);
+        var fallback = c.Input(n, 3);
+        var rank = shape.Shape is { Length: 1 } sr ? sr[0] : -1;
+        var dims = ShapeOps.ToInt64(c, shape, n.Name + "/shape");
+        var dense = c.Emit("Expand", [c.Native(fallback, n.Name + "/default"), dims], n.Name + "/dense");
+        var idx = ShapeOps.ToInt64(c, indices, n.Name + "/indices");
+        // ScatterND wants [N, rank]: a scalar index is one entry, a vector is N entries of a rank-1 output.
+        idx = indices.Rank switch
+        {
+            0 => c.Emit("Reshape", [idx, c.Int64s(n.Name + "/one_entry", 1, -1)], n.Name + "/indices2d"),
+            1 => c.Emit("Unsqueeze", [idx, c.Int64s(n.Name + "/last", 1)], n.Name + "/indices2d"),
+            2 => idx,
+            _ => throw TfJsConversionException.ForNode(n, $"sparse_indices of rank {indices.Rank} are not supported (0, 1 or 2)."),
+        };
+        var updates = c.Native(values, n.Name + "/values");
+        if (values.Rank != 1)
+            updates = c.Emit("Expand", [updates, c.Emit("Shape", [idx], n.Name + "/count", OnnxAttribute.Int("end", 1))], n.Name + "/updates");
+        var output = c.Emit("ScatterND", [dense, idx, updates], n.Name);
+        var outShape = shape.KnownInts ?? (rank >= 0 ? Enumerable.Repeat(-1L, (int)rank).ToArray() : null);
+        c.SetOutput(n, 0, TfValue.Stored(output, values.DataType, outShape));
     }
 }
