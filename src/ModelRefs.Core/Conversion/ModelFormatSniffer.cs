@@ -117,6 +117,8 @@ public static class ModelFormatSniffer
     {
         ArgumentNullException.ThrowIfNull(stream);
         var length = stream.Length;
+        if (length == 0)
+            return new(ModelFileKind.Unknown, "an empty file (0 bytes)");
         var header = new byte[Math.Min(64, length)];
         stream.Position = 0;
         stream.ReadExactly(header);

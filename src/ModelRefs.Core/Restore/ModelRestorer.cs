@@ -306,6 +306,7 @@ public sealed partial class ModelRestorer
             throw new ModelRefsException(RestoreDiagnostics.InvalidMetadata,
                 $"Model '{handle.Text}': Namespace '{ns}' is not a valid C# namespace. Set Namespace=\"My.App.Models\" on the item or RootNamespace in the project.");
         var embed = ParseBool(item.EmbedText, "Embed", handle);
+        Conversion.FormatMetadata.Parse(handle, item.GetMetadata("Format")); // an unknown Format fails before anything is fetched
 
         var context = new FetchContext(cache, _http)
         {

@@ -158,6 +158,9 @@ public sealed class ModelFormatSnifferTests : IDisposable
             zip.CreateEntry("readme.txt");
         Assert.Equal(ModelFileKind.Zip, ModelFormatSniffer.Sniff(zipPath).Kind);
         Assert.Equal(ModelFileKind.Unknown, SniffBytes("noise.bin", [0x00, 0x01, 0x02, 0xFF, 0x07, 0x00]).Kind);
+        var empty = SniffBytes("empty.onnx", []);
+        Assert.Equal(ModelFileKind.Unknown, empty.Kind);
+        Assert.Contains("empty file", empty.Description);
     }
 
     [Fact]

@@ -234,6 +234,20 @@ public sealed class ModelFormatRestoreTests
     }
 
     [Fact]
+    public async Task AnUnknownFormat_FailsBeforeAnythingIsFetched()
+    {
+        using var f = new RestoreFixture();
+        using var registry = LoopbackNpmRegistry.Start();
+
+        var problem = SingleProblem(await f.RestoreAsync(f.Request(npmRegistry: registry.Url),
+            RestoreFixture.Item("npm:@vladmandic/human@3.3.6/models/blazeface.json", ("Format", "pytorch"))));
+
+        Assert.Equal("MR0009", problem.Diagnostic.Id);
+        Assert.Contains("Format=\"pytorch\" is not a format ModelRefs knows", problem.Message);
+        Assert.Equal(0, registry.RequestCount);
+    }
+
+    [Fact]
     public async Task AnExplicitFormatOnTorchHub_OtherThanOnnx_IsNotIgnored()
     {
         using var f = new RestoreFixture();

@@ -4,9 +4,6 @@ using ModelRefs.Core.Archives;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Configuration;
 using ModelRefs.Core.Diagnostics;
-using ModelRefs.Core.Conversion;
-using ModelRefs.Core.Conversion.TfJs;
-using ModelRefs.Core.IO;
 using ModelRefs.Core.Licensing;
 
 namespace ModelRefs.Core.Sources.Npm;

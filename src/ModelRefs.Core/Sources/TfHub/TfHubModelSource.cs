@@ -218,6 +218,10 @@ public sealed partial class TfHubModelSource : IModelSource
                 downloaded = await Downloads.DownloadToCacheAsync(hub, context, url, new BlobAddOptions { ExpectedSha256 = expected }, cancellationToken,
                     status => status is HttpStatusCode.NotFound or HttpStatusCode.Gone ? NotFound(hub, url, format) : null).ConfigureAwait(false);
             }
+            catch (ModelRefsException e) when (e.Diagnostic == RestoreDiagnostics.TfHubNotFound && version is { } missing)
+            {
+                throw await MissingVersionAsync(hub, context, baseUrl, format, missing, e, cancellationToken).ConfigureAwait(false);
+            }
             catch (ContentHashMismatchException e)
             {
                 throw new ModelRefsException(RestoreDiagnostics.HashMismatch,
@@ -400,6 +404,33 @@ public sealed partial class TfHubModelSource : IModelSource
             $"Model '{hub.Text}': the hub served {what} (version {archive.Version}, {new FileInfo(archive.Path).Length} bytes, cached), and this version of " +
             "ModelRefs has no TFLite → ONNX converter yet. Use Format=\"tfjs\" when the model has a TF.js variant (converted in .NET), " +
             "or Format=\"saved_model\" (converted by tf2onnx).");
+    }
+
+    /// <summary>
+    /// A versioned download answered 404: the unversioned one (headers only) tells whether only the
+    /// version is missing (and which is the latest) or the model has no download in this format at all.
+    /// </summary>
+    private static async Task<ModelRefsException> MissingVersionAsync(TfHubModelHandle hub, FetchContext context, Uri baseUrl, TfHubFormat format, int version,
+        ModelRefsException notFound, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var latest = await LatestVersionAsync(hub, context, baseUrl, format, cancellationToken).ConfigureAwait(false);
+            return new ModelRefsException(RestoreDiagnostics.TfHubNotFound,
+                $"Model '{hub.Text}': the hub has {hub.ModelPath} in {Name(format)} format, but no version {version} of it; the latest is {latest}. " +
+                $"Write an existing version in the Include (tfhub:{hub.PathAt(latest)}), or leave the version out to take the latest (the lock then pins it).", notFound);
+        }
+        catch (ModelRefsException e) when (e.Diagnostic == RestoreDiagnostics.TfHubNotFound)
+        {
+            return new ModelRefsException(RestoreDiagnostics.TfHubNotFound,
+                $"Model '{hub.Text}': the hub has no {Name(format)} download of {hub.ModelPath} at any version. Check the publisher, model and variation " +
+                $"on the model's page, and whether it is published in {Name(format)} format (Format=\"tfjs\", \"saved_model\" or \"tflite\"); " +
+                "check ModelRefsTfHubUrl for a mirror.", notFound);
+        }
+        catch (ModelRefsException)
+        {
+            return notFound; // the latest version cannot be learnt: what is known is the 404
+        }
     }
 
     private static ModelRefsException NotFound(TfHubModelHandle hub, Uri url, TfHubFormat format) =>

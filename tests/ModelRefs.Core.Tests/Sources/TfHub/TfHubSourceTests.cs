@@ -152,11 +152,24 @@ public sealed class TfHubSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task NotOnTheHub_IsMR0030()
+    public async Task NotOnTheHub_IsMR0030_SayingNoVersionOfItExists()
     {
         var e = await Assert.ThrowsAsync<ModelRefsException>(() => Fetch("tfhub:google/nothing/1", Context(format: "tfjs")));
         Assert.Equal("MR0030", e.Diagnostic.Id);
         Assert.Contains("tfhub:google/nothing/1", e.Message);
+        Assert.Contains("no tfjs download of google/nothing at any version", e.Message);
+    }
+
+    [Fact]
+    public async Task AMissingVersion_IsMR0030_NamingTheLatest()
+    {
+        _hub.Add(MoveNet, 4, "tfjs-format=compressed", RealMoveNetTarGz());
+
+        var e = await Assert.ThrowsAsync<ModelRefsException>(() => Fetch("tfhub:google/movenet/singlepose/lightning/7", Context(format: "tfjs")));
+
+        Assert.Equal("MR0030", e.Diagnostic.Id);
+        Assert.Contains("no version 7 of it; the latest is 4", e.Message);
+        Assert.Contains("tfhub:google/movenet/singlepose/lightning/4", e.Message);
     }
 
     internal static byte[] SavedModelPb()
