@@ -16,6 +16,10 @@ public class ModelProvenanceTests
         Assert.Equal($"pkg:github/pytorch/vision@{commit}", provenance.PackageUrl);
         Assert.Equal("v0.14.1", handle.Provenance(null).Version);
         Assert.Null(handle.Provenance(null).PackageUrl);
+        // A HubDirectory item's lock entry pins a folder's files: no commit, no purl, no error.
+        var local = handle.Provenance("hub/hubconf.py#squeezenet1_1");
+        Assert.Equal("v0.14.1", local.Version);
+        Assert.Null(local.PackageUrl);
     }
 
     [Fact]

@@ -86,7 +86,7 @@ public sealed partial class TorchHubModelSource : IModelSource
         else
         {
             // A lock entry written for a HubDirectory item pins a folder's files, not a commit: resolve afresh.
-            var pinnedLocal = context.PinnedResolved?.EndsWith("/hubconf.py#" + handle.Entry, StringComparison.Ordinal) == true;
+            var pinnedLocal = IsLocalResolved(handle, context.PinnedResolved);
             var lockedCommit = pinnedLocal ? null : LockedCommit(handle, context.PinnedResolved);
             var expected = pinnedLocal ? null : context.ExpectedSha256(handle);
             var source = new GitHubRepoClient(GitHubEndpoints.FromEnvironment(settings.Get(TorchHubSettings.GitHubUrl), settings.Get(TorchHubSettings.GitHubApiUrl)), ArchiveSettings.Limits(settings));
@@ -163,10 +163,14 @@ public sealed partial class TorchHubModelSource : IModelSource
     public static string ResolvedText(TorchHubModelHandle handle, string commit) =>
         $"torchhub:{handle.Owner}/{handle.Repo}:{commit}/{handle.Entry}";
 
-    /// <summary>The commit a lock entry's <c>resolved</c> names for this handle; null when not locked.</summary>
+    /// <summary>True when a lock entry's <c>resolved</c> pins a HubDirectory folder's files (<see cref="LocalResolvedText"/>), not a commit.</summary>
+    internal static bool IsLocalResolved(TorchHubModelHandle handle, string? resolved) =>
+        resolved?.EndsWith("/hubconf.py#" + handle.Entry, StringComparison.Ordinal) == true;
+
+    /// <summary>The commit a lock entry's <c>resolved</c> names for this handle; null when not locked (or locked to a HubDirectory folder).</summary>
     public static string? LockedCommit(TorchHubModelHandle handle, string? resolved)
     {
-        if (string.IsNullOrWhiteSpace(resolved))
+        if (string.IsNullOrWhiteSpace(resolved) || IsLocalResolved(handle, resolved))
             return null;
         TorchHubModelHandle? pinned = null;
         try
