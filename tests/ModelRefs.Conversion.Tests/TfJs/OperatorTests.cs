@@ -146,23 +146,6 @@ public sealed class OperatorTests(OperatorCasesFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
-    public void Switch_on_a_run_time_predicate_fails_naming_the_node()
-    {
-        using var temp = new TempDirectory();
-        var w = new TfJsModelWriter();
-        var x = w.Placeholder("x", "DT_FLOAT", 3);
-        var pred = w.Op("All", "pred", [w.Op("Greater", "gt", [x, w.Const("zero", [0f], [])]), w.IntScalar("axis", 0)], ("keep_dims", B(false)));
-        var sw = w.Op("Switch", "cond/switch", [x, pred]);
-        w.Op("Merge", "cond/merge", [w.Op("Neg", "neg", [sw]), w.Op("Relu", "relu", [sw + ":1"])], ("N", I(2)));
-        var json = w.Save(temp.Path);
-        var e = Assert.Throws<TfJsConversionException>(() => TfJsToOnnxConverter.Convert(json, new TfJsConversionOptions { OutputPath = temp.Combine("m.onnx") }));
-        Assert.Equal("cond/switch", e.NodeName);
-        Assert.True(e.IsUnsupportedOperator);
-        Assert.Contains("'pred'", e.Message);
-        Assert.False(File.Exists(temp.Combine("m.onnx")));
-    }
-
-    [Fact]
     public void Unsupported_fused_activation_fails_instead_of_dropping_it()
     {
         using var temp = new TempDirectory();
@@ -611,6 +594,25 @@ public static class OperatorCases
             w.Op("TensorArraySizeV3", "count", [taOut, exitFlow]);
             w.Outputs("gathered", "count");
             return [TestTensor.Float("x", [3, 2], TfJsReference.RandomFloats(42, 6, -1, 1))];
+        }),
+        new("cond_on_a_run_time_predicate", w =>
+        {
+            // TF1 tf.cond: a Switch on a computed predicate, a branch per side, Merges joining the sides
+            // (one with different shapes per side, one side straight from the Switch).
+            var x = w.Placeholder("x", "DT_FLOAT", 3);
+            var max = w.Op("Max", "max", [x, w.IntScalar("axis", 0)], ("keep_dims", B(false)));
+            foreach (var (name, op) in new[] { ("a", "Greater"), ("b", "Less") })
+            {
+                var pred = w.Op(op, $"{name}/pred", [max, w.Const($"{name}/minus5", [-5f], [])]);
+                var sw = w.Op("Switch", $"{name}/switch_x", [x, pred]);
+                var two = w.Const($"{name}/two", [2f], []);
+                w.Op("Mul", $"{name}/true_value", [w.Op("Relu", $"{name}/relu", [sw + ":1"]), two]);
+                w.Op("Add", $"{name}/false_value", [w.Op("Neg", $"{name}/neg", [sw]), w.Const($"{name}/half", [0.5f], [])]);
+                w.Op("Merge", $"{name}/merge", [$"{name}/false_value", $"{name}/true_value"], ("N", I(2)));
+                w.Op("Merge", $"{name}/merge_shapes", [w.Op("ConcatV2", $"{name}/twice", [sw + ":1", sw + ":1", w.IntScalar($"{name}/ax", 0)], ("N", I(2))), sw], ("N", I(2)));
+            }
+            w.Outputs("a/merge", "a/merge_shapes", "b/merge", "b/merge_shapes");
+            return [TestTensor.Float("x", [3], TfJsReference.RandomFloats(43, 3, -1, 1))];
         }),
         new("batchnorm_depth_to_space", w =>
         {
