@@ -146,23 +146,6 @@ public sealed class OperatorTests(OperatorCasesFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
-    public void Switch_on_a_run_time_predicate_fails_naming_the_node()
-    {
-        using var temp = new TempDirectory();
-        var w = new TfJsModelWriter();
-        var x = w.Placeholder("x", "DT_FLOAT", 3);
-        var pred = w.Op("All", "pred", [w.Op("Greater", "gt", [x, w.Const("zero", [0f], [])]), w.IntScalar("axis", 0)], ("keep_dims", B(false)));
-        var sw = w.Op("Switch", "cond/switch", [x, pred]);
-        w.Op("Merge", "cond/merge", [w.Op("Neg", "neg", [sw]), w.Op("Relu", "relu", [sw + ":1"])], ("N", I(2)));
-        var json = w.Save(temp.Path);
-        var e = Assert.Throws<TfJsConversionException>(() => TfJsToOnnxConverter.Convert(json, new TfJsConversionOptions { OutputPath = temp.Combine("m.onnx") }));
-        Assert.Equal("cond/switch", e.NodeName);
-        Assert.True(e.IsUnsupportedOperator);
-        Assert.Contains("'pred'", e.Message);
-        Assert.False(File.Exists(temp.Combine("m.onnx")));
-    }
-
-    [Fact]
     public void Unsupported_fused_activation_fails_instead_of_dropping_it()
     {
         using var temp = new TempDirectory();
@@ -574,6 +557,62 @@ public static class OperatorCases
             w.Op("TensorListStack", "stacked_fixed", [w.Op("Exit", "loop/exit_fixed", [sw[4]]), w.Ints1("stack_shape2", 3)], f32, ("num_elements", I(3)));
             w.Outputs("loop/exit_i", "loop/exit_acc", "stacked", "stacked_fixed");
             return [TestTensor.Float("x", [2, 3], TfJsReference.RandomFloats(41, 6, -1, 1))];
+        }),
+        new("while_loop_with_tensor_arrays", w =>
+        {
+            // TF1 TensorArrays in a while frame: unstack (Scatter) before the loop, Read and Write inside it
+            // (the flow is the loop variable, the handles are invariants), Gather and Size after it.
+            var x = w.Placeholder("x", "DT_FLOAT", 3, 2);
+            static System.Text.Json.Nodes.JsonNode Shape(params long[] dims) => new System.Text.Json.Nodes.JsonObject
+            {
+                ["shape"] = dims.Length == 0 ? new System.Text.Json.Nodes.JsonObject { ["unknownRank"] = true }
+                    : new System.Text.Json.Nodes.JsonObject { ["dim"] = new System.Text.Json.Nodes.JsonArray(dims.Select(d => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["size"] = d.ToString(System.Globalization.CultureInfo.InvariantCulture) }).ToArray()) },
+            };
+            var frame = new (string, System.Text.Json.Nodes.JsonNode)[] { ("frame_name", S("ta_loop")), ("is_constant", B(false)), ("parallel_iterations", I(10)) };
+            var invariant = new (string, System.Text.Json.Nodes.JsonNode)[] { ("frame_name", S("ta_loop")), ("is_constant", B(true)), ("parallel_iterations", I(10)) };
+            var size = w.IntScalar("size", 3);
+            var rows = w.Ints1("rows", 0, 1, 2);
+            var taIn = w.Op("TensorArrayV3", "ta_in", [size], ("dtype", T("DT_FLOAT")), ("element_shape", Shape(2)), ("dynamic_size", B(false)), ("clear_after_read", B(true)), ("identical_element_shapes", B(true)), ("tensor_array_name", S("")));
+            var unstacked = w.Op("TensorArrayScatterV3", "unstack", [taIn, rows, x, taIn + ":1"]);
+            var taOut = w.Op("TensorArrayV3", "ta_out", [size], ("dtype", T("DT_FLOAT")), ("element_shape", Shape()), ("dynamic_size", B(false)), ("clear_after_read", B(true)), ("identical_element_shapes", B(true)), ("tensor_array_name", S("")));
+            var mi = w.Op("Merge", "ta_loop/merge_i", [w.Op("Enter", "ta_loop/enter_i", [w.IntScalar("i0", 0)], frame), "ta_loop/next_i"], ("N", I(2)), ("T", T("DT_INT32")));
+            var mf = w.Op("Merge", "ta_loop/merge_flow", [w.Op("Enter", "ta_loop/enter_flow", [taOut + ":1"], frame), "ta_loop/next_flow"], ("N", I(2)));
+            var inHandle = w.Op("Enter", "ta_loop/enter_ta_in", [taIn], invariant);
+            var inFlow = w.Op("Enter", "ta_loop/enter_unstacked", [unstacked], invariant);
+            var outHandle = w.Op("Enter", "ta_loop/enter_ta_out", [taOut], invariant);
+            var cond = w.Op("LoopCond", "ta_loop/cond", [w.Op("Less", "ta_loop/less", [mi, w.IntScalar("n", 3)], ("T", T("DT_INT32")))]);
+            var si = w.Op("Switch", "ta_loop/switch_i", [mi, cond], ("T", T("DT_INT32")));
+            var sf = w.Op("Switch", "ta_loop/switch_flow", [mf, cond]);
+            var i = w.Op("Identity", "ta_loop/i", [si + ":1"], ("T", T("DT_INT32")));
+            var read = w.Op("TensorArrayReadV3", "ta_loop/read", [inHandle, i, inFlow], ("dtype", T("DT_FLOAT")));
+            var value = w.Op("Mul", "ta_loop/value", [read, w.Const("k", [3f], [])]);
+            var written = w.Op("TensorArrayWriteV3", "ta_loop/write", [outHandle, i, value, sf + ":1"]);
+            w.Op("NextIteration", "ta_loop/next_i", [w.Op("AddV2", "ta_loop/i_next", [i, w.IntScalar("one", 1)], ("T", T("DT_INT32")))], ("T", T("DT_INT32")));
+            w.Op("NextIteration", "ta_loop/next_flow", [written]);
+            var exitFlow = w.Op("Exit", "ta_loop/exit_flow", [sf]);
+            w.Op("TensorArrayGatherV3", "gathered", [taOut, rows, exitFlow], ("dtype", T("DT_FLOAT")), ("element_shape", Shape(2)));
+            w.Op("TensorArraySizeV3", "count", [taOut, exitFlow]);
+            w.Outputs("gathered", "count");
+            return [TestTensor.Float("x", [3, 2], TfJsReference.RandomFloats(42, 6, -1, 1))];
+        }),
+        new("cond_on_a_run_time_predicate", w =>
+        {
+            // TF1 tf.cond: a Switch on a computed predicate, a branch per side, Merges joining the sides
+            // (one with different shapes per side, one side straight from the Switch).
+            var x = w.Placeholder("x", "DT_FLOAT", 3);
+            var max = w.Op("Max", "max", [x, w.IntScalar("axis", 0)], ("keep_dims", B(false)));
+            foreach (var (name, op) in new[] { ("a", "Greater"), ("b", "Less") })
+            {
+                var pred = w.Op(op, $"{name}/pred", [max, w.Const($"{name}/minus5", [-5f], [])]);
+                var sw = w.Op("Switch", $"{name}/switch_x", [x, pred]);
+                var two = w.Const($"{name}/two", [2f], []);
+                w.Op("Mul", $"{name}/true_value", [w.Op("Relu", $"{name}/relu", [sw + ":1"]), two]);
+                w.Op("Add", $"{name}/false_value", [w.Op("Neg", $"{name}/neg", [sw]), w.Const($"{name}/half", [0.5f], [])]);
+                w.Op("Merge", $"{name}/merge", [$"{name}/false_value", $"{name}/true_value"], ("N", I(2)));
+                w.Op("Merge", $"{name}/merge_shapes", [w.Op("ConcatV2", $"{name}/twice", [sw + ":1", sw + ":1", w.IntScalar($"{name}/ax", 0)], ("N", I(2))), sw], ("N", I(2)));
+            }
+            w.Outputs("a/merge", "a/merge_shapes", "b/merge", "b/merge_shapes");
+            return [TestTensor.Float("x", [3], TfJsReference.RandomFloats(43, 3, -1, 1))];
         }),
         new("batchnorm_depth_to_space", w =>
         {

@@ -72,7 +72,8 @@ public static partial class TfJsToOnnxConverter
 
         var outputRefs = OutputTensors(model);
         var frames = WhileFrames.Find(model, nodes);
-        var order = TopologicalOrder(model, nodes, outputRefs, frames);
+        var conditionals = Conditionals.Find(model, nodes, frames);
+        var order = TopologicalOrder(model, nodes, outputRefs, frames, conditionals);
         var weights = TfJsWeightLoader.Load(model);
 
         var builder = new OnnxModelBuilder()
@@ -114,6 +115,14 @@ public static partial class TfJsToOnnxConverter
                     {
                         ConvertLoop(c, frame, nodes, weights);
                         foreach (var inner in frame.Interior)
+                            tfCounts[nodes[inner].Op] = tfCounts.TryGetValue(nodes[inner].Op, out var k) ? k + 1 : 1;
+                    }
+                    break;
+                case "Merge" when conditionals.ByMerge.TryGetValue(node.Name, out var conditional):
+                    if (!c.TryGet(node.Name, out _))
+                    {
+                        ConvertConditional(c, conditional, nodes, weights);
+                        foreach (var inner in conditional.Branch.Keys.Concat(conditional.Switches.Select(sw => sw.Name)))
                             tfCounts[nodes[inner].Op] = tfCounts.TryGetValue(nodes[inner].Op, out var k) ? k + 1 : 1;
                     }
                     break;
@@ -200,10 +209,11 @@ public static partial class TfJsToOnnxConverter
     }
 
     /// <summary>The nodes the outputs depend on, inputs before users; unsupported ops fail here, before any work.</summary>
-    private static List<TfNode> TopologicalOrder(TfJsGraphModel model, Dictionary<string, TfNode> nodes, List<string> outputs, WhileFrames frames)
+    private static List<TfNode> TopologicalOrder(TfJsGraphModel model, Dictionary<string, TfNode> nodes, List<string> outputs, WhileFrames frames, Conditionals conditionals)
     {
-        // A loop's Exit stands for the whole loop: it depends on what the loop reads from outside.
-        IReadOnlyList<string> Deps(TfNode node) => frames.ByExit.TryGetValue(node.Name, out var f) ? f.OuterInputs : node.Inputs;
+        // A loop's Exit (a conditional's Merge) stands for the whole loop (conditional): it depends on what that reads from outside.
+        IReadOnlyList<string> Deps(TfNode node) => frames.ByExit.TryGetValue(node.Name, out var f) ? f.OuterInputs
+            : conditionals.ByMerge.TryGetValue(node.Name, out var k) ? k.OuterInputs : node.Inputs;
         TfNode Lookup(string reference, TfNode? user)
         {
             var name = reference.TrimStart('^');

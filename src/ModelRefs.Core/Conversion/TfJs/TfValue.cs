@@ -30,10 +30,13 @@ internal sealed class TfValue
     /// </summary>
     public TensorListKind List { get; init; }
 
+    /// <summary>For a growing TensorArray: the ONNX name of its declared size ([1], int64), which Scatter and Size need.</summary>
+    public string? ListSize { get; init; }
+
     /// <summary>A copy sharing the stored tensor and the layout caches made so far (a loop body's view of an outer value).</summary>
     internal TfValue Clone() => new(DataType, Shape)
     {
-        OnnxName = OnnxName, Nchw = Nchw, Constant = Constant, KnownValues = KnownValues, List = List,
+        OnnxName = OnnxName, Nchw = Nchw, Constant = Constant, KnownValues = KnownValues, List = List, ListSize = ListSize,
         NativeCache = NativeCache, NchwCache = NchwCache,
     };
 

@@ -147,7 +147,7 @@ public static partial class TfJsToOnnxConverter
             inits.Add(c.Native(init, v.enter.Name + "/init"));
             var name = c.Fresh(v.merge.Name + "/in");
             body.Input(ValueInfo(name, init));
-            var inBody = new TfValue(init.DataType, init.Shape) { OnnxName = name, List = init.List };
+            var inBody = new TfValue(init.DataType, init.Shape) { OnnxName = name, List = init.List, ListSize = init.ListSize };
             b.Set(v.merge.Name, inBody);
             if (v.@switch != null)
                 b.SetOutput(v.@switch, 1, inBody);
@@ -177,7 +177,7 @@ public static partial class TfJsToOnnxConverter
         for (var i = 0; i < vars.Count; i++)
         {
             var init = c.Input(vars[i].enter, 0);
-            var final = new TfValue(init.DataType, init.Shape) { OnnxName = outs[i], List = init.List };
+            var final = new TfValue(init.DataType, init.Shape) { OnnxName = outs[i], List = init.List, ListSize = init.ListSize };
             if (vars[i].exit is { } exit)
                 c.SetOutput(exit, 0, final);
         }

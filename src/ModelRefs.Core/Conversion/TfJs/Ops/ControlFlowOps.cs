@@ -4,8 +4,9 @@ namespace ModelRefs.Core.Conversion.TfJs.Ops;
 
 /// <summary>
 /// TF1 conditionals folded at conversion time: a Switch whose predicate is a constant forwards its
-/// input to the taken side and marks the other side dead; a Merge takes its one live input. Where
-/// (one input) lists the coordinates of the true elements.
+/// input to the taken side and marks the other side dead; a Merge takes its one live input.
+/// (Conditionals on run-time predicates become ONNX If, loops ONNX Loop: see Conditionals.cs and
+/// WhileLoops.cs.) Where (one input) lists the coordinates of the true elements.
 /// </summary>
 internal static class ControlFlowOps
 {
@@ -21,7 +22,7 @@ internal static class ControlFlowOps
         var data = c.Input(n, 0);
         var predicate = c.Input(n, 1).Constant
             ?? throw new TfJsConversionException(
-                $"TF.js node '{n.Name}' (Switch): its predicate '{n.Inputs[1]}' is computed at run time; the ONNX converter folds only constant predicates (no ONNX If/Loop yet).",
+                $"TF.js node '{n.Name}' (Switch): its predicate '{n.Inputs[1]}' is computed at run time, and the Switch is not part of a conditional or while loop the converter recognises.",
                 n.Op, n.Name)
             { IsUnsupportedOperator = true };
         var taken = predicate.ToInt64()[0] != 0 ? 1 : 0; // output 1 is the true side
