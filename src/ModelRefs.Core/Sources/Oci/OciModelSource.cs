@@ -156,13 +156,7 @@ public sealed class OciModelSource : IModelSource
         return result;
     }
 
-    private OciRegistryClient Client(OciModelHandle oci, FetchContext context)
-    {
-        var insecure = context.Settings.GetList(OciSettings.InsecureRegistries) ?? [];
-        bool PlainHttpAllowed(Uri url) => OciSettings.IsLoopback(url.Host)
-            || insecure.Any(r => string.Equals(r.Trim(), url.Host, StringComparison.OrdinalIgnoreCase) || string.Equals(r.Trim(), url.Authority, StringComparison.OrdinalIgnoreCase));
-        return new OciRegistryClient(oci, context, OciSettings.BaseUrl(oci, context.Settings), new DockerCredentials(_environment), PlainHttpAllowed);
-    }
+    private OciRegistryClient Client(OciModelHandle oci, FetchContext context) => OciRegistryClient.Create(oci, context, _environment);
 
     private static string FileKey(OciModelHandle oci, string digest, string? path) => $"oci-file|{oci.Registry}/{oci.Repository}@{digest}#{path}";
 
