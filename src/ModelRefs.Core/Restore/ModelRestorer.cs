@@ -319,7 +319,9 @@ public sealed partial class ModelRestorer
             artifact = !handle.IsLocalFile && item.Sha256 == null && pinned is { Converter: null } && cache.TryGetBlob(pinned.Sha256) is { } blob
                        && (pinned.LicenseSource != RestoredLicense.MetadataSource || item.License != null)
                 ? LicenseDetails.Recall(cache, pinned, blob)
-                : await _sources.FetchAsync(handle, context, cancellationToken).ConfigureAwait(false);
+                // ModelRefsMirror / ModelRefsMirrorOnly: the team's OCI mirror by the lock's hashes before the hub (null: not there, ask the source).
+                : await Sources.Oci.OciMirror.TryFetchAsync(handle, pinned, item.Sha256, context, cancellationToken).ConfigureAwait(false)
+                  ?? await _sources.FetchAsync(handle, context, cancellationToken).ConfigureAwait(false);
         }
         catch (ModelRefsException ex) when (ex.Diagnostic == RestoreDiagnostics.HashMismatch && item.Sha256 == null && pinned != null)
         {

@@ -33,7 +33,7 @@ public sealed class OciModelSource : IModelSource
 
     public string HandleForms => OciModelHandle.Form;
 
-    public IReadOnlyList<Setting> Settings => [OciSettings.InsecureRegistries];
+    public IReadOnlyList<Setting> Settings => [OciSettings.InsecureRegistries, OciMirror.Mirror, OciMirror.MirrorOnly];
 
     public ModelHandle? TryParse(HandleText include) =>
         include.Scheme == "oci" ? OciModelHandle.Create(include.Text, include.Rest) : null;
