@@ -77,6 +77,8 @@ public sealed class LoopbackOciRegistry : IDisposable
         var path = request.Path["/v2/".Length..];
         if (path.Length == 0)
             return LoopbackResponse.Json("{}");
+        if (path.EndsWith("/tags/list", StringComparison.Ordinal))
+            return TagList(path[..^"/tags/list".Length], request.Query);
         var manifests = path.LastIndexOf("/manifests/", StringComparison.Ordinal);
         if (manifests > 0)
         {
@@ -100,6 +102,25 @@ public sealed class LoopbackOciRegistry : IDisposable
                 : LoopbackResponse.Json("{\"errors\":[{\"code\":\"BLOB_UNKNOWN\"}]}", 404);
         }
         return LoopbackResponse.NotFound();
+    }
+
+    /// <summary>A repository's tags in lexical order, paginated as the distribution spec says: <c>?n=</c> per page, <c>&amp;last=</c> to go on, a <c>Link: &lt;…&gt;; rel="next"</c> while more remain.</summary>
+    private LoopbackResponse TagList(string repository, string query)
+    {
+        var parameters = query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : "");
+        var tags = _manifests.Keys.Where(k => k.StartsWith(repository + ":", StringComparison.Ordinal)).Select(k => k[(repository.Length + 1)..])
+            .Order(StringComparer.Ordinal).ToList();
+        if (tags.Count == 0)
+            return LoopbackResponse.Json("{\"errors\":[{\"code\":\"NAME_UNKNOWN\"}]}", 404);
+        if (parameters.TryGetValue("last", out var last))
+            tags = tags.Where(t => string.CompareOrdinal(t, last) > 0).ToList();
+        var page = parameters.TryGetValue("n", out var n) && int.TryParse(n, out var size) ? tags.Take(size).ToList() : tags;
+        var json = System.Text.Json.JsonSerializer.Serialize(new { name = repository, tags = page });
+        var response = LoopbackResponse.Json(json);
+        return page.Count < tags.Count
+            ? response.WithHeader("Link", $"</v2/{repository}/tags/list?n={page.Count}&last={Uri.EscapeDataString(page[^1])}>; rel=\"next\"")
+            : response;
     }
 
     public void Dispose()

@@ -16,7 +16,7 @@ namespace ModelRefs.Core.Sources.Oci;
 /// is the ModelPack config's <c>descriptor.licenses</c> (KitOps: <c>package.license</c>), else the
 /// manifest's <c>org.opencontainers.image.licenses</c>.
 /// </summary>
-public sealed class OciModelSource : IModelSource
+public sealed partial class OciModelSource : IModelSource
 {
     /// <summary>The <c>licenseSource</c> this source reports.</summary>
     public const string LicenseSourceName = "oci artifact";
