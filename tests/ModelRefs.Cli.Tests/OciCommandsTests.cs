@@ -73,7 +73,7 @@ public sealed class OciCommandsTests(PackedTool tool)
 
         var again = Modelref.Run(tool, dir.Path, NoDockerConfig, "push", model, target, "--name", "SileroVad", "--license", "MIT", "--license-file", licence);
         Assert.True(again.ExitCode == 0, again.ToString());
-        Assert.Contains("digest: " + digest, again.Stdout);
+        Assert.Contains("Manifest digest:\n  " + digest + "\n", again.Stdout.ReplaceLineEndings("\n"));
         Assert.Contains("Uploaded 0 B in 0 blob(s); 3 of 3 were already in the registry.", again.Stdout);
 
         var raw = Skopeo("inspect", "--raw", "--tls-verify=false", $"docker://{registry.Authority}/team/silero-vad:5").Output.Trim();

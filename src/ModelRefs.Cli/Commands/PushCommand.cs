@@ -165,7 +165,9 @@ public static class PushCommand
     private static void Print(Terminal terminal, string name, OciPushResult result)
     {
         terminal.Markup($"Pushed [bold]{Markup.Escape(name)}[/] to oci://{Markup.Escape(result.Target.Registry + "/" + result.Target.Repository + ":" + result.Target.Tag)}");
-        terminal.Line($"  digest: {result.Digest}");
+        // The digest on a line of its own: 71 characters that an 80-column table must not wrap.
+        terminal.Line("Manifest digest:");
+        terminal.Line("  " + result.Digest);
         var table = Terminal.NewTable("File", "Size", "Blob");
         foreach (var blob in result.Blobs)
             table.AddRow(Markup.Escape(blob.What), Terminal.Size(blob.Size), blob.Outcome switch
