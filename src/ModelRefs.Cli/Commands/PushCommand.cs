@@ -69,8 +69,9 @@ public static class PushCommand
                 package = Read(() => OciModelPackage.FromLockedModel(m.Handle, m.Name, m.Locked, p.Cache, includeOriginal: false));
                 context = SourceClient.Context(p.Cache, p.Settings, Log(terminal));
             }
-            var pusher = new OciArtifactPusher(context) { ChunkSize = parse.GetValue(chunk) };
-            var result = await Push(() => pusher.PushAsync(package, destination, ct));
+            var total = package.Files.Sum(f => f.Size) + package.Config.Length;
+            var result = await terminal.WithProgressAsync($"Pushing {package.Name}", total, progress =>
+                Push(() => new OciArtifactPusher(context) { ChunkSize = parse.GetValue(chunk), Progress = progress }.PushAsync(package, destination, ct)));
             if (terminal.IsJson)
                 terminal.WriteJson(Json(result));
             else

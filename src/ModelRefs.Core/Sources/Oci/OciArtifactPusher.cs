@@ -57,6 +57,11 @@ public sealed class OciArtifactPusher
     /// <summary>Bytes per PATCH; smaller for registries or proxies that limit request bodies.</summary>
     public long ChunkSize { get; init; } = DefaultChunkSize;
 
+    /// <summary>Told the bytes of blobs done so far (sent, or found in the registry) out of the package's total, for a progress bar.</summary>
+    public IProgress<long>? Progress { get; init; }
+
+    private long _done;
+
     /// <summary>The target handle of <c>oci://&lt;registry&gt;/&lt;repository&gt;:&lt;tag&gt;</c>; MR0001 when it is not one, MR0068 without a tag.</summary>
     public static OciModelHandle ParseTarget(string text)
     {
@@ -87,9 +92,11 @@ public sealed class OciArtifactPusher
         var client = Client(target);
         var blobs = new List<OciPushedBlob>();
         var configFile = OciPackageFile.FromBytes("(config)", OciMediaTypes.ModelPackConfig, package.Config);
+        _done = 0;
         foreach (var file in package.Files.Prepend(configFile))
         {
             var outcome = await PushBlobAsync(client, target, file, cancellationToken).ConfigureAwait(false);
+            Progress?.Report(_done += file.Size);
             blobs.Add(new OciPushedBlob(file.Digest, file.Size, file.Path, outcome));
             _context.Log($"{target.Text}: {file.Path} {file.Digest[..19]}… {file.Size} bytes: {outcome.ToString().ToLowerInvariant()}");
         }
@@ -176,6 +183,7 @@ public sealed class OciArtifactPusher
                         throw await Failed(target, $"PATCH {file.Path}", response, cancellationToken).ConfigureAwait(false);
                     location = Resolve(client, response.Headers.Location) ?? location;
                     offset = chunkStart + length;
+                    Progress?.Report(_done + offset);
                 }
                 var put = new UriBuilder(location);
                 put.Query = (put.Query.Length > 1 ? put.Query[1..] + "&" : "") + "digest=" + Uri.EscapeDataString(file.Digest);

@@ -48,10 +48,16 @@ public sealed class OciArtifactPusherTests : IDisposable
     public async Task APush_IsAModelPackArtifactTheSourceRestores_ARepushUploadsNothing_AndAnotherRepositoryMounts()
     {
         using var test = new SourceTestContext();
-        var pusher = new OciArtifactPusher(test.Context(), NoDockerConfig) { ChunkSize = Chunk };
+        var progress = new Recorded();
+        var pusher = new OciArtifactPusher(test.Context(), NoDockerConfig) { ChunkSize = Chunk, Progress = progress };
         var target = OciArtifactPusher.ParseTarget($"oci://{_registry.Authority}/team/silero-vad:5");
 
         var first = await pusher.PushAsync(Package(SileroFile()), target);
+
+        // Progress per chunk, rising to the package's size.
+        Assert.True(progress.Values.Count > 2400000 / Chunk, string.Join(", ", progress.Values));
+        Assert.Equal(progress.Values.Order(), progress.Values);
+        Assert.Equal(first.Blobs.Sum(b => b.Size), progress.Values[^1]);
 
         Assert.All(first.Blobs, b => Assert.Equal(OciBlobOutcome.Uploaded, b.Outcome));
         Assert.Equal(["(config)", "LICENSE", "SileroVad.onnx"], first.Blobs.Select(b => b.What).Order(StringComparer.Ordinal));
@@ -104,6 +110,25 @@ public sealed class OciArtifactPusherTests : IDisposable
         // Distribution cancels an upload whose stored size differs from the offset its upload URL
         // carries (as after half a chunk), so the pusher asks where it stands and starts it again.
         Assert.Equal(NpmPackages.SileroVadV5Sha256, (await RestoreAsync($"oci:{_registry.Authority}/team/vad@{result.Digest}")).Sha256);
+    }
+
+    [Fact]
+    public async Task OnARegistryThatKeepsHalfABrokenChunk_TheUploadResumesAtTheByteItHolds()
+    {
+        using var registry = TestSupport.Http.LoopbackOciRegistry.Start();
+        registry.BreakPatches = 1;
+        using var test = new SourceTestContext();
+        var package = Package(SileroFile());
+
+        var result = await new OciArtifactPusher(test.Context(), NoDockerConfig) { ChunkSize = Chunk }.PushAsync(package, OciArtifactPusher.ParseTarget($"oci://{registry.Authority}/team/vad:1"));
+
+        // The config (269 bytes) was the first PATCH: half of it kept, the rest sent from there.
+        Assert.Contains(test.Log, l => l.Contains("broke off", StringComparison.Ordinal) && l.Contains($"resuming at byte {package.Config.Length / 2}", StringComparison.Ordinal));
+        Assert.Equal(package.Config, registry.Blob(package.ConfigDigest));
+        Assert.Equal(File.ReadAllBytes(SileroFile()), registry.Blob("sha256:" + NpmPackages.SileroVadV5Sha256));
+        Assert.Equal(NpmPackages.SileroVadV5Sha256, (await RestoreAsync($"oci:{registry.Authority}/team/vad@{result.Digest}")).Sha256);
+        // The resumed PATCH started where the registry stood.
+        Assert.Contains(registry.Server.Requests, r => r.Method == "PATCH" && r.Header("Content-Range") == $"{package.Config.Length / 2}-{package.Config.Length - 1}");
     }
 
     [Fact]
@@ -165,5 +190,12 @@ public sealed class OciArtifactPusherTests : IDisposable
         Assert.Equal("MR0001", noTag.Diagnostic.Id);
         var digest = Assert.Throws<ModelRefsException>(() => OciArtifactPusher.ParseTarget($"oci://{_registry.Authority}/team/vad@sha256:{new string('a', 64)}"));
         Assert.Equal("MR0068", digest.Diagnostic.Id);
+    }
+
+    private sealed class Recorded : IProgress<long>
+    {
+        public List<long> Values { get; } = [];
+
+        public void Report(long value) => Values.Add(value);
     }
 }
