@@ -316,12 +316,13 @@ public sealed partial class ModelRestorer
             // A locked remote model whose content the cache holds needs no source and no network:
             // the lock says what it resolved to, the content address says it is that content.
             // (Unless the locked licence came from License metadata the item no longer has.)
-            artifact = !handle.IsLocalFile && item.Sha256 == null && pinned is { Converter: null } && cache.TryGetBlob(pinned.Sha256) is { } blob
-                       && (pinned.LicenseSource != RestoredLicense.MetadataSource || item.License != null)
+            // ModelRefsMirror / ModelRefsMirrorOnly: the cache or the team's OCI mirror by the lock's
+            // hashes before anything else (null at once when neither is set, or when it cannot serve).
+            artifact = await Sources.Oci.OciMirror.TryFetchAsync(handle, pinned, item.Sha256, item.License, context, cancellationToken).ConfigureAwait(false)
+                       ?? (!handle.IsLocalFile && item.Sha256 == null && pinned is { Converter: null } && cache.TryGetBlob(pinned.Sha256) is { } blob
+                           && (pinned.LicenseSource != RestoredLicense.MetadataSource || item.License != null)
                 ? LicenseDetails.Recall(cache, pinned, blob)
-                // ModelRefsMirror / ModelRefsMirrorOnly: the team's OCI mirror by the lock's hashes before the hub (null: not there, ask the source).
-                : await Sources.Oci.OciMirror.TryFetchAsync(handle, pinned, item.Sha256, context, cancellationToken).ConfigureAwait(false)
-                  ?? await _sources.FetchAsync(handle, context, cancellationToken).ConfigureAwait(false);
+                : await _sources.FetchAsync(handle, context, cancellationToken).ConfigureAwait(false));
         }
         catch (ModelRefsException ex) when (ex.Diagnostic == RestoreDiagnostics.HashMismatch && item.Sha256 == null && pinned != null)
         {

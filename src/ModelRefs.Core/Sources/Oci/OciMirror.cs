@@ -80,14 +80,23 @@ public static class OciMirror
     /// lock's hashes, or null when no mirror is set or it lacks the model (then the source fetches it).
     /// With <see cref="MirrorOnly"/> a model the mirror cannot serve is MR0069 instead.
     /// </summary>
-    public static async Task<FetchedArtifact?> TryFetchAsync(ModelHandle handle, LockedModel? pinned, string? itemSha256, FetchContext context,
+    /// <param name="itemLicense">The item's License metadata: a lock entry whose licence came from metadata the item no longer has is the hub's to answer (unless MirrorOnly).</param>
+    public static async Task<FetchedArtifact?> TryFetchAsync(ModelHandle handle, LockedModel? pinned, string? itemSha256, string? itemLicense, FetchContext context,
         CancellationToken cancellationToken, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(handle);
         ArgumentNullException.ThrowIfNull(context);
         if (handle.IsLocalFile)
             return null;
-        var only = context.Settings.GetBool(MirrorOnly);
+        bool only;
+        try
+        {
+            only = context.Settings.GetBool(MirrorOnly);
+        }
+        catch (FormatException e)
+        {
+            throw new ModelRefsException(RestoreDiagnostics.InvalidProperty, e.Message + " Fix or remove it in the project.", e);
+        }
         var mirror = context.Settings.Get(Mirror);
         if (mirror is null && !only)
             return null;
@@ -96,6 +105,8 @@ public static class OciMirror
                 ? "it has no entry in models.lock.json, so there is no hash to look it up by"
                 : $"its Sha256 metadata ({itemSha256}) is not the content the lock pins ({pinned.Sha256})") : null;
 
+        if (!only && pinned.LicenseSource == RestoredLicense.MetadataSource && itemLicense is null)
+            return null;
         var cache = context.Cache;
         if (FromCache(cache, pinned) is { } cached)
         {

@@ -105,4 +105,15 @@ public sealed class OciMirrorTests : IDisposable
         Assert.Equal("MR0014", Assert.Throws<Diagnostics.ModelRefsException>(() => OciMirror.ParsePrefix("oci://reg.example")).Diagnostic.Id);
         Assert.Equal("MR0014", Assert.Throws<Diagnostics.ModelRefsException>(() => OciMirror.ParsePrefix("oci://reg.example/Upper Case")).Diagnostic.Id);
     }
+
+    [Fact]
+    public async Task AMirrorOnlyValueThatIsNoBoolean_IsMR0014_NamingTheProperty()
+    {
+        using var f = new RestoreFixture();
+        var request = f.Request() with { Settings = new SettingValues { [OciMirror.MirrorOnly] = "maybe" } };
+        var result = await new ModelRestorer(new HttpClient(), f.Log.Add).RestoreAsync([RestoreFixture.Item("npm:@test/models@1.0.0/m/model.onnx")], request);
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal("MR0014", problem.Diagnostic.Id);
+        Assert.Contains("ModelRefsMirrorOnly='maybe'", problem.Message);
+    }
 }
