@@ -30,6 +30,8 @@ public static class CliApp
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(CacheCommand.Create());
         root.Subcommands.Add(BomCommand.Create());
+        root.Subcommands.Add(PushCommand.Create());
+        root.Subcommands.Add(MirrorCommand.Create());
         return root;
     }
 

@@ -17,8 +17,9 @@ public static class OutdatedCommand
     {
         var path = CliApp.PathArgument();
         var command = new Command("outdated", "Show, per model, the newer versions its source has, like `dotnet list package --outdated`: npm (the packument's versions and latest), " +
-            "TF Hub (the latest version), PyTorch Hub and Hugging Face (the commit the tag, branch or revision points at now, against the locked one); " +
-            "sources without versions (URLs, local files) say so, and sources this version cannot ask (oci:) say 'not supported by this version'. Exit 0; 4 when a source could not be asked; 3 when a project cannot be read.");
+            "TF Hub (the latest version), PyTorch Hub and Hugging Face (the commit the tag, branch or revision points at now, against the locked one), " +
+            "OCI registries (newer version tags from the tag list; a tag such as latest: whether it names another manifest than the lock pins); " +
+            "sources without versions (URLs, local files) say so. Exit 0; 4 when a source could not be asked; 3 when a project cannot be read.");
         command.Arguments.Add(path);
         command.SetAction(CliApp.Action(async (parse, terminal, ct) =>
         {

@@ -15,6 +15,13 @@ public static class SourceClient
         Timeout = TimeSpan.FromMinutes(5),
     });
 
+    /// <summary>A context for work that is not one model's restore (push, mirror): the cache, the settings (ModelRefsInsecureRegistries), a log.</summary>
+    public static FetchContext Context(ModelRefs.Core.Caching.ModelCache cache, ModelRefs.Core.Configuration.SettingValues settings, Action<string> log) => new(cache, Http.Value)
+    {
+        Settings = settings,
+        Log = log,
+    };
+
     public static FetchContext ContextFor(EvaluatedProject project, ProjectModel model) => new(project.Cache, Http.Value)
     {
         Credentials = Credentials.FromProcess(project.Directory),

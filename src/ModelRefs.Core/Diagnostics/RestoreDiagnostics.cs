@@ -68,6 +68,8 @@ public static class RestoreDiagnostics
     public static readonly RestoreDiagnostic OciInvalidAnswer = new("MR0065", "OCI registry answer not understood");
     public static readonly RestoreDiagnostic OciCredentialsUnreadable = new("MR0066", "Container registry credentials cannot be read");
     public static readonly RestoreDiagnostic OciPlainHttpRefused = new("MR0067", "Plain HTTP to an OCI registry or token server refused");
+    public static readonly RestoreDiagnostic OciPushFailed = new("MR0068", "Pushing a model to an OCI registry failed");
+    public static readonly RestoreDiagnostic MirrorMissing = new("MR0069", "A locked model is not in the mirror, and ModelRefsMirrorOnly forbids its hub");
 
     // npm registry (npm:), besides MR0005 and MR0006 above: MR0070–MR0079.
     public static readonly RestoreDiagnostic NpmVersionNotFound = new("MR0070", "npm package version not found");

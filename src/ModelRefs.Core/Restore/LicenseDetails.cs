@@ -26,6 +26,10 @@ internal static class LicenseDetails
             cache.SetRef(details);
     }
 
+    /// <summary>The remembered details of a locked model's content (licence text, attribution), when there are any.</summary>
+    public static CacheRef? Find(ModelCache cache, LockedModel pinned) =>
+        cache.TryGetRef(Key(pinned.Resolved)) is { } details && details.Sha256 == pinned.Sha256 ? details : null;
+
     /// <summary>The artifact of a locked, cached model: the lock's licence, with the remembered details when they are of this content.</summary>
     public static FetchedArtifact Recall(ModelCache cache, LockedModel pinned, string blob)
     {

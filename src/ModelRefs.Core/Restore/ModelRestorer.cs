@@ -325,12 +325,15 @@ public sealed partial class ModelRestorer
         FetchedArtifact artifact;
         try
         {
-            // A locked remote model whose content the cache holds needs no source and no network:
+            // A design-time build takes the lock and the cache only. ModelRefsMirror / ModelRefsMirrorOnly: the cache or the team's OCI mirror by the lock's
+            // hashes before anything else (null at once when neither is set, or when it cannot serve).
+            // Then: a locked remote model whose content the cache holds needs no source and no network:
             // the lock says what it resolved to, the content address says it is that content.
             // (Unless the locked licence came from License metadata the item no longer has.)
             artifact = designTime
+                       ?? await Sources.Oci.OciMirror.TryFetchAsync(handle, pinned, item.Sha256, item.License, context, cancellationToken).ConfigureAwait(false)
                        ?? (!handle.IsLocalFile && item.Sha256 == null && pinned is { Converter: null } && cache.TryGetBlob(pinned.Sha256) is { } blob
-                       && (pinned.LicenseSource != RestoredLicense.MetadataSource || item.License != null)
+                           && (pinned.LicenseSource != RestoredLicense.MetadataSource || item.License != null)
                 ? LicenseDetails.Recall(cache, pinned, blob)
                 : await FetchOnceAsync(fetches, handle, context, cancellationToken).ConfigureAwait(false));
         }

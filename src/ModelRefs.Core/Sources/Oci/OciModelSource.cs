@@ -16,7 +16,7 @@ namespace ModelRefs.Core.Sources.Oci;
 /// is the ModelPack config's <c>descriptor.licenses</c> (KitOps: <c>package.license</c>), else the
 /// manifest's <c>org.opencontainers.image.licenses</c>.
 /// </summary>
-public sealed class OciModelSource : IModelSource
+public sealed partial class OciModelSource : IModelSource
 {
     /// <summary>The <c>licenseSource</c> this source reports.</summary>
     public const string LicenseSourceName = "oci artifact";
@@ -33,7 +33,7 @@ public sealed class OciModelSource : IModelSource
 
     public string HandleForms => OciModelHandle.Form;
 
-    public IReadOnlyList<Setting> Settings => [OciSettings.InsecureRegistries];
+    public IReadOnlyList<Setting> Settings => [OciSettings.InsecureRegistries, OciMirror.Mirror, OciMirror.MirrorOnly];
 
     public ModelHandle? TryParse(HandleText include) =>
         include.Scheme == "oci" ? OciModelHandle.Create(include.Text, include.Rest) : null;
@@ -156,13 +156,7 @@ public sealed class OciModelSource : IModelSource
         return result;
     }
 
-    private OciRegistryClient Client(OciModelHandle oci, FetchContext context)
-    {
-        var insecure = context.Settings.GetList(OciSettings.InsecureRegistries) ?? [];
-        bool PlainHttpAllowed(Uri url) => OciSettings.IsLoopback(url.Host)
-            || insecure.Any(r => string.Equals(r.Trim(), url.Host, StringComparison.OrdinalIgnoreCase) || string.Equals(r.Trim(), url.Authority, StringComparison.OrdinalIgnoreCase));
-        return new OciRegistryClient(oci, context, OciSettings.BaseUrl(oci, context.Settings), new DockerCredentials(_environment), PlainHttpAllowed);
-    }
+    private OciRegistryClient Client(OciModelHandle oci, FetchContext context) => OciRegistryClient.Create(oci, context, _environment);
 
     private static string FileKey(OciModelHandle oci, string digest, string? path) => $"oci-file|{oci.Registry}/{oci.Repository}@{digest}#{path}";
 

@@ -32,14 +32,63 @@ internal sealed class OciRegistryClient
     private RegistryCredential? _credential;
     private bool _credentialRead;
 
-    public OciRegistryClient(OciModelHandle handle, FetchContext context, Uri baseUrl, DockerCredentials credentials, Func<Uri, bool> plainHttpAllowed)
+    private readonly bool _push;
+
+    public OciRegistryClient(OciModelHandle handle, FetchContext context, Uri baseUrl, DockerCredentials credentials, Func<Uri, bool> plainHttpAllowed, bool push = false)
     {
         _handle = handle;
         _context = context;
         _baseUrl = baseUrl;
         _credentials = credentials;
         _plainHttpAllowed = plainHttpAllowed;
+        _push = push;
     }
+
+    /// <summary>A client for the handle's registry and repository with the settings of <paramref name="context"/> (plain HTTP rules, credentials from <paramref name="environment"/>).</summary>
+    internal static OciRegistryClient Create(OciModelHandle handle, FetchContext context, Func<string, string?> environment, bool push = false)
+    {
+        var insecure = context.Settings.GetList(OciSettings.InsecureRegistries) ?? [];
+        bool PlainHttpAllowed(Uri url) => OciSettings.IsLoopback(url.Host)
+            || insecure.Any(r => string.Equals(r.Trim(), url.Host, StringComparison.OrdinalIgnoreCase) || string.Equals(r.Trim(), url.Authority, StringComparison.OrdinalIgnoreCase));
+        return new OciRegistryClient(handle, context, OciSettings.BaseUrl(handle, context.Settings), new DockerCredentials(environment), PlainHttpAllowed, push);
+    }
+
+    public OciModelHandle Handle => _handle;
+
+    /// <summary>The registry's base URL (<c>https://host/</c>, or http for loopback and insecure registries).</summary>
+    public Uri BaseUrl => _baseUrl;
+
+    /// <summary><c>/v2/&lt;name&gt;/&lt;path&gt;</c> of this repository.</summary>
+    public Uri RepositoryUrl(string path) => new(_baseUrl, $"v2/{_handle.Repository}/{path}");
+
+    /// <summary>
+    /// Sends a request that <paramref name="create"/> makes (again after authenticating, so it must
+    /// make a fresh one each time), with the registry's Authorization when the URL is on the
+    /// registry's origin. On a 401 whose challenge it can answer it authenticates once and sends it
+    /// again; a 401 or 403 then is MR0061. Other answers are the caller's to read and dispose.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, CancellationToken cancellationToken)
+    {
+        for (var round = 0; ; round++)
+        {
+            using var request = create();
+            if (_authorization is not null && SameOrigin(request.RequestUri!))
+                request.Headers.Authorization = _authorization;
+            var response = await _context.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (status is not (401 or 403))
+                return response;
+            var challenges = response.Headers.WwwAuthenticate.ToArray();
+            response.Dispose();
+            if (status == 401 && round == 0 && _authorization is null && challenges.Length > 0
+                && await AuthenticateAsync(challenges, cancellationToken).ConfigureAwait(false))
+                continue;
+            throw Denied(status, status == 401 ? challenges : []);
+        }
+    }
+
+    private bool SameOrigin(Uri url) =>
+        url.Scheme == _baseUrl.Scheme && string.Equals(url.Host, _baseUrl.Host, StringComparison.OrdinalIgnoreCase) && url.Port == _baseUrl.Port;
 
     /// <summary>Registry-relative URLs of this repository: <c>/v2/&lt;name&gt;/…</c>.</summary>
     private Uri Url(string kind, string reference) => new(_baseUrl, $"v2/{_handle.Repository}/{kind}/{reference}");
@@ -156,7 +205,13 @@ internal sealed class OciRegistryClient
             var query = new StringBuilder(realm.Query.Length > 1 ? realm.Query[1..] + "&" : "");
             if (parameters.TryGetValue("service", out var service))
                 query.Append("service=").Append(Uri.EscapeDataString(service)).Append('&');
-            query.Append("scope=").Append(Uri.EscapeDataString(parameters.TryGetValue("scope", out var scope) ? scope : $"repository:{_handle.Repository}:pull"));
+            var own = $"repository:{_handle.Repository}:{(_push ? "pull,push" : "pull")}";
+            var asked = parameters.TryGetValue("scope", out var scope) ? scope : own;
+            // A push asks for push rights up front: the first challenge (a HEAD) names pull only, and
+            // a token without push would be refused at the upload.
+            query.Append("scope=").Append(Uri.EscapeDataString(_push ? own : asked));
+            if (_push && asked != own)
+                query.Append("&scope=").Append(Uri.EscapeDataString(asked));
             var tokenUrl = new UriBuilder(realm) { Query = query.ToString() }.Uri;
             var basic = credential is null ? null : BasicOf(credential);
             var errors = new Downloads.ErrorMap
@@ -164,7 +219,7 @@ internal sealed class OciRegistryClient
                 Response = response => (int)response.StatusCode is 401 or 403
                     ? new ModelRefsException(RestoreDiagnostics.OciAccessDenied,
                         $"Model '{_handle.Text}': the token server {Downloads.Redact(realm)} of {_handle.Registry} refused to issue a token (HTTP {(int)response.StatusCode})" +
-                        (credential is null ? " without credentials. " + LoginAdvice() : $" for the credentials from {credential.Source}: they are wrong, or that account cannot pull {_handle.Repository}."))
+                        (credential is null ? " without credentials. " + LoginAdvice() : $" for the credentials from {credential.Source}: they are wrong, or that account cannot {(_push ? "push to" : "pull")} {_handle.Repository}."))
                     : null,
             };
             var answer = await Downloads.GetBytesAsync(_handle, _context, tokenUrl, "application/json", MaxTokenBytes,
@@ -254,7 +309,7 @@ internal sealed class OciRegistryClient
     {
         string why;
         if (_authorization is not null)
-            why = $"with {_authorizationSource}: that account has no pull access to {_handle.Repository}, or the credentials are wrong.";
+            why = $"with {_authorizationSource}: that account has no {(_push ? "push" : "pull")} access to {_handle.Repository}, or the credentials are wrong.";
         else if (status == 401 && challenges.Length == 0)
             why = "and its 401 answer carries no WWW-Authenticate challenge, so there is no way to authenticate. Check that the handle names an OCI registry.";
         else if (status == 401 && !challenges.Any(c => c.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase) || c.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase)))
@@ -266,7 +321,7 @@ internal sealed class OciRegistryClient
         else
             why = $"anonymously. {LoginAdvice()}";
         return new ModelRefsException(RestoreDiagnostics.OciAccessDenied,
-            $"Model '{_handle.Text}': the registry {_handle.Registry} refused access to {_handle.Repository} (HTTP {status}) {why}");
+            $"{(_push ? "Pushing to" : "Model")} '{_handle.Text}': the registry {_handle.Registry} refused {(_push ? "the upload" : "access")} to {_handle.Repository} (HTTP {status}) {why}");
     }
 
     private ModelRefsException NotFound(string what, string reference) =>
