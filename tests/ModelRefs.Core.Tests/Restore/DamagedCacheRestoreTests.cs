@@ -43,7 +43,8 @@ public sealed class DamagedCacheRestoreTests
         var result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), item);
 
         Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
-        var warning = Assert.Single(result.Problems);
+        // (MR0017 too: the test package's licence is the package's own.)
+        var warning = Assert.Single(result.Problems, p => p.Diagnostic.Id != "MR0017");
         Assert.Equal("MR0013", warning.Diagnostic.Id);
         Assert.False(warning.IsError);
         Assert.Contains(item.Include, warning.Message);

@@ -48,7 +48,7 @@ public class LargeDownloadTests
         Assert.Equal(2, server.RequestCount);
         Assert.NotNull(server.Requests[1].Header("Range"));
         Assert.True(server.BodyBytesSent < Size + (400L << 20), $"served {server.BodyBytesSent >> 20} MB");
-        Assert.Contains(test.Log, l => l.StartsWith($"ModelRefs: downloading {url}: ", StringComparison.Ordinal) && l.Contains(" MB of 1024 MB (", StringComparison.Ordinal));
+        Assert.Contains(test.Log, l => l.StartsWith($"ModelRefs: downloading {url}: ", StringComparison.Ordinal) && l.Contains(" MB of 1.0 GB (", StringComparison.Ordinal));
         AssertOnlyBlob(test, Sha);
         Assert.True(elapsed < TimeSpan.FromSeconds(60), $"took {elapsed}");
     }
