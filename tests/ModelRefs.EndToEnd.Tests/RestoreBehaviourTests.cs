@@ -54,6 +54,38 @@ public sealed class RestoreBehaviourTests(PackedPackages packages)
     }
 
     [Fact]
+    public void RemovingTheLastItem_FailsInLockedMode_AndDropsItsEntryOtherwise()
+    {
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.AddPackage(NpmPackages.SileroVad);
+        using var app = new ConsumerProject(packages);
+        var registryProperty = $"<ModelRefsNpmRegistry>{registry.Url}</ModelRefsNpmRegistry>";
+        app.WriteProject(SileroItem, registryProperty);
+        app.WriteFile("Program.cs", "System.Console.WriteLine(Consumer.Models.SileroVad.Info.Sha256);");
+        Assert.True(app.Build() is { ExitCode: 0 } first, "first build failed");
+        var lockBytes = File.ReadAllBytes(app.LockFile);
+
+        // No <ModelReference> left, the lock still names the model: locked mode must say so.
+        app.WriteProject("", registryProperty);
+        app.WriteFile("Program.cs", "System.Console.WriteLine(42);");
+        var locked = app.Build("-p:ModelRefsLockedMode=true");
+        Assert.NotEqual(0, locked.ExitCode);
+        Assert.Contains("error MR0011", locked.Output);
+        Assert.Contains("'npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v5.onnx' is in", locked.Output);
+        Assert.Equal(lockBytes, File.ReadAllBytes(app.LockFile));
+
+        // Without locked mode the entry goes, and then the restore is a no-op again.
+        var unlocked = app.Build();
+        Assert.True(unlocked.ExitCode == 0, unlocked.Output);
+        Assert.DoesNotContain("silero_vad_v5.onnx", File.ReadAllText(app.LockFile));
+        Assert.False(File.Exists(Path.Combine(app.Directory, "obj", "Release", "net10.0", "modelrefs", "SileroVad.modelref.json")));
+        var again = app.Build("-v:n");
+        Assert.True(again.ExitCode == 0, again.Output);
+        Assert.Contains("ModelRefs: models are up to date (no-op restore).", again.Output);
+        Assert.True(app.Build("-p:ModelRefsLockedMode=true") is { ExitCode: 0 }, "the lock without the entry fails locked mode");
+    }
+
+    [Fact]
     public void ADamagedCacheBlob_IsNeverDeployed_ItIsReportedAndRestoredAgain()
     {
         using var registry = LoopbackNpmRegistry.Start();

@@ -57,13 +57,20 @@ public sealed partial class ModelRestorer
     private static RestoreProblem? PlainHttpWarning(ModelReference item, ModelHandle handle, string resolved)
     {
         if (!string.IsNullOrWhiteSpace(item.Sha256)
-            || handle.Provenance(resolved).DistributionUrl is not { } url
+            || DistributionUrl(handle, resolved) is not { } url
             || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || uri.IsLoopback)
             return null;
         return new RestoreProblem(RestoreDiagnostics.PlainHttp,
             $"Model '{handle.Text}' was downloaded over plain HTTP from {uri.Host} ({Downloads.WithoutQueryValues(uri)}): anyone on the way could have " +
             "changed it, and models.lock.json now pins what arrived. Use an https:// URL or registry, or pin the content you reviewed with " +
             "Sha256=\"…\" on the item. (NoWarn=MR0016 silences this; WarningsAsErrors=MR0016 makes it an error.)", item, IsError: false);
+    }
+
+    /// <summary>The URL the source says the bytes came from; null when it names none (or cannot read the resolution: its own error elsewhere).</summary>
+    private static string? DistributionUrl(ModelHandle handle, string resolved)
+    {
+        try { return handle.Provenance(resolved).DistributionUrl; }
+        catch (ModelRefsException) { return null; }
     }
 
     /// <summary>

@@ -31,7 +31,8 @@ namespace ModelRefs.Generator.Emitting
             }
 
             remarks.Add("<para>Licence: " + (string.IsNullOrEmpty(Model.License) ? "unknown" : "<c>" + Xml.Escape(Model.License) + "</c>")
-                + (string.IsNullOrEmpty(Model.LicenseSource) ? string.Empty : " (declared by " + Xml.Escape(Model.LicenseSource) + ")") + ".</para>");
+                + (!string.IsNullOrEmpty(Model.LicenseProvenance) ? " (" + Xml.Escape(Model.LicenseProvenance) + ")"
+                    : string.IsNullOrEmpty(Model.LicenseSource) ? string.Empty : " (declared by " + Xml.Escape(Model.LicenseSource) + ")") + ".</para>");
             remarks.Add("<para>Source: <c>" + Xml.Escape(Model.Handle) + "</c>"
                 + (string.IsNullOrEmpty(Model.Resolved) ? string.Empty : ", resolved to <c>" + Xml.Escape(Model.Resolved) + "</c>")
                 + ". SHA-256 of the ONNX file: <c>" + Xml.Escape(Model.OnnxSha256) + "</c>.</para>");

@@ -26,15 +26,17 @@ namespace ModelRefs.Generator.Emitting
             W.Line(Literals.String(Model.License) + ",");
             W.Line(Literals.String(Model.Description) + ",");
             W.Line(Literals.String(Model.Producer) + ",");
+            // Where the licence came from, when restore says (manifests before it did not).
+            string end = string.IsNullOrEmpty(Model.LicenseProvenance) ? ");" : ") { LicenseProvenance = " + Literals.String(Model.LicenseProvenance) + " };";
             if (Model.IsWide)
             {
                 EmitColumns(Model.Inputs, ",");
-                EmitColumns(Model.Outputs, ");");
+                EmitColumns(Model.Outputs, end);
             }
             else
             {
                 EmitSignatures(Model.Inputs, ",");
-                EmitSignatures(Model.Outputs, ");");
+                EmitSignatures(Model.Outputs, end);
             }
 
             W.Unindent();

@@ -103,6 +103,13 @@ namespace ModelRefs.Generator.Licensing
                 findings = findings.Select(f => f.Kind == LicenseFindingKind.Unknown ? f with { Message = message } : f).ToList();
             }
 
+            if (!string.IsNullOrEmpty(model.LicenseProvenance) && model.License is not null)
+            {
+                // Say where the licence came from: a package's own licence may not be the model's.
+                string from = " (The licence " + model.License + " is " + model.LicenseProvenance + ".)";
+                findings = findings.Select(f => f with { Message = f.Message + from }).ToList();
+            }
+
             return findings.ToImmutableArray();
         }
 

@@ -22,6 +22,7 @@ namespace ModelRefs.Generator.Model
         string OnnxSha256,
         string? License,
         string? LicenseSource,
+        string? LicenseProvenance,
         string? LicenseDeclared,
         EquatableArray<string> AcceptLicense,
         string? ProjectFile,

@@ -139,6 +139,7 @@ namespace ModelRefs.Generator.Parsing
                 OnnxSha256: OptionalString(root, ManifestKeys.OnnxSha256) ?? OptionalString(root, ManifestKeys.Sha256) ?? string.Empty,
                 License: OptionalString(root, ManifestKeys.License),
                 LicenseSource: OptionalString(root, ManifestKeys.LicenseSource),
+                LicenseProvenance: OptionalString(root, ManifestKeys.LicenseProvenance),
                 LicenseDeclared: OptionalString(root, ManifestKeys.LicenseDeclared),
                 AcceptLicense: ReadStrings(root, ManifestKeys.AcceptLicense),
                 ProjectFile: NullIfEmpty(OptionalString(root, ManifestKeys.ProjectFile)),

@@ -109,6 +109,9 @@ public sealed class ManifestRoundTripTests : IDisposable
         Assert.NotNull(spec.License);
         Assert.Equal(locked.LicenseSource, spec.LicenseSource);
         Assert.NotNull(spec.LicenseSource);
+        using (var document = System.Text.Json.JsonDocument.Parse(json))
+            Assert.Equal(document.RootElement.GetProperty("licenseProvenance").GetString(), spec.LicenseProvenance);
+        Assert.NotNull(spec.LicenseProvenance);
         Assert.NotNull(spec.LicenseDeclared);
         Assert.Equal(["CC-BY-NC-4.0", "GPL-3.0-only"], spec.AcceptLicense);
         Assert.Equal(Path.GetFullPath(ProjectFile), spec.ProjectFile);

@@ -139,6 +139,7 @@ public sealed class GitHubRepoClient
             Credentials = Endpoints.ToCredentials(),
             Download = context.Download,
             Log = context.Log,
+            Progress = context.Progress,
         };
         var blob = (await Downloads.DownloadToCacheAsync(handle, download, url, new BlobAddOptions(), cancellationToken,
             status => status is HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity
