@@ -73,6 +73,7 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
                 var shards = TfJsShards(npm, modelJson.Path).Select(s => modelDirectory + s).ToHashSet(StringComparer.Ordinal);
                 var localJson = Path.Combine(folder, "model.json");
                 File.Copy(modelJson.Path, localJson);
+                FileLinks.MakeWritable(localJson); // a copy of a read-only blob: the scratch folder must stay deletable (Windows)
                 try
                 {
                     foreach (var entry in TarArchive.Entries(tarball.Path, TarCompression.Gzip, ArchiveSettings.Limits(context.Settings), cancellationToken))
