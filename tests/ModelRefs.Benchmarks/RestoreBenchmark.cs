@@ -117,14 +117,7 @@ internal static class RestoreBenchmark
     private static void UpToDateBuild(string work)
     {
         // A user's project: the packed packages from a private feed, not this repo's sources.
-        var repo = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
-        var feed = Path.Combine(work, "feed");
-        var version = $"0.1.0-bench.{DateTime.UtcNow:yyyyMMddHHmmss}";
-        foreach (var project in new[] { "src/ModelRefs.Runtime/ModelRefs.Runtime.csproj", "nuget/ModelRefs/ModelRefs.csproj" })
-            Exec("dotnet", "pack", Path.Combine(repo, project), "-c", "Release", "-o", feed, "-p:Version=" + version, "--artifacts-path", Path.Combine(work, "pack"));
-        File.WriteAllText(Path.Combine(work, "nuget.config"), $"""
-            <configuration><packageSources><add key="bench" value="{feed}" /></packageSources></configuration>
-            """);
+        var version = PackPackages(work);
 
         string[] models =
         [
@@ -167,10 +160,25 @@ internal static class RestoreBenchmark
             Console.WriteLine("    " + line);
     }
 
-    private static string WriteProject(string work, string name, string version, string[] models)
+    /// <summary>Packs this repo's ModelRefs and runtime packages into a private feed under <paramref name="work"/> (its nuget.config names it); returns their version.</summary>
+    internal static string PackPackages(string work)
+    {
+        var repo = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+        var feed = Path.Combine(work, "feed");
+        var version = $"0.1.0-bench.{DateTime.UtcNow:yyyyMMddHHmmss}";
+        foreach (var project in new[] { "src/ModelRefs.Runtime/ModelRefs.Runtime.csproj", "nuget/ModelRefs/ModelRefs.csproj" })
+            Exec("dotnet", "pack", Path.Combine(repo, project), "-c", "Release", "-o", feed, "-p:Version=" + version, "--artifacts-path", Path.Combine(work, "pack"));
+        File.WriteAllText(Path.Combine(work, "nuget.config"), $"""
+            <configuration><packageSources><add key="bench" value="{feed}" /></packageSources></configuration>
+            """);
+        return version;
+    }
+
+    /// <summary>A console app referencing the packed package, with one item per entry of <paramref name="models"/> (Include, or Include plus extra attributes).</summary>
+    internal static string WriteProject(string work, string name, string version, string[] models, string properties = "")
     {
         var dir = Directory.CreateDirectory(Path.Combine(work, name)).FullName;
-        var items = string.Join("\n", models.Select((m, i) => $"""    <ModelReference Include="{m}" Name="Model{i}" />"""));
+        var items = string.Join("\n", models.Select((m, i) => m.Contains('"') ? $"""    <ModelReference Include={m} />""" : $"""    <ModelReference Include="{m}" Name="Model{i}" />"""));
         var package = $"""    <PackageReference Include="ModelRefs" Version="{version}" />""";
         File.WriteAllText(Path.Combine(dir, name + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
@@ -179,6 +187,7 @@ internal static class RestoreBenchmark
                 <TargetFramework>net10.0</TargetFramework>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <Nullable>enable</Nullable>
+            {properties}
               </PropertyGroup>
               <ItemGroup>
             {package}
@@ -190,7 +199,7 @@ internal static class RestoreBenchmark
         return Path.Combine(dir, name + ".csproj");
     }
 
-    private static string WriteRandomFile(string path, long length)
+    internal static string WriteRandomFile(string path, long length)
     {
         var random = new Random(42);
         var buffer = new byte[1 << 20];
@@ -205,7 +214,7 @@ internal static class RestoreBenchmark
         return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
     }
 
-    private static async Task WaitForServerAsync(string url)
+    internal static async Task WaitForServerAsync(string url)
     {
         using var http = new HttpClient();
         for (var i = 0; i < 100; i++)
@@ -224,7 +233,7 @@ internal static class RestoreBenchmark
         throw new TimeoutException("the loopback server did not start");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

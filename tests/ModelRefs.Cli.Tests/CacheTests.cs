@@ -25,7 +25,7 @@ public sealed class CacheTests(PackedTool tool)
         var blob = new ModelCache(cacheCopy).GetBlobPath(NpmPackages.SileroVadV5Sha256);
         var bytes = File.ReadAllBytes(blob);
         bytes[bytes.Length / 2] ^= 0x01;
-        File.WriteAllBytes(blob, bytes);
+        CacheDamage.Write(blob, bytes);
 
         var run = Modelref.Run(tool, dir.Path, "verify", project, "--format", "json");
         Assert.True(run.ExitCode == 1, run.ToString());

@@ -258,7 +258,7 @@ public sealed partial class ModelCache
             Sha256 = Sha256Hex.Normalize(value.Sha256) ?? throw new ArgumentException($"'{value.Sha256}' is not a SHA-256.", nameof(value)),
         };
         // The temp file goes to refs/.tmp/, where the cleaner finds what a killed process left.
-        AtomicFile.WriteAllBytes(Layout.RefPath(value.Key), JsonSerializer.SerializeToUtf8Bytes(normalised, JsonOptions), Layout.RefTempDirectory);
+        AtomicFile.WriteAllBytes(Layout.RefPath(value.Key), JsonSerializer.SerializeToUtf8Bytes(normalised, JsonOptions), Layout.RefTempDirectory, durable: false);
     }
 
     /// <summary>

@@ -14,10 +14,15 @@ public static class AtomicFile
     /// <summary>The extension of every temp file this class writes (swept by the cache's cleaner where it lives in a temp folder).</summary>
     public const string TempExtension = ".partial";
 
-    public static void WriteAllBytes(string path, byte[] content, string? tempDirectory = null)
+    /// <param name="durable">
+    /// false for files that are derived and checked when read (cache refs, manifests, notices, the
+    /// no-op record: an unreadable one is written again): no flush to disk, which costs milliseconds
+    /// per file, several per model. The lock file, which users commit, stays durable.
+    /// </param>
+    public static void WriteAllBytes(string path, byte[] content, string? tempDirectory = null, bool durable = true)
     {
         ArgumentNullException.ThrowIfNull(content);
-        Write(path, stream => stream.Write(content), tempDirectory);
+        Write(path, stream => stream.Write(content), tempDirectory, durable);
     }
 
     /// <summary>Writes <paramref name="text"/> as UTF-8 without a byte-order mark (as <see cref="File.WriteAllText(string, string?)"/> does).</summary>
@@ -29,7 +34,7 @@ public static class AtomicFile
 
     /// <summary>Lets <paramref name="write"/> fill the temp file, then renames it over <paramref name="path"/>.</summary>
     /// <param name="tempDirectory">Where the temp file goes; null: beside <paramref name="path"/>. Must be on the same file system.</param>
-    public static void Write(string path, Action<Stream> write, string? tempDirectory = null)
+    public static void Write(string path, Action<Stream> write, string? tempDirectory = null, bool durable = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(write);
@@ -40,7 +45,7 @@ public static class AtomicFile
             {
                 write(stream);
                 // Durable before it becomes visible: a crash must not leave a renamed, empty file.
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk: durable);
             }
             MoveIntoPlace(temp, path, overwrite: true);
         }

@@ -74,7 +74,7 @@ public static class ManifestWriter
         var bytes = ToJson(manifest);
         if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))
             return false;
-        IO.AtomicFile.WriteAllBytes(path, bytes);
+        IO.AtomicFile.WriteAllBytes(path, bytes, durable: false);
         return true;
     }
 

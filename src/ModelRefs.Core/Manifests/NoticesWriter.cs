@@ -43,7 +43,7 @@ public static class NoticesWriter
         var bytes = Encoding.UTF8.GetBytes(Format(models));
         if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))
             return false;
-        IO.AtomicFile.WriteAllBytes(path, bytes);
+        IO.AtomicFile.WriteAllBytes(path, bytes, durable: false);
         return true;
     }
 

@@ -103,11 +103,13 @@ public sealed partial class ModelRestorer
             using var work = new ScratchDirectory(cache.Layout.NewConversionWorkDirectory("tfjs-"));
             var localJson = Path.Combine(work.Path, "model.json");
             File.Copy(modelJson.Path, localJson);
+            IO.FileLinks.MakeWritable(localJson); // copies of read-only blobs: the scratch folder must stay deletable (Windows)
             foreach (var file in files)
             {
                 var target = Path.Combine(work.Path, file.Location.Replace('/', Path.DirectorySeparatorChar));
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.Copy(file.Path, target, overwrite: true);
+                IO.FileLinks.MakeWritable(target);
             }
             converted = await ConversionCache.GetOrConvertAsync(cache, key, $"converting '{handle.Text}'", context.Log, context.Download.LockTimeout,
                 output => TfJsModelConversion.Run(handle, localJson, output, context), cancellationToken).ConfigureAwait(false);

@@ -78,7 +78,7 @@ internal sealed record NoOpState(string InputsHash, IReadOnlyList<NoOpModel> Mod
 
     public void Save(string path)
     {
-        IO.AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(this, NoOpStateJson.Default.NoOpState));
+        IO.AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(this, NoOpStateJson.Default.NoOpState), durable: false);
     }
 }
 

@@ -18,7 +18,7 @@ public sealed class BlobVerificationTests
 
     private static void FlipOneByte(string path, long offset)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        using var file = CacheDamage.OpenForWriting(path);
         file.Position = offset;
         var b = file.ReadByte();
         file.Position = offset;
@@ -50,7 +50,7 @@ public sealed class BlobVerificationTests
         using var temp = new TempDirectory();
         var bytes = Content(10_000);
         var blob = await new ModelCache(temp.Path).AddAsync(new MemoryStream(bytes));
-        File.WriteAllBytes(blob.Path, []);
+        CacheDamage.Write(blob.Path, []);
 
         var cache = new ModelCache(temp.Path);
         Assert.Null(cache.TryGetBlob(blob.Sha256));

@@ -47,7 +47,7 @@ public class ModelCacheMaintenanceTests
         Assert.Equal(BlobCheckStatus.Intact, (await cache.VerifyBlobAsync(blob.Sha256, evictMismatch: true)).Status);
 
         bytes[75_000] ^= 0x80;
-        File.WriteAllBytes(blob.Path, bytes);
+        CacheDamage.Write(blob.Path, bytes);
         long reported = 0;
         var check = await cache.VerifyBlobAsync(blob.Sha256, evictMismatch: true, new SynchronousProgress(n => reported = n));
 

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using ModelRefs.Core.Caching;
 using ModelRefs.Core.Configuration;
+using ModelRefs.Core.Locking;
+using ModelRefs.TestSupport;
 using ModelRefs.Core.Restore;
 using ModelRefs.TestSupport.Http;
 
@@ -54,6 +57,35 @@ public sealed class ConcurrentRestoreTests
         // Log lines come in item order, whichever item finished first.
         var restoredLines = f.Log.Where(l => l.Contains(" → ", StringComparison.Ordinal)).ToList();
         Assert.Equal(items.Select(i => $"→ {i.Name} "), restoredLines.Select(l => l[l.IndexOf('→')..l.IndexOf('(')]));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task DamageFoundByConcurrentItems_IsReportedAtTheItemThatFoundIt()
+    {
+        using var f = new RestoreFixture();
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.AddTarball(f.WriteTarball("@test/a", "1.0.0", "MIT", ("m.onnx", RestoreFixture.Model("a"))));
+        registry.AddTarball(f.WriteTarball("@test/b", "1.0.0", "MIT", ("m.onnx", RestoreFixture.Model("b"))));
+        var items = new[] { RestoreFixture.Item("npm:@test/a@1.0.0/m.onnx", ("Name", "A")), RestoreFixture.Item("npm:@test/b@1.0.0/m.onnx", ("Name", "B")) };
+        Assert.True((await f.RestoreAsync(f.Request(npmRegistry: registry.Url), items)).Succeeded);
+        var lockFile = LockFileFormat.Read(f.LockPath)!;
+        var cache = new ModelCache(f.CacheRoot);
+        var shas = items.Select(i => lockFile.Find(i.Include)!.Sha256).ToArray();
+        foreach (var sha in shas)
+            CacheDamage.Write(cache.GetBlobPath(sha), []);
+        Directory.Delete(Path.Combine(f.ProjectDirectory, "obj"), recursive: true);
+
+        var result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), items);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
+        Assert.Equal(2, result.Problems.Count);
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal("MR0013", result.Problems[i].Diagnostic.Id);
+            Assert.Same(items[i], result.Problems[i].Item);
+            Assert.Contains(shas[i], result.Problems[i].Message);
+            Assert.DoesNotContain(shas[1 - i], result.Problems[i].Message);
+        }
     }
 
     [Fact(Timeout = 60_000)]

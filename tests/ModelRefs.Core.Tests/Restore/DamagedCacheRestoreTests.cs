@@ -1,3 +1,4 @@
+using ModelRefs.TestSupport;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Locking;
 using ModelRefs.TestSupport.Http;
@@ -11,7 +12,7 @@ public sealed class DamagedCacheRestoreTests
     {
         var bytes = File.ReadAllBytes(path);
         bytes[bytes.Length / 2] ^= 0x40;
-        File.WriteAllBytes(path, bytes);
+        CacheDamage.Write(path, bytes);
     }
 
     [Theory]
@@ -32,7 +33,7 @@ public sealed class DamagedCacheRestoreTests
         var blob = cache.GetBlobPath(pinned.Sha256);
         var others = Directory.GetFiles(cache.Layout.BlobsDirectory, "*", SearchOption.AllDirectories).Where(p => p != blob).ToList();
         if (cut)
-            File.WriteAllBytes(blob, []);
+            CacheDamage.Write(blob, []);
         else
             FlipOneByte(blob);
         if (tarballToo)

@@ -1,3 +1,4 @@
+using ModelRefs.TestSupport;
 using System.Security.Cryptography;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Locking;
@@ -98,7 +99,7 @@ public class HttpsExternalDataTests
         using var server = Serve(model, out var url);
         Assert.True((await f.RestoreAsync(f.Request(), RestoreFixture.Item(url))).Succeeded);
         var blob = new ModelCache(f.CacheRoot).GetBlobPath(Sha(model.Files["weights.bin"]));
-        File.WriteAllBytes(blob, new byte[32]);
+        CacheDamage.Write(blob, new byte[32]);
         Directory.Delete(Path.Combine(f.ProjectDirectory, "obj"), recursive: true);
         server.ClearRequests();
 
