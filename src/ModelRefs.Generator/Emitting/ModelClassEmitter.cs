@@ -65,7 +65,14 @@ namespace ModelRefs.Generator.Emitting
                 remarks.Add("<para>" + producer.ToString().TrimEnd() + "</para>");
             }
 
-            if (Model.IsWide)
+            if (Model.IsIndexed)
+            {
+                remarks.Add("<para>More than " + Literals.Int(ModelSpec.IndexedThreshold) + " inputs or outputs: the tensors have no members of their own. <c>"
+                    + Name + ModelTypeNames.InputSuffix + "</c> and <c>" + Name + ModelTypeNames.OutputSuffix + "</c> are read and set by index or ONNX name (<c>Set</c>, <c>Get</c>), "
+                    + "and the span API is index-based (<c>SetInput</c>, <c>Run()</c>, <c>GetOutput</c>, <c>GetOutputShape</c>); "
+                    + "<see cref=\"Info\"/> gives each tensor's index and signature.</para>");
+            }
+            else if (Model.IsWide)
             {
                 remarks.Add("<para>More than " + Literals.Int(ModelSpec.WideThreshold) + " inputs or outputs: besides <c>Run(" + Name + ModelTypeNames.InputSuffix
                     + ")</c> the model has an index-based span API (<c>SetInput</c>, <c>Run()</c>, <c>GetOutput</c>, <c>GetOutputShape</c>) instead of a <c>Run</c> with a parameter per input; "

@@ -26,7 +26,12 @@ namespace ModelRefs.Generator.Emitting
             W.Line(Literals.String(Model.License) + ",");
             W.Line(Literals.String(Model.Description) + ",");
             W.Line(Literals.String(Model.Producer) + ",");
-            if (Model.IsWide)
+            if (Model.IsIndexed)
+            {
+                EmitTable(Model.Inputs, ",");
+                EmitTable(Model.Outputs, ");");
+            }
+            else if (Model.IsWide)
             {
                 EmitColumns(Model.Inputs, ",");
                 EmitColumns(Model.Outputs, ");");
@@ -77,6 +82,54 @@ namespace ModelRefs.Generator.Emitting
             Column("string?", anyDimensionName ? dimensionNames : null, ",");
             Column("string?", anyDescription ? descriptions : null, ")" + terminator);
             W.Unindent();
+        }
+
+        /// <summary>
+        /// An indexed model's signatures as four string constants (<c>TensorSignature.FromTable</c>):
+        /// a string literal costs the compiler next to nothing, an array element per tensor does not.
+        /// </summary>
+        private void EmitTable(EquatableArray<TensorSpec> tensors, string terminator)
+        {
+            var names = new StringBuilder();
+            var numbers = new StringBuilder();
+            var dimensionNames = new StringBuilder();
+            var descriptions = new StringBuilder();
+            bool anyDimensionName = false;
+            bool anyDescription = false;
+            foreach (TensorSpec t in tensors)
+            {
+                Pack(names, t.Name);
+                numbers.Append(Literals.Int(ElementTypes.IdOf(t.ElementType))).Append(',').Append(Literals.Int(t.Rank)).Append(',');
+                foreach (DimensionSpec d in t.Shape)
+                {
+                    numbers.Append(Literals.Long(d.RuntimeValue)).Append(',');
+                    string? param = d.IsFixed ? null : d.Param;
+                    anyDimensionName |= param is not null;
+                    Pack(dimensionNames, param);
+                }
+
+                anyDescription |= t.Doc is not null;
+                Pack(descriptions, t.Doc);
+            }
+
+            W.Line(Rt + "TensorSignature.FromTable(");
+            W.Indent();
+            W.Line(Literals.String(names.ToString()) + ",");
+            W.Line(Literals.String(numbers.ToString()) + ",");
+            W.Line((anyDimensionName ? Literals.String(dimensionNames.ToString()) : "null") + ",");
+            W.Line((anyDescription ? Literals.String(descriptions.ToString()) : "null") + ")" + terminator);
+            W.Unindent();
+        }
+
+        private static void Pack(StringBuilder packed, string? value)
+        {
+            if (value is null)
+            {
+                packed.Append('-');
+                return;
+            }
+
+            packed.Append(Literals.Int(value.Length)).Append(':').Append(value);
         }
 
         /// <summary>One array: sixteen values a line, so that a wide model's file stays readable.</summary>

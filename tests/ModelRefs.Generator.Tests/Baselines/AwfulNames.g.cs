@@ -342,10 +342,10 @@ namespace Weird.@class.Models
         }
     }
 
-    /// <summary>The inputs of <see cref="global::Weird.@class.Models.Awful"/>: one tensor per ONNX input. Set every one before calling <c>Run</c>.</summary>
+    /// <summary>The inputs of <see cref="global::Weird.@class.Models.Awful"/>: one tensor per ONNX input, every one required.</summary>
     public sealed partial class AwfulInput
     {
-        /// <summary>Creates an input set with no tensors; set each property before running the model.</summary>
+        /// <summary>Creates an input set; every property is required, so set each one in the object initializer.</summary>
         public AwfulInput()
         {
         }
@@ -377,6 +377,7 @@ namespace Weird.@class.Models
         /// <param name="input2">The input <c>@@</c>: <c>float</c> tensor, shape <c>[4]</c>.</param>
         /// <param name="value">The input <c>value</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
         /// <param name="this">The input <c>this</c>: <c>float</c> tensor, shape <c>[4]</c>.</param>
+        [global::System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
         public AwfulInput(global::ModelRefs.Runtime.TensorData<float> onnxFlatten0, global::ModelRefs.Runtime.TensorData<float> x1, global::ModelRefs.Runtime.TensorData<float> input53, global::ModelRefs.Runtime.TensorData<float> input1, global::ModelRefs.Runtime.TensorData<float> abc0, global::ModelRefs.Runtime.TensorData<float> x, global::ModelRefs.Runtime.TensorData<float> x2, global::ModelRefs.Runtime.TensorData<float> @class, global::ModelRefs.Runtime.TensorData<float> @out, global::ModelRefs.Runtime.TensorData<float> @params, global::ModelRefs.Runtime.TensorData<float> run, global::ModelRefs.Runtime.TensorData<float> info, global::ModelRefs.Runtime.TensorData<float> dispose, global::ModelRefs.Runtime.TensorData<float> modelFile, global::ModelRefs.Runtime.TensorData<float> awful, global::ModelRefs.Runtime.TensorData<float> awfulInput2, global::ModelRefs.Runtime.TensorData<float> équipe, global::ModelRefs.Runtime.TensorData<float> 输入, global::ModelRefs.Runtime.TensorData<float> x1_2, global::ModelRefs.Runtime.TensorData<float> x12, global::ModelRefs.Runtime.TensorData<float> xShape, global::ModelRefs.Runtime.TensorData<float> toString2, global::ModelRefs.Runtime.TensorData<float> input, global::ModelRefs.Runtime.TensorData<float> input2, global::ModelRefs.Runtime.TensorData<float> value, global::ModelRefs.Runtime.TensorData<float> @this)
         {
             this.OnnxFlatten0 = onnxFlatten0;
@@ -413,7 +414,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("onnx::Flatten_0")]
-        public global::ModelRefs.Runtime.TensorData<float> OnnxFlatten0 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> OnnxFlatten0 { get; set; }
 
         /// <summary>The input <c>x.1</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -421,7 +422,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("x.1")]
-        public global::ModelRefs.Runtime.TensorData<float> X1 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> X1 { get; set; }
 
         /// <summary>The input <c>53</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
         /// <remarks>
@@ -429,7 +430,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("53")]
-        public global::ModelRefs.Runtime.TensorData<float> Input53 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Input53 { get; set; }
 
         /// <summary>The input <c>input 1</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -437,7 +438,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("input 1")]
-        public global::ModelRefs.Runtime.TensorData<float> Input1 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Input1 { get; set; }
 
         /// <summary>The input <c>a-b/c:0</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
         /// <remarks>
@@ -445,7 +446,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("a-b/c:0")]
-        public global::ModelRefs.Runtime.TensorData<float> ABC0 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> ABC0 { get; set; }
 
         /// <summary>The input <c>X</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -453,7 +454,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("X")]
-        public global::ModelRefs.Runtime.TensorData<float> X { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> X { get; set; }
 
         /// <summary>The input <c>x</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
         /// <remarks>
@@ -461,7 +462,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("x")]
-        public global::ModelRefs.Runtime.TensorData<float> X2 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> X2 { get; set; }
 
         /// <summary>The input <c>class</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -469,7 +470,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("class")]
-        public global::ModelRefs.Runtime.TensorData<float> Class { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Class { get; set; }
 
         /// <summary>The input <c>out</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
         /// <remarks>
@@ -477,7 +478,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("out")]
-        public global::ModelRefs.Runtime.TensorData<float> Out { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Out { get; set; }
 
         /// <summary>The input <c>params</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -485,7 +486,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("params")]
-        public global::ModelRefs.Runtime.TensorData<float> Params { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Params { get; set; }
 
         /// <summary>The input <c>Run</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
         /// <remarks>
@@ -493,7 +494,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("Run")]
-        public global::ModelRefs.Runtime.TensorData<float> Run { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Run { get; set; }
 
         /// <summary>The input <c>Info</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -501,7 +502,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("Info")]
-        public global::ModelRefs.Runtime.TensorData<float> Info { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Info { get; set; }
 
         /// <summary>The input <c>Dispose</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
         /// <remarks>
@@ -509,7 +510,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("Dispose")]
-        public global::ModelRefs.Runtime.TensorData<float> Dispose { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Dispose { get; set; }
 
         /// <summary>The input <c>ModelFile</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -517,7 +518,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("ModelFile")]
-        public global::ModelRefs.Runtime.TensorData<float> ModelFile { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> ModelFile { get; set; }
 
         /// <summary>The input <c>Awful</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
         /// <remarks>
@@ -525,7 +526,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("Awful")]
-        public global::ModelRefs.Runtime.TensorData<float> Awful { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Awful { get; set; }
 
         /// <summary>The input <c>AwfulInput</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -533,7 +534,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("AwfulInput")]
-        public global::ModelRefs.Runtime.TensorData<float> AwfulInput2 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> AwfulInput2 { get; set; }
 
         /// <summary>The input <c>Équipe</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
         /// <remarks>
@@ -541,7 +542,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("Équipe")]
-        public global::ModelRefs.Runtime.TensorData<float> Équipe { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Équipe { get; set; }
 
         /// <summary>The input <c>输入</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -549,7 +550,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("输入")]
-        public global::ModelRefs.Runtime.TensorData<float> 输入 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> 输入 { get; set; }
 
         /// <summary>The input <c>x.1.2</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
         /// <remarks>
@@ -557,7 +558,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("x.1.2")]
-        public global::ModelRefs.Runtime.TensorData<float> X1_2 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> X1_2 { get; set; }
 
         /// <summary>The input <c>x.12</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -565,7 +566,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("x.12")]
-        public global::ModelRefs.Runtime.TensorData<float> X12 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> X12 { get; set; }
 
         /// <summary>The input <c>xShape</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
         /// <remarks>
@@ -573,7 +574,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("xShape")]
-        public global::ModelRefs.Runtime.TensorData<float> XShape { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> XShape { get; set; }
 
         /// <summary>The input <c>ToString</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -581,7 +582,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("ToString")]
-        public global::ModelRefs.Runtime.TensorData<float> ToString2 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> ToString2 { get; set; }
 
         /// <summary>The input <c></c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
         /// <remarks>
@@ -589,7 +590,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("")]
-        public global::ModelRefs.Runtime.TensorData<float> Input { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Input { get; set; }
 
         /// <summary>The input <c>@@</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -597,7 +598,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("@@")]
-        public global::ModelRefs.Runtime.TensorData<float> Input2 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Input2 { get; set; }
 
         /// <summary>The input <c>value</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
         /// <remarks>
@@ -605,7 +606,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("value")]
-        public global::ModelRefs.Runtime.TensorData<float> Value { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Value { get; set; }
 
         /// <summary>The input <c>this</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -613,7 +614,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("this")]
-        public global::ModelRefs.Runtime.TensorData<float> This { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> This { get; set; }
     }
 
     /// <summary>The outputs of one run of <see cref="global::Weird.@class.Models.Awful"/>, owned by the caller.</summary>
