@@ -110,8 +110,8 @@ public sealed unsafe partial class ModelSession : IDisposable
     /// <param name="index">The input's index in <see cref="ModelInfo.Inputs"/>.</param>
     /// <param name="data">The elements, row-major; copied, so the caller may reuse the memory.</param>
     /// <param name="shape">The dimensions; empty for a scalar.</param>
-    /// <exception cref="ShapeMismatchException">The rank or a fixed dimension differs from the signature.</exception>
-    /// <exception cref="ArgumentException">The element type differs, or <paramref name="data"/> does not hold the shape's element count.</exception>
+    /// <exception cref="ShapeMismatchException">The rank or a fixed dimension differs from the signature, or <paramref name="data"/> does not hold the shape's element count.</exception>
+    /// <exception cref="ArgumentException">The element type differs.</exception>
     public void SetInput<T>(int index, ReadOnlySpan<T> data, ReadOnlySpan<long> shape) where T : unmanaged
     {
         ThrowIfDisposed();
@@ -132,8 +132,8 @@ public sealed unsafe partial class ModelSession : IDisposable
     /// <param name="index">The input's index in <see cref="ModelInfo.Inputs"/>.</param>
     /// <param name="data">The strings, row-major; none may be <see langword="null"/>.</param>
     /// <param name="shape">The dimensions; empty for a scalar.</param>
-    /// <exception cref="ShapeMismatchException">The rank or a fixed dimension differs from the signature.</exception>
-    /// <exception cref="ArgumentException">The input is not a string tensor, or <paramref name="data"/> does not hold the shape's element count.</exception>
+    /// <exception cref="ShapeMismatchException">The rank or a fixed dimension differs from the signature, or <paramref name="data"/> does not hold the shape's element count.</exception>
+    /// <exception cref="ArgumentException">The input is not a string tensor.</exception>
     public void SetInput(int index, ReadOnlySpan<string> data, ReadOnlySpan<long> shape)
     {
         ThrowIfDisposed();
@@ -366,10 +366,9 @@ public sealed unsafe partial class ModelSession : IDisposable
         long count = Shapes.ElementCount(shape);
         if (count < 0)
             throw ShapeMismatch(slot, shape, "dimensions must be non-negative and hold at most int.MaxValue elements");
+        // The docs promise ShapeMismatchException for a wrong element count too: data and shape disagree.
         if (count != dataLength)
-            throw new ArgumentException(
-                $"Model '{Info.Name}': input '{slot.Signature.Name}' was given {dataLength} values for shape {Shapes.Format(shape)}, which holds {count}.",
-                "data");
+            throw ShapeMismatch(slot, shape, $"it was given {dataLength} values, but shape {Shapes.Format(shape)} holds {count}");
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -409,7 +408,16 @@ public sealed unsafe partial class ModelSession : IDisposable
             throw new InvalidOperationException($"Model '{Info.Name}' has no outputs yet: call Run() first (outputs of a failed run are not kept).");
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+    // Named after the model's class, which is what the user disposed, not after this engine.
+    private void ThrowIfDisposed()
+    {
+        if (_disposed)
+            ThrowDisposed();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowDisposed() =>
+        throw new ObjectDisposedException(Info.Name, $"The model '{Info.Name}' was disposed; create a new instance to run it again.");
 
     /// <summary>Checks that the model file has the inputs and outputs that the Info (the generated class) names.</summary>
     private void CheckSignature(ModelLocation location)

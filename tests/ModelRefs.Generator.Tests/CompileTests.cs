@@ -317,6 +317,25 @@ public class CompileTests
         Assert.Equal("CS7036", error.Id);
     }
 
+    [Fact]
+    public void An_embedded_model_names_its_resource_and_no_model_file()
+    {
+        string manifest = EchoManifest.Replace("\"modelFile\": \"echo.onnx\",", "\"modelFile\": \"models/Echo.onnx\", \"embeddedResource\": \"Consumer.models.Echo.onnx\",", StringComparison.Ordinal);
+        Assert.Contains("embeddedResource", manifest, StringComparison.Ordinal);
+        string source = GeneratorHarness.GenerateSingle("/obj/Echo.modelref.json", manifest);
+        Assert.Contains("public const string ModelResource = \"Consumer.models.Echo.onnx\";", source, StringComparison.Ordinal);
+        Assert.DoesNotContain("ModelFile", source, StringComparison.Ordinal);
+        Assert.DoesNotContain("models/Echo.onnx", source, StringComparison.Ordinal);
+
+        // Code that reads ModelFile of an embedded model does not compile: the file is not deployed.
+        var options = GeneratorHarness.ParseOptions;
+        Compilation compilation = GeneratorHarness.CreateCompilation(options, "internal static class U { internal static string M() => Tests.Models.Echo.ModelFile + Tests.Models.Echo.ModelResource; }");
+        GeneratorHarness.RunAndUpdateCompilation([GeneratorHarness.Manifest("/obj/Echo.modelref.json", manifest)], compilation, out Compilation output, out _);
+        Diagnostic error = Assert.Single(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Equal("CS0117", error.Id);
+        Assert.Contains("ModelFile", error.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
     internal static void AssertCompilesClean(string usage, params string[] manifests)
     {
         Compilation compilation = GeneratorHarness.CreateCompilation(usage);

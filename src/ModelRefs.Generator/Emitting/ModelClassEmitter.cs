@@ -100,9 +100,18 @@ namespace ModelRefs.Generator.Emitting
             new ModelInfoEmitter(Model, Names, W).Emit();
             W.Line();
 
-            Doc("summary", "Path of the deployed model file, relative to the app's base directory"
-                + (Model.EmbeddedResource is null ? "." : " (this model is embedded as the resource <c>" + Xml.Escape(Model.EmbeddedResource) + "</c> and this file is not deployed)."));
-            W.Line("public const string ModelFile = " + Literals.String(Model.ModelFile ?? string.Empty) + ";");
+            // An embedded model has no file next to the app, so no ModelFile that would name one (issue 11.10).
+            if (Model.EmbeddedResource is null)
+            {
+                Doc("summary", "Path of the deployed model file, relative to the app's base directory.");
+                W.Line("public const string ModelFile = " + Literals.String(Model.ModelFile ?? string.Empty) + ";");
+            }
+            else
+            {
+                Doc("summary", "Name of the manifest resource of this assembly that holds the model (<c>Embed=\"true\"</c>: no model file is deployed).");
+                W.Line("public const string ModelResource = " + Literals.String(Model.EmbeddedResource) + ";");
+            }
+
             W.Line();
 
             for (int i = 0; i < (Model.IsWide ? 0 : Model.Inputs.Count); i++)
@@ -120,7 +129,7 @@ namespace ModelRefs.Generator.Emitting
 
             string location = Model.EmbeddedResource is null
                 ? Rt + "ModelLocation.File(ModelFile)"
-                : Rt + "ModelLocation.EmbeddedResource(typeof(" + Model.GlobalTypeName() + ").Assembly, " + Literals.String(Model.EmbeddedResource) + ")";
+                : Rt + "ModelLocation.EmbeddedResource(typeof(" + Model.GlobalTypeName() + ").Assembly, ModelResource)";
             string where = Model.EmbeddedResource is null
                 ? "from <see cref=\"ModelFile\"/>"
                 : "from the embedded resource <c>" + Xml.Escape(Model.EmbeddedResource) + "</c>";

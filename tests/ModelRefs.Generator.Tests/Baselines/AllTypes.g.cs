@@ -92,8 +92,8 @@ namespace Samples.Models
                 new global::ModelRefs.Runtime.TensorSignature("string_out", global::ModelRefs.Runtime.TensorElementKind.String, new long[] { 2, -1 }, new string?[] { null, null }, null),
             });
 
-        /// <summary>Path of the deployed model file, relative to the app's base directory (this model is embedded as the resource <c>Samples.Models.AllTypes.onnx</c> and this file is not deployed).</summary>
-        public const string ModelFile = "models/AllTypes.onnx";
+        /// <summary>Name of the manifest resource of this assembly that holds the model (<c>Embed="true"</c>: no model file is deployed).</summary>
+        public const string ModelResource = "Samples.Models.AllTypes.onnx";
 
         private static readonly long[] __shape0 = new long[] { 1, 3 };
 
@@ -113,7 +113,7 @@ namespace Samples.Models
         /// <param name="options">Threads, execution provider and session sharing; <see langword="null"/> for the defaults.</param>
         public AllTypes(global::ModelRefs.Runtime.ModelOptions? options)
         {
-            this.__session = global::ModelRefs.Runtime.ModelSession.Open(Info, global::ModelRefs.Runtime.ModelLocation.EmbeddedResource(typeof(global::Samples.Models.AllTypes).Assembly, "Samples.Models.AllTypes.onnx"), options);
+            this.__session = global::ModelRefs.Runtime.ModelSession.Open(Info, global::ModelRefs.Runtime.ModelLocation.EmbeddedResource(typeof(global::Samples.Models.AllTypes).Assembly, ModelResource), options);
         }
 
         /// <summary>Loads the model from the given ONNX file instead.</summary>
