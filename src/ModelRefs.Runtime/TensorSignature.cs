@@ -25,6 +25,23 @@ public sealed class TensorSignature
         Description = description;
     }
 
+    /// <summary>Describes an output that is not a tensor: a sequence (of maps or tensors).</summary>
+    /// <param name="name">The ONNX name, exactly.</param>
+    /// <param name="valueType">The ONNX type, e.g. <c>seq(map(int64,tensor(float)))</c> or <c>seq(tensor(float))</c>.</param>
+    /// <param name="elementType">The element type of the innermost tensor (a map's values).</param>
+    /// <param name="description">The model's own description of the value.</param>
+    public TensorSignature(string name, string valueType, TensorElementKind elementType, string? description)
+        : this(name, elementType, null, null, description)
+    {
+        ValueType = valueType ?? throw new ArgumentNullException(nameof(valueType));
+    }
+
+    /// <summary>The ONNX type of a value that is not a tensor (<c>seq(map(int64,tensor(float)))</c>); <see langword="null"/> for a tensor.</summary>
+    public string? ValueType { get; }
+
+    /// <summary>True for a dense tensor; false for a sequence (see <see cref="ValueType"/>).</summary>
+    public bool IsTensor => ValueType is null;
+
     /// <summary>
     /// Signatures from columns, one entry per tensor (the form generated code uses for a model with
     /// many tensors: constant arrays compile in time linear in their length, unlike one constructor
@@ -161,6 +178,8 @@ public sealed class TensorSignature
     {
         get
         {
+            if (ValueType is not null)
+                return ValueType;
             if (Shape is null)
                 return "[rank unknown]";
             var text = new StringBuilder("[");

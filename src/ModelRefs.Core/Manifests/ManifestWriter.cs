@@ -103,6 +103,9 @@ public static class ManifestWriter
                 w.WriteEndArray();
             }
             w.WriteString(ManifestKeys.Value.Doc, value.Doc ?? "");
+            // Only where kind and element type do not say it all, so that tensors' manifests stay as they were.
+            if (value.Type is not null && value.Kind != ManifestKeys.ValueKinds.Tensor)
+                w.WriteString(ManifestKeys.Value.Type, value.Type);
             w.WriteEndObject();
         }
         w.WriteEndArray();

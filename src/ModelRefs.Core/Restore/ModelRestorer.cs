@@ -393,7 +393,8 @@ public sealed partial class ModelRestorer
         value.Kind.ToManifestName(),
         value.ElementType.ToManifestName(),
         value.Shape?.Select(d => new ManifestDimension(d.Value, d.Param)).ToArray(),
-        string.IsNullOrEmpty(value.DocString) ? null : value.DocString);
+        string.IsNullOrEmpty(value.DocString) ? null : value.DocString,
+        value.Type);
 
     private static void RemoveStaleManifests(string folder, IReadOnlyList<RestoredModel> models)
     {
