@@ -81,6 +81,67 @@ public sealed class RunTests : IDisposable
         Assert.Equal("1,2,3,4,5,6,7,8|2,4|42|0#1,2,3,4|1,4|7#x.1#x.1: float [batch, 4]", result);
     }
 
+    [Fact]
+    public void A_classifier_with_zipmap_outputs_gets_typed_lists_of_maps()
+    {
+        // The model as restore sees it: written by the onnx package, its signature read by Core, its manifest by ManifestWriter.
+        string modelPath = Path.Combine(_dir, "classifier.onnx");
+        ModelRefs.TestSupport.Onnx.ZipMapClassifier.Write(modelPath);
+        OnnxModelSignature signature = OnnxSignatureReader.Read(modelPath);
+        static ModelRefs.Core.Manifests.ManifestValue Value(OnnxValueInfo v) => new(v.Name, v.Kind.ToManifestName(), v.ElementType.ToManifestName(),
+            v.Shape?.Select(d => new ModelRefs.Core.Manifests.ManifestDimension(d.Value, d.Param)).ToArray(), null, v.Type);
+        string manifest = System.Text.Encoding.UTF8.GetString(ModelRefs.Core.Manifests.ManifestWriter.ToJson(new ModelRefs.Core.Manifests.ModelManifest
+        {
+            Name = "Classifier", Namespace = "Tests.Models", Handle = "classifier.onnx", Sha256 = "00", OnnxSha256 = "00", ModelFile = "classifier.onnx",
+            Inputs = signature.Inputs.Select(Value).ToArray(),
+            Outputs = signature.Outputs.Select(Value).ToArray(),
+        }));
+
+        const string caller = """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using ModelRefs.Runtime;
+            using Tests.Models;
+
+            public static class Caller
+            {
+                public static string Go(string modelPath)
+                {
+                    using var classifier = new Classifier(modelPath);
+                    ClassifierOutput o = classifier.Run(new ClassifierInput { Features = new TensorData<float>(new float[] { 2, 0, 0, 0, 0, 3 }, 2, 3) });
+                    IReadOnlyList<IReadOnlyDictionary<long, float>> maps = o.Probabilities;
+                    IReadOnlyList<IReadOnlyDictionary<string, float>> named = o.Named;
+                    IReadOnlyList<TensorData<float>> rows = o.Rows;
+                    string a = string.Join(",", o.Label.Data) + "|" + maps.Count + "|" + maps[0][10].ToString("F4") + "|" + named[1]["eel"].ToString("F4")
+                        + "|" + rows.Count + "|" + string.Join(",", rows[0].Shape);
+
+                    ClassifierOutputSpans s = classifier.Run(new float[] { 0, 0, 3 }, new long[] { 1, 3 });
+                    string b = s.Label[0] + "|" + s.Probabilities.Single()[30].ToString("F4") + "|" + s.Named[0]["eel"].ToString("F4");
+                    return a + "#" + b + "#" + Classifier.Info.Outputs[1];
+                }
+            }
+            """;
+
+        Compilation compilation = GeneratorHarness.CreateCompilation(caller);
+        GeneratorHarness.RunAndUpdateCompilation([GeneratorHarness.Manifest("/obj/Classifier.modelref.json", manifest)], compilation, out Compilation output, out var generatorDiagnostics);
+        Assert.Empty(generatorDiagnostics);
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id != "CS1591").ToList();
+        Assert.True(problems.Count == 0, GeneratorHarness.Describe(problems));
+
+        using var stream = new MemoryStream();
+        var emit = output.Emit(stream);
+        Assert.True(emit.Success, GeneratorHarness.Describe(emit.Diagnostics));
+        Assembly assembly = Assembly.Load(stream.ToArray());
+        string result = (string)assembly.GetType("Caller")!.GetMethod("Go")!.Invoke(null, [modelPath])!;
+
+        float[] first = ModelRefs.TestSupport.Onnx.ZipMapClassifier.Probabilities([2, 0, 0]);
+        float[] second = ModelRefs.TestSupport.Onnx.ZipMapClassifier.Probabilities([0, 0, 3]);
+        string F(float v) => v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("10,30|2|" + F(first[0]) + "|" + F(second[2]) + "|2|2,3#30|" + F(second[2]) + "|" + F(second[2])
+            + "#probabilities: float seq(map(int64,tensor(float)))", result);
+    }
+
     /// <summary>Inputs x.i, each the Identity into output y:i, in the three kinds WideManifests cycles through.</summary>
     private string SaveIdentities(int count)
     {

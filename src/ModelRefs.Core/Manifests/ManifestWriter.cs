@@ -103,8 +103,8 @@ public static class ManifestWriter
                 w.WriteEndArray();
             }
             w.WriteString(ManifestKeys.Value.Doc, value.Doc ?? "");
-            // Only where kind and element type do not say it all, so that tensors' manifests stay as they were.
-            if (value.Type is not null && value.Kind != ManifestKeys.ValueKinds.Tensor)
+            // What kind and element type flatten (seq(map(int64,tensor(float)))); tensors too, so every value has the same keys.
+            if (value.Type is not null)
                 w.WriteString(ManifestKeys.Value.Type, value.Type);
             w.WriteEndObject();
         }

@@ -39,7 +39,7 @@ public sealed record ModelManifest
 }
 
 /// <summary>An input or output: kind, element type (ONNX spelling) and shape (null: rank unknown).</summary>
-/// <remarks><see cref="Type"/>: the whole ONNX type of a value that is not a tensor (<c>seq(map(int64,tensor(float)))</c>), written as the manifest's <c>type</c>.</remarks>
+/// <remarks><see cref="Type"/>: the whole ONNX type (<c>seq(map(int64,tensor(float)))</c>, <c>tensor(float)</c>), written as the manifest's <c>type</c>.</remarks>
 public sealed record ManifestValue(string Name, string Kind, string ElementType, IReadOnlyList<ManifestDimension>? Shape, string? Doc, string? Type = null);
 
 /// <summary>A dimension: fixed (Value), symbolic (Param), or unknown (both null).</summary>

@@ -13,15 +13,15 @@ namespace ModelRefs.Generator.Diagnostics
         private const string Category = "ModelRefs.Generator";
         private const string HelpLinkBase = "https://github.com/modelrefs/modelrefs/blob/main/docs/diagnostics/";
 
-        /// <summary>A tensor's element type or value kind has no C# mapping; the model's class is not generated.</summary>
+        /// <summary>A tensor's element type or value kind has no C# mapping: the model cannot be wrapped, an error (never a silently missing class).</summary>
         public static readonly DiagnosticDescriptor UnsupportedType = new DiagnosticDescriptor(
             id: "MR2001",
             title: "Unsupported tensor element type or value kind",
-            messageFormat: "Model '{0}': {1} '{2}' has {3}, which ModelRefs cannot map to C#; the class '{0}' is not generated",
+            messageFormat: "Model '{0}': {1} '{2}' has {3}, which ModelRefs cannot map to C#; the class '{0}' cannot be generated (remove the ModelReference, or convert the model so that it has supported inputs and outputs)",
             category: Category,
-            defaultSeverity: DiagnosticSeverity.Warning,
+            defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true,
-            description: "Generated classes support dense tensors of float, double, float16, bfloat16, int8/16/32/64, uint8/16/32/64, bool and string. A model with any other input or output gets no generated class.",
+            description: "Generated classes support dense tensors of float, double, float16, bfloat16, int8/16/32/64, uint8/16/32/64, bool and string, and as outputs of models with at most 64 inputs and outputs sequences of maps (seq(map(int64|string, float|double|int64|string))) and of tensors. A model with any other input or output cannot be wrapped: the build fails, so that code using the class never meets a missing type.",
             helpLinkUri: HelpLinkBase + "MR2001.md");
 
         /// <summary>The manifest cannot be read.</summary>

@@ -282,8 +282,13 @@ namespace ModelRefs.Generator.Emitting
                 W.Line(SetInput(i, type, local + ".Data", local + ".Shape"));
             }
 
-            RunAndReturn(ModelTypeNames.OutputSuffix, static (type, index) =>
+            RunAndReturn(ModelTypeNames.OutputSuffix, static (t, type, index) =>
             {
+                if (t.Sequence is not null)
+                {
+                    return new[] { t.Sequence.Reader(index) };
+                }
+
                 string data = type.IsString
                     ? "this.__session.GetStringOutput(" + index + ")"
                     : "this.__session.GetOutput<" + type.CSharpType + ">(" + index + ").ToArray()";
@@ -343,11 +348,14 @@ namespace ModelRefs.Generator.Emitting
                 }
             }
 
-            RunAndReturn(ModelTypeNames.OutputSpansSuffix, static (type, index) => new[]
-            {
-                type.IsString ? "this.__session.GetStringOutput(" + index + ")" : "this.__session.GetOutput<" + type.CSharpType + ">(" + index + ")",
-                "this.__session.GetOutputShape(" + index + ")",
-            });
+            // A sequence is a list (allocated per run) with no shape.
+            RunAndReturn(ModelTypeNames.OutputSpansSuffix, static (t, type, index) => t.Sequence is not null
+                ? new[] { t.Sequence.Reader(index) }
+                : new[]
+                {
+                    type.IsString ? "this.__session.GetStringOutput(" + index + ")" : "this.__session.GetOutput<" + type.CSharpType + ">(" + index + ")",
+                    "this.__session.GetOutputShape(" + index + ")",
+                });
             W.Close();
         }
 
@@ -355,7 +363,7 @@ namespace ModelRefs.Generator.Emitting
         /// Runs the session and returns a new <c>Name + suffix</c> built from the outputs: each output
         /// gives the constructor arguments <paramref name="arguments"/> writes for its element type and index.
         /// </summary>
-        private void RunAndReturn(string suffix, Func<ElementType, string, string[]> arguments)
+        private void RunAndReturn(string suffix, Func<TensorSpec, ElementType, string, string[]> arguments)
         {
             W.Line("this.__session.Run();");
             if (Model.Outputs.Count == 0)
@@ -368,7 +376,7 @@ namespace ModelRefs.Generator.Emitting
             W.Indent();
             for (int i = 0; i < Model.Outputs.Count; i++)
             {
-                string[] lines = arguments(ElementTypes.Get(Model.Outputs[i].ElementType), Literals.Int(i));
+                string[] lines = arguments(Model.Outputs[i], ElementTypes.Get(Model.Outputs[i].ElementType), Literals.Int(i));
                 for (int k = 0; k < lines.Length; k++)
                 {
                     bool last = i == Model.Outputs.Count - 1 && k == lines.Length - 1;

@@ -182,6 +182,13 @@ namespace ModelRefs.Generator.Emitting
             W.Indent();
             foreach (TensorSpec t in tensors)
             {
+                if (t.Sequence is not null)
+                {
+                    W.Line("new " + Rt + "TensorSignature(" + Literals.String(t.Name) + ", " + Literals.String(t.ValueType) + ", " + Rt + "TensorElementKind."
+                        + ElementTypes.Get(t.ElementType).RuntimeKind + ", " + Literals.String(t.Doc) + "),");
+                    continue;
+                }
+
                 string shape = t.HasShape ? LongArray(t.Shape) : "null";
                 string dimNames = "null";
                 if (t.HasShape)

@@ -162,7 +162,7 @@ namespace ModelRefs.Generator.Emitting
                 W.Line();
                 TensorMemberDoc(_set.Role, t);
                 W.Line("[" + Rt + "OnnxName(" + Literals.String(t.Name) + ")]");
-                W.Line("public " + (_required ? "required " : string.Empty) + TensorData(type) + " " + _properties[i] + " " + accessors);
+                W.Line("public " + (_required ? "required " : string.Empty) + (_set.IsInputs ? TensorData(type) : OutputType(t)) + " " + _properties[i] + " " + accessors);
             }
 
             W.Close();
@@ -268,7 +268,7 @@ namespace ModelRefs.Generator.Emitting
             for (int i = 0; i < _tensors.Count; i++)
             {
                 TensorSpec t = _tensors[i];
-                parameters.Add(TensorData(ElementTypes.Get(t.ElementType)) + " " + _parameters[i]);
+                parameters.Add((_set.IsInputs ? TensorData(ElementTypes.Get(t.ElementType)) : OutputType(t)) + " " + _parameters[i]);
                 Doc("param name=\"" + _parameters[i].TrimStart('@') + "\"", _set.Role + " <c>" + Xml.Escape(t.Name) + "</c>" + (_set.DescribeParameters ? ": " + DescribeTensor(t) : string.Empty) + ".", "param");
             }
 

@@ -121,8 +121,9 @@ namespace ModelRefs.Generator.Parsing
             var diagnostics = new List<DiagnosticInfo>();
             EquatableArray<TensorSpec> inputs = ReadTensors(root, ManifestKeys.Inputs);
             EquatableArray<TensorSpec> outputs = ReadTensors(root, ManifestKeys.Outputs);
-            CheckSupported(typeName, inputs, "input", diagnostics);
-            CheckSupported(typeName, outputs, "output", diagnostics);
+            bool wide = inputs.Count > ModelSpec.WideThreshold || outputs.Count > ModelSpec.WideThreshold;
+            CheckSupported(typeName, inputs, "input", diagnostics, sequencesAllowed: false);
+            CheckSupported(typeName, outputs, "output", diagnostics, sequencesAllowed: !wide);
             if (diagnostics.Count > 0)
             {
                 return new ParsedManifest(_path, null, new EquatableArray<DiagnosticInfo>(diagnostics));
@@ -174,14 +175,28 @@ namespace ModelRefs.Generator.Parsing
             return ModelTypeNames.ToNamespace(declared!);
         }
 
-        private void CheckSupported(string typeName, EquatableArray<TensorSpec> tensors, string role, List<DiagnosticInfo> diagnostics)
+        /// <summary>
+        /// Dense tensors everywhere; sequences of maps or tensors as outputs of a narrow model
+        /// (<see cref="SequenceType"/>). Anything else is MR2001, an error: the model cannot be wrapped.
+        /// </summary>
+        private void CheckSupported(string typeName, EquatableArray<TensorSpec> tensors, string role, List<DiagnosticInfo> diagnostics, bool sequencesAllowed)
         {
             foreach (TensorSpec tensor in tensors)
             {
                 string? problem = null;
+                string type = tensor.ValueType is null ? string.Empty : " (" + tensor.ValueType + ")";
                 if (tensor.Kind != ManifestKeys.ValueKinds.Tensor)
                 {
-                    problem = "value kind '" + tensor.Kind + "'";
+                    if (tensor.Sequence is null)
+                    {
+                        problem = "value kind '" + tensor.Kind + "'" + type;
+                    }
+                    else if (!sequencesAllowed)
+                    {
+                        problem = "value kind '" + tensor.Kind + "'" + type + (role == "input"
+                            ? ", and sequences are supported as outputs only"
+                            : ", and sequences are supported in models with at most " + ModelSpec.WideThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture) + " inputs and outputs");
+                    }
                 }
                 else if (!ElementTypes.TryGet(tensor.ElementType, out _))
                 {
@@ -254,7 +269,8 @@ namespace ModelRefs.Generator.Parsing
                     hasShape,
                     new EquatableArray<DimensionSpec>(dims),
                     NullIfEmpty(OptionalString(item, ManifestKeys.Value.Doc, where)),
-                    Span(item)));
+                    Span(item),
+                    NullIfEmpty(OptionalString(item, ManifestKeys.Value.Type, where))));
             }
 
             return new EquatableArray<TensorSpec>(result);

@@ -21,7 +21,7 @@ namespace ModelRefs.Shared.Manifest
     ///   metadata: [ { key: string, value: string } ],
     ///   inputs:   [ Value ], outputs: [ Value ]
     /// }
-    /// Value:     { name: string, kind: string, elementType: string, shape: [ Dimension ]?, doc: string, type: string (absent for a tensor) }
+    /// Value:     { name: string, kind: string, elementType: string, shape: [ Dimension ]?, doc: string, type: string (readers: optional) }
     /// Dimension: { value: int } (fixed) | { param: string } (symbolic) | { } (unknown)
     /// </code>
     /// <c>name</c> is the generated class's C# type name and <c>namespace</c> its namespace, both
@@ -87,7 +87,7 @@ namespace ModelRefs.Shared.Manifest
             /// <summary>
             /// The whole ONNX type of a value that is not a tensor, in ONNX's notation:
             /// <c>seq(map(int64,tensor(float)))</c>, <c>seq(tensor(float))</c>, <c>map(string,tensor(float))</c>,
-            /// <c>optional(tensor(int64))</c>. Absent for tensors (kind and element type say it all).
+            /// <c>optional(tensor(int64))</c>; <c>tensor(float)</c> for a tensor. Optional for readers (older manifests lack it).
             /// </summary>
             public const string Type = "type";
         }
