@@ -69,7 +69,7 @@ public class CompileTests
                 {
                     var input = new AwfulInput { OnnxFlatten0 = t, X1 = t, Input53 = t, Input1 = t, ABC0 = t, X = t, X2 = t, Class = t, Out = t, Params = t,
                                                  Run = t, Info = t, Dispose = t, ModelFile = t, Awful = t, AwfulInput2 = t, Équipe = t, 输入 = t, X1_2 = t, X12 = t, XShape = t, ToString2 = t,
-                                                 Input = t, Input2 = t, Value = t, This = t };
+                                                 Input = t, Input23 = t, Value = t, This = t };
                     AwfulOutput output = model.Run(input);
                     return output.Output53.Data.Length + output.Output.Data.Length + output.OutputShape.Data.Length + output.AwfulOutput2.Data.Length + output.Equals2.Shape.Length;
                 }

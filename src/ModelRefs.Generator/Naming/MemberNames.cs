@@ -65,7 +65,7 @@ namespace ModelRefs.Generator.Naming
             string[] inputProperties = new string[model.Inputs.Count];
             for (int i = 0; i < inputProperties.Length; i++)
             {
-                inputProperties[i] = inputNames.Take(IdentifierNames.ToPascalCase(model.Inputs[i].Name, "Input"));
+                inputProperties[i] = inputNames.Take(IdentifierNames.MemberName(model.Inputs[i].Name, "Input", i));
             }
 
             // Parameters: the inputs' own names first, then their shapes, so a shape never takes an input's name.
@@ -79,8 +79,9 @@ namespace ModelRefs.Generator.Naming
             string[] inputShapeParameters = new string[inputProperties.Length];
             for (int i = 0; i < inputShapeParameters.Length; i++)
             {
+                // As for output shapes below: x_Shape when an input is already called xShape.
                 string bare = inputParameters[i].TrimStart('@');
-                inputShapeParameters[i] = parameterNames.Take(bare + "Shape");
+                inputShapeParameters[i] = parameterNames.Take(parameterNames.IsTaken(bare + "Shape") ? bare + "_Shape" : bare + "Shape");
             }
 
             var outputReserved = new List<string>(ObjectMembers) { typeName + ModelTypeNames.OutputSuffix, typeName + ModelTypeNames.OutputSpansSuffix };
@@ -88,13 +89,16 @@ namespace ModelRefs.Generator.Naming
             string[] outputProperties = new string[model.Outputs.Count];
             for (int i = 0; i < outputProperties.Length; i++)
             {
-                outputProperties[i] = outputNames.Take(IdentifierNames.ToPascalCase(model.Outputs[i].Name, "Output"));
+                outputProperties[i] = outputNames.Take(IdentifierNames.MemberName(model.Outputs[i].Name, "Output", i));
             }
 
+            // A shape companion is <Output>Shape unless a model name already is (an output y_shape next to y):
+            // then <Output>_Shape, which no tensor's member can be (member names have '_' only before a digit).
             string[] outputShapeProperties = new string[outputProperties.Length];
             for (int i = 0; i < outputShapeProperties.Length; i++)
             {
-                outputShapeProperties[i] = outputNames.Take(outputProperties[i] + "Shape");
+                string plain = outputProperties[i] + "Shape";
+                outputShapeProperties[i] = outputNames.Take(outputNames.IsTaken(plain) ? outputProperties[i] + "_Shape" : plain);
             }
 
             // Constructor parameters of the output types: camelCase of the members, distinct because the members differ ignoring case.
