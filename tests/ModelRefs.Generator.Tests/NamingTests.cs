@@ -225,7 +225,7 @@ public class NamingTests
         Assert.Equal("A3002", taken[3000]);
         Assert.Equal("A3001_2", taken[3001]);
         Assert.Equal(taken.Count, taken.Distinct(StringComparer.OrdinalIgnoreCase).Count());
-        Assert.Equal(["A", "A2", "A3"], NamesFor("M", ["a", "a.", "a b"], []).InputProperties);
+        Assert.Equal(["A", "A2", "A3"], NamesFor("M", ["a", "a.", "a:"], []).InputProperties);
     }
 
     private static MemberNames NamesFor(string typeName, string[] inputs, string[] outputs)
