@@ -169,6 +169,33 @@ public class NamingTests
         Assert.Equal(new string('A', 1) + new string('a', 39), IdentifierNames.MemberName(new string('a', 40), "Input", 7));
     }
 
+    [Fact]
+    public void InputNames_and_OutputNames_name_members_by_position_and_win_over_defaults()
+    {
+        // Output 1's default would be Identity1; the user's "Identity2" for output 0 is kept exactly, the default moves.
+        ParsedManifest parsed = Parse("M", ["x.1", "x.2"], ["Identity2", "Identity1", "Identity"], ",Rate", "Identity1,,Mesh");
+        Assert.Empty(parsed.Diagnostics);
+        MemberNames names = MemberNames.For(parsed.Model!);
+        Assert.Equal(["X1", "Rate"], names.InputProperties);
+        Assert.Equal(["Identity1", "Identity1_2", "Mesh"], names.OutputProperties);
+        Assert.Equal(["x1", "rate"], names.InputParameters);
+    }
+
+    [Theory]
+    [InlineData("a,b,c", "InputNames has 3 entries, but the model has 2 inputs")]
+    [InlineData("my-name", "InputNames entry 'my-name' is not a C# identifier")]
+    [InlineData("class", "InputNames entry 'class' is a C# keyword")]
+    [InlineData("Rate,rate", "InputNames names 'rate' twice")]
+    public void Bad_member_names_are_MR2004(string inputNames, string expected)
+    {
+        ParsedManifest parsed = Parse("M", ["x.1", "x.2"], ["y"], inputNames, "");
+        Assert.Null(parsed.Model);
+        var d = Assert.Single(parsed.Diagnostics).ToDiagnostic();
+        Assert.Equal("MR2004", d.Id);
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Error, d.Severity);
+        Assert.Contains(expected, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("batch", "batch")]
     [InlineData("N", "N")]
@@ -226,6 +253,15 @@ public class NamingTests
         Assert.Equal("A3001_2", taken[3001]);
         Assert.Equal(taken.Count, taken.Distinct(StringComparer.OrdinalIgnoreCase).Count());
         Assert.Equal(["A", "A2", "A3"], NamesFor("M", ["a", "a.", "a:"], []).InputProperties);
+    }
+
+    private static ParsedManifest Parse(string typeName, string[] inputs, string[] outputs, string inputNames, string outputNames)
+    {
+        static string Tensors(string[] names) => string.Join(",", names.Select(n => "{\"name\":" + Json(n) + ",\"elementType\":\"float\",\"shape\":[{\"param\":\"n\"}]}"));
+        static string Names(string list) => "[" + string.Join(",", (list.Length == 0 ? [] : list.Split(',')).Select(Json)) + "]";
+        string json = "{\"schema\":1,\"name\":" + Json(typeName) + ",\"namespace\":\"N\",\"handle\":\"h\",\"inputs\":[" + Tensors(inputs) + "],\"outputs\":[" + Tensors(outputs)
+            + "],\"inputNames\":" + Names(inputNames) + ",\"outputNames\":" + Names(outputNames) + "}";
+        return ManifestParser.Parse("/m.modelref.json", json);
     }
 
     private static MemberNames NamesFor(string typeName, string[] inputs, string[] outputs)

@@ -62,6 +62,8 @@ public static class ManifestWriter
 
             WriteValues(w, ManifestKeys.Inputs, m.Inputs);
             WriteValues(w, ManifestKeys.Outputs, m.Outputs);
+            WriteStrings(w, ManifestKeys.InputNames, m.InputNames);
+            WriteStrings(w, ManifestKeys.OutputNames, m.OutputNames);
             w.WriteEndObject();
         }
         return buffer.ToArray();
@@ -75,6 +77,14 @@ public static class ManifestWriter
             return false;
         IO.AtomicFile.WriteAllBytes(path, bytes);
         return true;
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string property, IReadOnlyList<string> values)
+    {
+        w.WriteStartArray(property);
+        foreach (var value in values)
+            w.WriteStringValue(value);
+        w.WriteEndArray();
     }
 
     private static void WriteValues(Utf8JsonWriter w, string property, IReadOnlyList<ManifestValue> values)

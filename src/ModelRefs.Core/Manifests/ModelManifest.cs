@@ -36,6 +36,10 @@ public sealed record ModelManifest
     public IReadOnlyList<(string Key, string Value)> Metadata { get; init; } = [];
     public IReadOnlyList<ManifestValue> Inputs { get; init; } = [];
     public IReadOnlyList<ManifestValue> Outputs { get; init; } = [];
+
+    /// <summary>The item's <c>InputNames</c>/<c>OutputNames</c> (comma-separated, positional): the generated members' names, "" to keep the default; checked by the generator (MR2004).</summary>
+    public IReadOnlyList<string> InputNames { get; init; } = [];
+    public IReadOnlyList<string> OutputNames { get; init; } = [];
 }
 
 /// <summary>An input or output: kind, element type (ONNX spelling) and shape (null: rank unknown).</summary>

@@ -370,6 +370,8 @@ public sealed partial class ModelRestorer
             Metadata = signature.Metadata.Select(m => (m.Key, m.Value)).ToArray(),
             Inputs = signature.Inputs.Select(ToManifestValue).ToArray(),
             Outputs = signature.Outputs.Select(ToManifestValue).ToArray(),
+            InputNames = item.InputNames,
+            OutputNames = item.OutputNames,
         };
         var manifestPath = Path.Combine(request.IntermediatePath, name + ManifestExtension);
         if (ManifestWriter.WriteIfChanged(manifestPath, manifest))

@@ -35,12 +35,24 @@ namespace ModelRefs.Generator.Diagnostics
             description: "A *.modelref.json file passed to the compiler is not valid JSON or lacks what the generator needs. The restore task writes these files; rebuild to rewrite them.",
             helpLinkUri: HelpLinkBase + "MR2003.md");
 
+        /// <summary>An entry of the item's InputNames or OutputNames cannot name a member.</summary>
+        public static readonly DiagnosticDescriptor InvalidMemberName = new DiagnosticDescriptor(
+            id: "MR2004",
+            title: "Invalid InputNames or OutputNames entry",
+            messageFormat: "Model '{0}': {1} {2}; fix the <ModelReference> item's {1} metadata (comma-separated member names in the model's input or output order, empty to keep a name)",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "InputNames and OutputNames rename the generated members of a model's inputs and outputs by position. Each entry must be a C# identifier that is not a keyword, unique ignoring case, and there must be no more entries than inputs (or outputs).",
+            helpLinkUri: HelpLinkBase + "MR2004.md");
+
         public static DiagnosticDescriptor ById(string id)
         {
             switch (id)
             {
                 case "MR2001": return UnsupportedType;
                 case "MR2003": return MalformedManifest;
+                case "MR2004": return InvalidMemberName;
                 default: throw new ArgumentOutOfRangeException(nameof(id), id, "Unknown ModelRefs generator diagnostic.");
             }
         }

@@ -35,7 +35,9 @@ namespace ModelRefs.Generator.Model
         EquatableArray<MetadataEntry> Metadata,
         EquatableArray<TensorSpec> Inputs,
         EquatableArray<TensorSpec> Outputs,
-        FileLocation NameLocation)
+        FileLocation NameLocation,
+        EquatableArray<string> InputNames = default,
+        EquatableArray<string> OutputNames = default)
     {
         /// <summary>
         /// The most inputs, and the most outputs, that get the typed span API (a <c>Run</c> with

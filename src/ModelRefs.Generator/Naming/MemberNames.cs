@@ -62,11 +62,7 @@ namespace ModelRefs.Generator.Naming
 
             var inputReserved = new List<string>(ObjectMembers) { typeName + ModelTypeNames.InputSuffix };
             var inputNames = new UniqueNames(inputReserved);
-            string[] inputProperties = new string[model.Inputs.Count];
-            for (int i = 0; i < inputProperties.Length; i++)
-            {
-                inputProperties[i] = inputNames.Take(IdentifierNames.MemberName(model.Inputs[i].Name, "Input", i));
-            }
+            string[] inputProperties = Properties(inputNames, model.Inputs, model.InputNames, "Input");
 
             // Parameters: the inputs' own names first, then their shapes, so a shape never takes an input's name.
             var parameterNames = new UniqueNames();
@@ -86,11 +82,7 @@ namespace ModelRefs.Generator.Naming
 
             var outputReserved = new List<string>(ObjectMembers) { typeName + ModelTypeNames.OutputSuffix, typeName + ModelTypeNames.OutputSpansSuffix };
             var outputNames = new UniqueNames(outputReserved);
-            string[] outputProperties = new string[model.Outputs.Count];
-            for (int i = 0; i < outputProperties.Length; i++)
-            {
-                outputProperties[i] = outputNames.Take(IdentifierNames.MemberName(model.Outputs[i].Name, "Output", i));
-            }
+            string[] outputProperties = Properties(outputNames, model.Outputs, model.OutputNames, "Output");
 
             // A shape companion is <Output>Shape unless a model name already is (an output y_shape next to y):
             // then <Output>_Shape, which no tensor's member can be (member names have '_' only before a digit).
@@ -111,6 +103,29 @@ namespace ModelRefs.Generator.Naming
             }
 
             return new MemberNames(inputProperties, inputParameters, inputShapeParameters, outputProperties, outputShapeProperties, outputParameters, outputShapeParameters);
+        }
+
+        /// <summary>
+        /// The properties of one side: the names the item gave (InputNames/OutputNames, checked by the
+        /// parser) first, so that they are kept exactly, then the others' default names around them.
+        /// </summary>
+        private static string[] Properties(UniqueNames names, EquatableArray<TensorSpec> tensors, EquatableArray<string> given, string prefix)
+        {
+            var result = new string[tensors.Count];
+            for (int i = 0; i < result.Length && i < given.Count; i++)
+            {
+                if (given[i].Length > 0)
+                {
+                    result[i] = names.Take(given[i]);
+                }
+            }
+
+            for (int i = 0; i < result.Length; i++)
+            {
+                result[i] ??= names.Take(IdentifierNames.MemberName(tensors[i].Name, prefix, i));
+            }
+
+            return result;
         }
     }
 }

@@ -124,6 +124,10 @@ namespace ModelRefs.Generator.Parsing
             bool wide = inputs.Count > ModelSpec.WideThreshold || outputs.Count > ModelSpec.WideThreshold;
             CheckSupported(typeName, inputs, "input", diagnostics, sequencesAllowed: false);
             CheckSupported(typeName, outputs, "output", diagnostics, sequencesAllowed: !wide);
+            EquatableArray<string> inputNames = ReadStrings(root, ManifestKeys.InputNames);
+            EquatableArray<string> outputNames = ReadStrings(root, ManifestKeys.OutputNames);
+            CheckMemberNames(typeName, inputNames, inputs.Count, "InputNames", "inputs", Span(root[ManifestKeys.InputNames] ?? root), diagnostics);
+            CheckMemberNames(typeName, outputNames, outputs.Count, "OutputNames", "outputs", Span(root[ManifestKeys.OutputNames] ?? root), diagnostics);
             if (diagnostics.Count > 0)
             {
                 return new ParsedManifest(_path, null, new EquatableArray<DiagnosticInfo>(diagnostics));
@@ -153,7 +157,9 @@ namespace ModelRefs.Generator.Parsing
                 Metadata: ReadMetadata(root),
                 Inputs: inputs,
                 Outputs: outputs,
-                NameLocation: nameLocation);
+                NameLocation: nameLocation,
+                InputNames: inputNames,
+                OutputNames: outputNames);
 
             return new ParsedManifest(_path, model, EquatableArray<DiagnosticInfo>.Empty);
         }
@@ -173,6 +179,35 @@ namespace ModelRefs.Generator.Parsing
             }
 
             return ModelTypeNames.ToNamespace(declared!);
+        }
+
+        /// <summary>The user's member names (MR2004): identifiers, no keywords, unique ignoring case, no more than there are tensors.</summary>
+        private static void CheckMemberNames(string typeName, EquatableArray<string> names, int count, string metadata, string what, FileLocation where, List<DiagnosticInfo> diagnostics)
+        {
+            if (names.Count > count)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMemberName, where, typeName, metadata,
+                    "has " + names.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " entries, but the model has " + count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + what));
+                return;
+            }
+
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (string name in names)
+            {
+                if (name.Length == 0)
+                {
+                    continue;
+                }
+
+                string? problem = !Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(name) || name[0] == '@' ? "entry '" + name + "' is not a C# identifier"
+                    : Naming.IdentifierNames.IsKeyword(name) ? "entry '" + name + "' is a C# keyword"
+                    : !seen.Add(name) ? "names '" + name + "' twice (names must differ ignoring case)"
+                    : null;
+                if (problem is not null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMemberName, where, typeName, metadata, problem));
+                }
+            }
         }
 
         /// <summary>

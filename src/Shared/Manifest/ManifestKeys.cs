@@ -19,7 +19,8 @@ namespace ModelRefs.Shared.Manifest
     ///   description: string?, producer: string?, irVersion: int,
     ///   opsets:   [ { domain: string, version: int } ],
     ///   metadata: [ { key: string, value: string } ],
-    ///   inputs:   [ Value ], outputs: [ Value ]
+    ///   inputs:   [ Value ], outputs: [ Value ],
+    ///   inputNames: [ string ], outputNames: [ string ]
     /// }
     /// Value:     { name: string, kind: string, elementType: string, shape: [ Dimension ]?, doc: string, type: string (readers: optional) }
     /// Dimension: { value: int } (fixed) | { param: string } (symbolic) | { } (unknown)
@@ -60,6 +61,10 @@ namespace ModelRefs.Shared.Manifest
         public const string Metadata = "metadata";
         public const string Inputs = "inputs";
         public const string Outputs = "outputs";
+
+        /// <summary>The item's <c>InputNames</c> / <c>OutputNames</c>: member names by position, "" where the default stays (readers: optional).</summary>
+        public const string InputNames = "inputNames";
+        public const string OutputNames = "outputNames";
 
         /// <summary>Keys of an <see cref="Opsets"/> entry.</summary>
         internal static class Opset
