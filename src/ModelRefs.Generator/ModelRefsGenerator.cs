@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 using ModelRefs.Generator.Diagnostics;
 using ModelRefs.Generator.Emitting;
@@ -39,8 +40,15 @@ namespace ModelRefs.Generator
                 .Select(static (file, ct) => Parse(file, ct))
                 .WithTrackingName(TrackingNames.ParsedManifests);
 
+            // Inputs are required members where the language has them (C# 11; net8.0 defaults to C# 12),
+            // constructor parameters only where it does not: either way a forgotten input does not compile.
+            IncrementalValueProvider<bool> requiredMembers = context.ParseOptionsProvider
+                .Select(static (options, _) => options is CSharpParseOptions cs && cs.LanguageVersion >= LanguageVersion.CSharp11)
+                .WithTrackingName(TrackingNames.RequiredMembers);
+
             IncrementalValuesProvider<GeneratedModel> generated = parsed
-                .Select(static (manifest, ct) => Generate(manifest, ct))
+                .Combine(requiredMembers)
+                .Select(static (pair, ct) => Generate(pair.Left, ct, pair.Right))
                 .WithTrackingName(TrackingNames.GeneratedModels);
 
             // All models at once only to give each generated file one owner; the work above stays per manifest.
@@ -64,7 +72,7 @@ namespace ModelRefs.Generator
             }
         }
 
-        internal static GeneratedModel Generate(ParsedManifest manifest, CancellationToken cancellationToken)
+        internal static GeneratedModel Generate(ParsedManifest manifest, CancellationToken cancellationToken, bool requiredMembers = true)
         {
             if (manifest.Model is null)
             {
@@ -74,7 +82,7 @@ namespace ModelRefs.Generator
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                return new GeneratedModel(manifest.FilePath, ModelEmitter.HintName(manifest.Model), ModelEmitter.Emit(manifest.Model), manifest.Diagnostics);
+                return new GeneratedModel(manifest.FilePath, ModelEmitter.HintName(manifest.Model), ModelEmitter.Emit(manifest.Model, requiredMembers), manifest.Diagnostics);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -12,6 +12,9 @@ namespace ModelRefs.Generator
         /// <summary>One <see cref="Model.ParsedManifest"/> per manifest.</summary>
         public const string ParsedManifests = nameof(ParsedManifests);
 
+        /// <summary>Whether the project's C# version has <c>required</c> members (C# 11).</summary>
+        public const string RequiredMembers = nameof(RequiredMembers);
+
         /// <summary>Each model's generated source text.</summary>
         public const string GeneratedModels = nameof(GeneratedModels);
     }

@@ -27,6 +27,14 @@ public sealed class ModelOptions
     /// <summary>The graph optimization level; <see langword="null"/> keeps ONNX Runtime's default.</summary>
     public GraphOptimizationLevel? OptimizationLevel { get; set; }
 
+    /// <summary>
+    /// The least severe ONNX Runtime message the session writes to the process's console
+    /// (<see cref="SessionOptions.LogSeverityLevel"/>). By default errors only: ONNX Runtime's warnings
+    /// (such as "Removing initializer …" for a model with unused weights) are about the model file,
+    /// not the app, and would otherwise reach the app's console.
+    /// </summary>
+    public OrtLoggingLevel LogLevel { get; set; } = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+
     /// <summary>Called last on the session options before the session is created, for anything else ONNX Runtime offers.</summary>
     public Action<SessionOptions>? ConfigureSession { get; set; }
 }

@@ -25,6 +25,7 @@ public sealed unsafe partial class ModelSession : IDisposable
     // Inputs bound in CPU memory are copied to a device at bind time, so other providers need a rebind per run.
     private readonly bool _rebindInputsEachRun;
     private readonly bool _hasStringOutputs;
+    private readonly bool _hasSequenceOutputs;
     private int _inputShapeVersion;
     private int _learnedShapeVersion = -1;
     private bool _hasOutputs;
@@ -54,7 +55,8 @@ public sealed unsafe partial class ModelSession : IDisposable
         Info = info;
         _inputs = info.Inputs.Select(s => new InputSlot(s)).ToArray();
         _outputs = info.Outputs.Select(s => new OutputSlot(s)).ToArray();
-        _hasStringOutputs = _outputs.Any(o => o.Signature.ElementType == TensorElementKind.String);
+        _hasStringOutputs = _outputs.Any(o => o.Signature.IsTensor && o.Signature.ElementType == TensorElementKind.String);
+        _hasSequenceOutputs = _outputs.Any(o => !o.Signature.IsTensor);
         _rebindInputsEachRun = options.ExecutionProvider != ExecutionProvider.Cpu;
 
         if (options.ShareSession)
@@ -110,8 +112,8 @@ public sealed unsafe partial class ModelSession : IDisposable
     /// <param name="index">The input's index in <see cref="ModelInfo.Inputs"/>.</param>
     /// <param name="data">The elements, row-major; copied, so the caller may reuse the memory.</param>
     /// <param name="shape">The dimensions; empty for a scalar.</param>
-    /// <exception cref="ShapeMismatchException">The rank or a fixed dimension differs from the signature.</exception>
-    /// <exception cref="ArgumentException">The element type differs, or <paramref name="data"/> does not hold the shape's element count.</exception>
+    /// <exception cref="ShapeMismatchException">The rank or a fixed dimension differs from the signature, or <paramref name="data"/> does not hold the shape's element count.</exception>
+    /// <exception cref="ArgumentException">The element type differs.</exception>
     public void SetInput<T>(int index, ReadOnlySpan<T> data, ReadOnlySpan<long> shape) where T : unmanaged
     {
         ThrowIfDisposed();
@@ -132,8 +134,8 @@ public sealed unsafe partial class ModelSession : IDisposable
     /// <param name="index">The input's index in <see cref="ModelInfo.Inputs"/>.</param>
     /// <param name="data">The strings, row-major; none may be <see langword="null"/>.</param>
     /// <param name="shape">The dimensions; empty for a scalar.</param>
-    /// <exception cref="ShapeMismatchException">The rank or a fixed dimension differs from the signature.</exception>
-    /// <exception cref="ArgumentException">The input is not a string tensor, or <paramref name="data"/> does not hold the shape's element count.</exception>
+    /// <exception cref="ShapeMismatchException">The rank or a fixed dimension differs from the signature, or <paramref name="data"/> does not hold the shape's element count.</exception>
+    /// <exception cref="ArgumentException">The input is not a string tensor.</exception>
     public void SetInput(int index, ReadOnlySpan<string> data, ReadOnlySpan<long> shape)
     {
         ThrowIfDisposed();
@@ -185,6 +187,7 @@ public sealed unsafe partial class ModelSession : IDisposable
         if (_learnedShapeVersion != _inputShapeVersion)
         {
             LearnOutputs();
+            KeepSequenceOutputs();
         }
         else
         {
@@ -196,11 +199,13 @@ public sealed unsafe partial class ModelSession : IDisposable
             {
                 // An output's shape depends on more than the input shapes (ORT rejects the bound buffer): learn again.
                 LearnOutputs();
+                KeepSequenceOutputs();
                 _hasOutputs = true;
                 return;
             }
             if (_hasStringOutputs)
                 ReadStringOutputs();
+            KeepSequenceOutputs();
         }
         _hasOutputs = true;
     }
@@ -213,7 +218,7 @@ public sealed unsafe partial class ModelSession : IDisposable
     {
         ThrowIfDisposed();
         var slot = Output(index);
-        if (ElementKindOf<T>.Value != slot.Signature.ElementType)
+        if (!slot.Signature.IsTensor || ElementKindOf<T>.Value != slot.Signature.ElementType)
             throw WrongOutputType(slot.Signature, typeof(T));
         ThrowIfNoOutputs();
         return new ReadOnlySpan<T>((void*)slot.Buffer!.Pointer, slot.Count);
@@ -226,6 +231,8 @@ public sealed unsafe partial class ModelSession : IDisposable
     {
         ThrowIfDisposed();
         var slot = Output(index);
+        if (!slot.Signature.IsTensor)
+            throw WrongOutputType(slot.Signature, typeof(long[]));
         ThrowIfNoOutputs();
         return slot.Shape;
     }
@@ -236,7 +243,7 @@ public sealed unsafe partial class ModelSession : IDisposable
     {
         ThrowIfDisposed();
         var slot = Output(index);
-        if (slot.Signature.ElementType != TensorElementKind.String)
+        if (!slot.Signature.IsTensor || slot.Signature.ElementType != TensorElementKind.String)
             throw WrongOutputType(slot.Signature, typeof(string));
         ThrowIfNoOutputs();
         return slot.Strings!;
@@ -248,6 +255,7 @@ public sealed unsafe partial class ModelSession : IDisposable
         if (_disposed)
             return;
         _disposed = true;
+        _lastOutputValues?.Dispose();
         _binding.Dispose();
         _runOptions.Dispose();
         foreach (var input in _inputs)
@@ -302,6 +310,9 @@ public sealed unsafe partial class ModelSession : IDisposable
         for (int i = 0; i < _outputs.Length; i++)
         {
             var slot = _outputs[i];
+            // A sequence stays bound to the device: ONNX Runtime allocates it on every run.
+            if (!slot.Signature.IsTensor)
+                continue;
             var value = values[i];
             var typeAndShape = value.GetTensorTypeAndShape();
             if (ElementTypes.FromOrt(typeAndShape.ElementDataType) != slot.Signature.ElementType)
@@ -341,7 +352,7 @@ public sealed unsafe partial class ModelSession : IDisposable
         for (int i = 0; i < _outputs.Length; i++)
         {
             var slot = _outputs[i];
-            if (slot.Signature.ElementType != TensorElementKind.String)
+            if (!slot.Signature.IsTensor || slot.Signature.ElementType != TensorElementKind.String)
                 continue;
             var typeAndShape = values[i].GetTensorTypeAndShape();
             slot.Shape = typeAndShape.Shape;
@@ -366,10 +377,9 @@ public sealed unsafe partial class ModelSession : IDisposable
         long count = Shapes.ElementCount(shape);
         if (count < 0)
             throw ShapeMismatch(slot, shape, "dimensions must be non-negative and hold at most int.MaxValue elements");
+        // The docs promise ShapeMismatchException for a wrong element count too: data and shape disagree.
         if (count != dataLength)
-            throw new ArgumentException(
-                $"Model '{Info.Name}': input '{slot.Signature.Name}' was given {dataLength} values for shape {Shapes.Format(shape)}, which holds {count}.",
-                "data");
+            throw ShapeMismatch(slot, shape, $"it was given {dataLength} values, but shape {Shapes.Format(shape)} holds {count}");
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -409,7 +419,16 @@ public sealed unsafe partial class ModelSession : IDisposable
             throw new InvalidOperationException($"Model '{Info.Name}' has no outputs yet: call Run() first (outputs of a failed run are not kept).");
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+    // Named after the model's class, which is what the user disposed, not after this engine.
+    private void ThrowIfDisposed()
+    {
+        if (_disposed)
+            ThrowDisposed();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowDisposed() =>
+        throw new ObjectDisposedException(Info.Name, $"The model '{Info.Name}' was disposed; create a new instance to run it again.");
 
     /// <summary>Checks that the model file has the inputs and outputs that the Info (the generated class) names.</summary>
     private void CheckSignature(ModelLocation location)
@@ -438,6 +457,12 @@ public sealed unsafe partial class ModelSession : IDisposable
 
         void CheckType(NodeMetadata meta, TensorSignature signature, string what)
         {
+            if (!signature.IsTensor)
+            {
+                if (meta.OnnxValueType != OnnxValueType.ONNX_TYPE_SEQUENCE)
+                    throw new InvalidOperationException(Mismatch($"its {what} '{signature.Name}' is a {meta.OnnxValueType}, not {signature.ValueType}"));
+                return;
+            }
             if (!meta.IsTensor)
                 throw new InvalidOperationException(Mismatch($"its {what} '{signature.Name}' is a {meta.OnnxValueType}, not a tensor"));
             if (ElementTypes.FromOrt(meta.ElementDataType) != signature.ElementType)

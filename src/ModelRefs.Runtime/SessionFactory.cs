@@ -5,7 +5,7 @@ namespace ModelRefs.Runtime;
 /// <summary>Identifies a session that can be shared: same model bytes, same options.</summary>
 internal readonly record struct SessionKey(
     string Location, int? IntraOpThreads, int? InterOpThreads, ExecutionProvider Provider, int DeviceId,
-    GraphOptimizationLevel? OptimizationLevel, Action<SessionOptions>? Configure);
+    GraphOptimizationLevel? OptimizationLevel, OrtLoggingLevel LogLevel, Action<SessionOptions>? Configure);
 
 /// <summary>Creates ONNX Runtime sessions from <see cref="ModelOptions"/> and keeps the shared ones, ref-counted.</summary>
 internal static class SessionFactory
@@ -21,7 +21,7 @@ internal static class SessionFactory
 
     public static SessionKey KeyOf(ModelLocation location, ModelOptions options) =>
         new(location.Key, options.IntraOpThreads, options.InterOpThreads, options.ExecutionProvider, options.DeviceId,
-            options.OptimizationLevel, options.ConfigureSession);
+            options.OptimizationLevel, options.LogLevel, options.ConfigureSession);
 
     /// <summary>Number of live shared sessions (for tests).</summary>
     internal static int SharedCount
@@ -84,6 +84,7 @@ internal static class SessionFactory
             }
             if (options.OptimizationLevel is GraphOptimizationLevel level)
                 sessionOptions.GraphOptimizationLevel = level;
+            sessionOptions.LogSeverityLevel = options.LogLevel;
             AppendProvider(info, options, sessionOptions);
             options.ConfigureSession?.Invoke(sessionOptions);
             return sessionOptions;

@@ -25,6 +25,23 @@ public sealed class TensorSignature
         Description = description;
     }
 
+    /// <summary>Describes an output that is not a tensor: a sequence (of maps or tensors).</summary>
+    /// <param name="name">The ONNX name, exactly.</param>
+    /// <param name="valueType">The ONNX type, e.g. <c>seq(map(int64,tensor(float)))</c> or <c>seq(tensor(float))</c>.</param>
+    /// <param name="elementType">The element type of the innermost tensor (a map's values).</param>
+    /// <param name="description">The model's own description of the value.</param>
+    public TensorSignature(string name, string valueType, TensorElementKind elementType, string? description)
+        : this(name, elementType, null, null, description)
+    {
+        ValueType = valueType ?? throw new ArgumentNullException(nameof(valueType));
+    }
+
+    /// <summary>The ONNX type of a value that is not a tensor (<c>seq(map(int64,tensor(float)))</c>); <see langword="null"/> for a tensor.</summary>
+    public string? ValueType { get; }
+
+    /// <summary>True for a dense tensor; false for a sequence (see <see cref="ValueType"/>).</summary>
+    public bool IsTensor => ValueType is null;
+
     /// <summary>
     /// Signatures from columns, one entry per tensor (the form generated code uses for a model with
     /// many tensors: constant arrays compile in time linear in their length, unlike one constructor
@@ -73,6 +90,74 @@ public sealed class TensorSignature
         return result;
     }
 
+    /// <summary>
+    /// The signatures of an indexed model's Info (more than 1,000 inputs or outputs): the same
+    /// columns as <see cref="FromColumns"/>, packed into a few string constants, because compiling
+    /// one array element per tensor is what a 20,000-input model's build would spend its time on.
+    /// </summary>
+    /// <param name="names">The ONNX names, packed: each is its length in UTF-16 code units, <c>:</c>, then the name (<c>3:x.0</c>).</param>
+    /// <param name="numbers">Per tensor, comma-terminated decimals: its ONNX element type id, its rank (-1: unknown), then its dimensions (-1: dynamic).</param>
+    /// <param name="dimensionNames">Per dimension in tensor order, packed like <paramref name="names"/>, <c>-</c> where unnamed; <see langword="null"/> when all are unnamed.</param>
+    /// <param name="descriptions">Per tensor, packed like <paramref name="dimensionNames"/>; <see langword="null"/> when none has one.</param>
+    /// <returns>One signature per name.</returns>
+    /// <exception cref="ArgumentException">The columns are malformed or disagree.</exception>
+    public static TensorSignature[] FromTable(string names, string numbers, string? dimensionNames, string? descriptions)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(numbers);
+        string?[] nameList = Unpack(names, nameof(names));
+        var elementTypes = new int[nameList.Length];
+        var ranks = new int[nameList.Length];
+        var dimensions = new List<long>();
+        int at = 0;
+        for (int i = 0; i < nameList.Length; i++)
+        {
+            elementTypes[i] = checked((int)NextNumber(numbers, ref at));
+            ranks[i] = checked((int)NextNumber(numbers, ref at));
+            for (int d = 0; d < ranks[i]; d++)
+                dimensions.Add(NextNumber(numbers, ref at));
+        }
+        if (at != numbers.Length)
+            throw new ArgumentException($"The numbers go on after the {nameList.Length} tensors named.", nameof(numbers));
+        return FromColumns(
+            nameList.Select((n, i) => n ?? throw new ArgumentException($"Tensor {i} has no name.", nameof(names))).ToArray(),
+            elementTypes, ranks, dimensions.ToArray(),
+            dimensionNames is null ? null : Unpack(dimensionNames, nameof(dimensionNames)),
+            descriptions is null ? null : Unpack(descriptions, nameof(descriptions)));
+    }
+
+    private static long NextNumber(string numbers, ref int at)
+    {
+        int comma = numbers.IndexOf(',', at);
+        if (comma < 0 || !long.TryParse(numbers.AsSpan(at, comma - at), System.Globalization.NumberStyles.AllowLeadingSign,
+                System.Globalization.CultureInfo.InvariantCulture, out long value))
+            throw new ArgumentException($"Expected a comma-terminated number at offset {at}.", nameof(numbers));
+        at = comma + 1;
+        return value;
+    }
+
+    private static string?[] Unpack(string packed, string parameter)
+    {
+        var result = new List<string?>();
+        int at = 0;
+        while (at < packed.Length)
+        {
+            if (packed[at] == '-')
+            {
+                result.Add(null);
+                at++;
+                continue;
+            }
+            int colon = packed.IndexOf(':', at);
+            if (colon < 0 || !int.TryParse(packed.AsSpan(at, colon - at), System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out int length) || length > packed.Length - colon - 1)
+                throw new ArgumentException($"Expected a length and ':' at offset {at}.", parameter);
+            result.Add(packed.Substring(colon + 1, length));
+            at = colon + 1 + length;
+        }
+        return result.ToArray();
+    }
+
     /// <summary>The ONNX name, exactly.</summary>
     public string Name { get; }
 
@@ -93,6 +178,8 @@ public sealed class TensorSignature
     {
         get
         {
+            if (ValueType is not null)
+                return ValueType;
             if (Shape is null)
                 return "[rank unknown]";
             var text = new StringBuilder("[");

@@ -142,15 +142,19 @@ internal static partial class GeneratorBenchmark
         {
             File.WriteAllText(Path.Combine(dir, "Wide.modelref.json"), Manifest(inputs, Path.Combine(dir, name + ".csproj")));
             items = """<AdditionalFiles Include="Wide.modelref.json" />""";
-            // Never run (there is no model file): it is here so that the analyzer sees uses.
+            // Never run (there is no model file): it is here so that the analyzer sees uses. Up to the
+            // indexed threshold (256) inputs are required properties, set in the initializer.
+            string initializer = inputs > 256
+                ? string.Empty
+                : " { " + string.Join(", ", Enumerable.Range(0, inputs).Select(i => "X" + i.ToString(CultureInfo.InvariantCulture) + " = null!")) + " }";
             use = """
                 if (args.Length == 42)
                 {
                     using var model = new Bench.Models.Wide();
-                    var output = model.Run(new Bench.Models.WideInput());
+                    var output = model.Run(new Bench.Models.WideInput()INITIALIZER);
                     System.Console.WriteLine(output.GetType().Name + Bench.Models.Wide.Info.Inputs.Count);
                 }
-                """;
+                """.Replace("INITIALIZER", initializer, StringComparison.Ordinal);
         }
 
         File.WriteAllText(Path.Combine(dir, name + ".csproj"), $"""

@@ -52,7 +52,12 @@ public sealed class NpmModelTests(PackedPackages packages)
         registry.AddPackage(NpmPackages.SileroVad);
         using var app = new ConsumerProject(packages);
         app.WriteProject(SileroItem.Replace("/>", "Embed=\"true\" />"), $"<ModelRefsNpmRegistry>{registry.Url}</ModelRefsNpmRegistry>");
-        app.WriteFile("Program.cs", SileroProgram.Source);
+        // No ModelFile member names a file that is not deployed; ModelResource names the resource.
+        app.WriteFile("Program.cs", SileroProgram.Source + """
+
+            Console.WriteLine($"resource={SileroVad.ModelResource}");
+            Console.WriteLine($"model-file-member={typeof(SileroVad).GetField("ModelFile") is not null}");
+            """);
 
         var build = app.Build();
         Assert.True(build.ExitCode == 0, build.Output);
@@ -61,6 +66,8 @@ public sealed class NpmModelTests(PackedPackages packages)
         var run = app.Run(RepoPaths.SpeechWav);
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.True(SileroProgram.Number(run.Output, "speech-mean") > 0.6, run.Output);
+        Assert.EndsWith("SileroVad.onnx", SileroProgram.Value(run.Output, "resource"), StringComparison.Ordinal);
+        Assert.Equal("False", SileroProgram.Value(run.Output, "model-file-member"));
     }
 
     [Fact]

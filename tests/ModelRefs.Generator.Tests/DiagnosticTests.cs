@@ -66,6 +66,11 @@ public class DiagnosticTests
     [InlineData("\"elementType\": \"int64\", \"shape\": [ ]", "\"elementType\": \"complex64\", \"shape\": [ ]", "element type 'complex64'")]
     [InlineData("\"kind\": \"tensor\", \"elementType\": \"int64\"", "\"kind\": \"sequence\", \"elementType\": \"int64\"", "value kind 'sequence'")]
     [InlineData("\"kind\": \"tensor\", \"elementType\": \"int64\"", "\"kind\": \"tensor\"", "element type 'undefined'")]
+    // A sequence the generator could map as an output is still refused as an input.
+    [InlineData("\"kind\": \"tensor\", \"elementType\": \"int64\", \"shape\": [ ]", "\"kind\": \"sequence\", \"elementType\": \"int64\", \"shape\": null, \"type\": \"seq(tensor(int64))\"",
+        "value kind 'sequence' (seq(tensor(int64))), and sequences are supported as outputs only")]
+    [InlineData("\"kind\": \"tensor\", \"elementType\": \"int64\", \"shape\": [ ]", "\"kind\": \"map\", \"elementType\": \"float\", \"shape\": null, \"type\": \"map(int64,tensor(float))\"",
+        "value kind 'map' (map(int64,tensor(float)))")]
     public void Unsupported_types_are_MR2001_and_skip_only_that_model(string find, string replace, string expected)
     {
         string bad = Silero.Replace(find, replace);
@@ -76,7 +81,8 @@ public class DiagnosticTests
 
         Diagnostic d = Assert.Single(result.Diagnostics);
         Assert.Equal("MR2001", d.Id);
-        Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
+        // An error: a model that cannot be wrapped fails the build rather than leaving code with CS0246.
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
         Assert.Contains("input 'sr'", d.GetMessage());
         Assert.Contains(expected, d.GetMessage());
         Assert.Equal(Path, d.Location.GetLineSpan().Path);

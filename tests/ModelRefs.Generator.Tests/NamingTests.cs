@@ -134,7 +134,7 @@ public class NamingTests
     {
         MemberNames names = NamesFor("M", ["x", "xShape", "xShape2"], []);
         Assert.Equal(["x", "xShape", "xShape2"], names.InputParameters);
-        Assert.Equal(["xShape3", "xShapeShape", "xShape2Shape"], names.InputShapeParameters);
+        Assert.Equal(["x_Shape", "xShapeShape", "xShape2Shape"], names.InputShapeParameters);
         Assert.Equal(names.InputParameters.Count + names.InputShapeParameters.Count,
             names.InputParameters.Concat(names.InputShapeParameters).Distinct(StringComparer.Ordinal).Count());
     }
@@ -144,7 +144,73 @@ public class NamingTests
     {
         MemberNames names = NamesFor("M", [], ["output", "outputShape"]);
         Assert.Equal(["Output", "OutputShape"], names.OutputProperties);
-        Assert.Equal(["OutputShape2", "OutputShapeShape"], names.OutputShapeProperties);
+        Assert.Equal(["Output_Shape", "OutputShapeShape"], names.OutputShapeProperties);
+    }
+
+    [Fact]
+    public void A_companion_never_takes_a_model_name_and_is_never_a_numbered_variant()
+    {
+        // Issue 11.11: y's shape companion was YShape2 next to an output y_shape.
+        MemberNames names = NamesFor("M", [], ["y", "y_shape", "z"]);
+        Assert.Equal(["Y", "YShape", "Z"], names.OutputProperties);
+        Assert.Equal(["Y_Shape", "YShapeShape", "ZShape"], names.OutputShapeProperties);
+        // No tensor's member has '_' before a letter, so an _Shape companion cannot be a model name.
+        Assert.DoesNotContain(NamesFor("M", [], ["y__Shape", "y _Shape", "Y_shape"]).OutputProperties, p => p.Contains("_S", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void Unreadable_names_get_positional_members()
+    {
+        string json = "{\"boxes\": [1, 2, 3], \"scores\": \"float32\", \"labels\": {\"kind\": \"int64\", \"n\": 90}}";
+        MemberNames names = NamesFor("M", ["x", "::/::", new string('a', 41)], [json, "scores", "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@a#b"]);
+        Assert.Equal(["X", "Input1", "Input2"], names.InputProperties);
+        Assert.Equal(["Output0", "Scores", "Output2"], names.OutputProperties);
+        Assert.Equal("Output0Shape", names.OutputShapeProperties[0]);
+        Assert.Equal(new string('A', 1) + new string('a', 39), IdentifierNames.MemberName(new string('a', 40), "Input", 7));
+    }
+
+    [Fact]
+    public void InputNames_and_OutputNames_name_members_by_position_and_win_over_defaults()
+    {
+        // Output 1's default would be Identity1; the user's "Identity2" for output 0 is kept exactly, the default moves.
+        ParsedManifest parsed = Parse("M", ["x.1", "x.2"], ["Identity2", "Identity1", "Identity"], ",Rate", "Identity1,,Mesh");
+        Assert.Empty(parsed.Diagnostics);
+        MemberNames names = MemberNames.For(parsed.Model!);
+        Assert.Equal(["X1", "Rate"], names.InputProperties);
+        Assert.Equal(["Identity1", "Identity1_2", "Mesh"], names.OutputProperties);
+        Assert.Equal(["x1", "rate"], names.InputParameters);
+    }
+
+    [Theory]
+    [InlineData("a,b,c", "InputNames has 3 entries, but the model has 2 inputs")]
+    [InlineData("my-name", "InputNames entry 'my-name' is not a C# identifier")]
+    [InlineData("class", "InputNames entry 'class' is a C# keyword")]
+    [InlineData("Rate,rate", "InputNames names 'rate' twice")]
+    public void Bad_member_names_are_MR2004(string inputNames, string expected)
+    {
+        ParsedManifest parsed = Parse("M", ["x.1", "x.2"], ["y"], inputNames, "");
+        Assert.Null(parsed.Model);
+        var d = Assert.Single(parsed.Diagnostics).ToDiagnostic();
+        Assert.Equal("MR2004", d.Id);
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Error, d.Severity);
+        Assert.Contains(expected, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("batch", "batch")]
+    [InlineData("N", "N")]
+    [InlineData("sequence_length", "sequence_length")]
+    [InlineData("height2", "height2")]
+    [InlineData("unk__314", "?")]
+    [InlineData("p2o.DynamicDimension.0", "?")]
+    [InlineData("Concat_dim_0", "?")]
+    [InlineData("dim0", "?")]
+    [InlineData("a_very_long_dimension_name_x", "?")]
+    [InlineData("", "?")]
+    public void Dynamic_dimensions_show_the_names_people_gave_them(string param, string shown)
+    {
+        Assert.Equal(shown, new DimensionSpec(null, param).Display);
+        Assert.Equal("512", new DimensionSpec(512, null).Display);
     }
 
     [Fact]
@@ -177,16 +243,25 @@ public class NamingTests
     [Fact]
     public void Many_claimants_of_one_name_get_the_next_suffixes_in_order()
     {
-        // "a", "a.", "a..", … all want "A"; suffixes continue where the last claimant stopped, and skip names already taken.
-        string[] inputs = [.. Enumerable.Range(0, 3001).Select(i => "a" + new string('.', i)), "a3001"];
-        MemberNames names = NamesFor("M", ["A3001", .. inputs], []);
-        Assert.Equal("A3001", names.InputProperties[0]);
-        Assert.Equal("A", names.InputProperties[1]);
-        Assert.Equal("A2", names.InputProperties[2]);
-        Assert.Equal("A3000", names.InputProperties[3000]);
-        Assert.Equal("A3002", names.InputProperties[3001]);
-        Assert.Equal("A3001_2", names.InputProperties[3002]);
-        Assert.Equal(names.InputProperties.Count, names.InputProperties.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        // 3,001 claimants of "A" (names such as "a", "a.", "a.." all want it); suffixes continue where the last claimant stopped, and skip names already taken.
+        var unique = new UniqueNames(["A3001"]);
+        List<string> taken = [.. Enumerable.Range(0, 3001).Select(_ => unique.Take("A")), unique.Take("A3001")];
+        Assert.Equal("A", taken[0]);
+        Assert.Equal("A2", taken[1]);
+        Assert.Equal("A3000", taken[2999]);
+        Assert.Equal("A3002", taken[3000]);
+        Assert.Equal("A3001_2", taken[3001]);
+        Assert.Equal(taken.Count, taken.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.Equal(["A", "A2", "A3"], NamesFor("M", ["a", "a.", "a:"], []).InputProperties);
+    }
+
+    private static ParsedManifest Parse(string typeName, string[] inputs, string[] outputs, string inputNames, string outputNames)
+    {
+        static string Tensors(string[] names) => string.Join(",", names.Select(n => "{\"name\":" + Json(n) + ",\"elementType\":\"float\",\"shape\":[{\"param\":\"n\"}]}"));
+        static string Names(string list) => "[" + string.Join(",", (list.Length == 0 ? [] : list.Split(',')).Select(Json)) + "]";
+        string json = "{\"schema\":1,\"name\":" + Json(typeName) + ",\"namespace\":\"N\",\"handle\":\"h\",\"inputs\":[" + Tensors(inputs) + "],\"outputs\":[" + Tensors(outputs)
+            + "],\"inputNames\":" + Names(inputNames) + ",\"outputNames\":" + Names(outputNames) + "}";
+        return ManifestParser.Parse("/m.modelref.json", json);
     }
 
     private static MemberNames NamesFor(string typeName, string[] inputs, string[] outputs)

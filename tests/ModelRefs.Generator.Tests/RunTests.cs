@@ -82,10 +82,69 @@ public sealed class RunTests : IDisposable
     }
 
     [Fact]
-    public void Wide_wrapper_runs_200_identities_through_both_apis()
+    public void A_classifier_with_zipmap_outputs_gets_typed_lists_of_maps()
     {
-        // 200 inputs x.i, each the Identity into output y:i, in the three kinds WideManifests cycles through.
-        const int count = 200;
+        // The model as restore sees it: written by the onnx package, its signature read by Core, its manifest by ManifestWriter.
+        string modelPath = Path.Combine(_dir, "classifier.onnx");
+        ModelRefs.TestSupport.Onnx.ZipMapClassifier.Write(modelPath);
+        OnnxModelSignature signature = OnnxSignatureReader.Read(modelPath);
+        static ModelRefs.Core.Manifests.ManifestValue Value(OnnxValueInfo v) => new(v.Name, v.Kind.ToManifestName(), v.ElementType.ToManifestName(),
+            v.Shape?.Select(d => new ModelRefs.Core.Manifests.ManifestDimension(d.Value, d.Param)).ToArray(), null, v.Type);
+        string manifest = System.Text.Encoding.UTF8.GetString(ModelRefs.Core.Manifests.ManifestWriter.ToJson(new ModelRefs.Core.Manifests.ModelManifest
+        {
+            Name = "Classifier", Namespace = "Tests.Models", Handle = "classifier.onnx", Sha256 = "00", OnnxSha256 = "00", ModelFile = "classifier.onnx",
+            Inputs = signature.Inputs.Select(Value).ToArray(),
+            Outputs = signature.Outputs.Select(Value).ToArray(),
+        }));
+
+        const string caller = """
+            using System;
+            using System.Collections.Generic;
+            using System.Linq;
+            using ModelRefs.Runtime;
+            using Tests.Models;
+
+            public static class Caller
+            {
+                public static string Go(string modelPath)
+                {
+                    using var classifier = new Classifier(modelPath);
+                    ClassifierOutput o = classifier.Run(new ClassifierInput { Features = new TensorData<float>(new float[] { 2, 0, 0, 0, 0, 3 }, 2, 3) });
+                    IReadOnlyList<IReadOnlyDictionary<long, float>> maps = o.Probabilities;
+                    IReadOnlyList<IReadOnlyDictionary<string, float>> named = o.Named;
+                    IReadOnlyList<TensorData<float>> rows = o.Rows;
+                    string a = string.Join(",", o.Label.Data) + "|" + maps.Count + "|" + maps[0][10].ToString("F4") + "|" + named[1]["eel"].ToString("F4")
+                        + "|" + rows.Count + "|" + string.Join(",", rows[0].Shape);
+
+                    ClassifierOutputSpans s = classifier.Run(new float[] { 0, 0, 3 }, new long[] { 1, 3 });
+                    string b = s.Label[0] + "|" + s.Probabilities.Single()[30].ToString("F4") + "|" + s.Named[0]["eel"].ToString("F4");
+                    return a + "#" + b + "#" + Classifier.Info.Outputs[1];
+                }
+            }
+            """;
+
+        Compilation compilation = GeneratorHarness.CreateCompilation(caller);
+        GeneratorHarness.RunAndUpdateCompilation([GeneratorHarness.Manifest("/obj/Classifier.modelref.json", manifest)], compilation, out Compilation output, out var generatorDiagnostics);
+        Assert.Empty(generatorDiagnostics);
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id != "CS1591").ToList();
+        Assert.True(problems.Count == 0, GeneratorHarness.Describe(problems));
+
+        using var stream = new MemoryStream();
+        var emit = output.Emit(stream);
+        Assert.True(emit.Success, GeneratorHarness.Describe(emit.Diagnostics));
+        Assembly assembly = Assembly.Load(stream.ToArray());
+        string result = (string)assembly.GetType("Caller")!.GetMethod("Go")!.Invoke(null, [modelPath])!;
+
+        float[] first = ModelRefs.TestSupport.Onnx.ZipMapClassifier.Probabilities([2, 0, 0]);
+        float[] second = ModelRefs.TestSupport.Onnx.ZipMapClassifier.Probabilities([0, 0, 3]);
+        string F(float v) => v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("10,30|2|" + F(first[0]) + "|" + F(second[2]) + "|2|2,3#30|" + F(second[2]) + "|" + F(second[2])
+            + "#probabilities: float seq(map(int64,tensor(float)))", result);
+    }
+
+    /// <summary>Inputs x.i, each the Identity into output y:i, in the three kinds WideManifests cycles through.</summary>
+    private string SaveIdentities(int count)
+    {
         var builder = new OnnxModelBuilder().IrVersion(8).Opset(13);
         for (int i = 0; i < count; i++)
         {
@@ -99,8 +158,105 @@ public sealed class RunTests : IDisposable
             builder.Node("Identity", [x], [y]);
         }
 
-        string modelPath = Path.Combine(_dir, "wide.onnx");
+        string modelPath = Path.Combine(_dir, "identities" + count + ".onnx");
         builder.Save(modelPath);
+        return modelPath;
+    }
+
+    [Fact]
+    public void Indexed_wrapper_runs_300_identities_by_index_and_by_name()
+    {
+        const int count = ModelRefs.Generator.Model.ModelSpec.IndexedThreshold + 44;
+        string modelPath = SaveIdentities(count);
+        const string caller = """
+            using System;
+            using ModelRefs.Runtime;
+            using Tests.Wide;
+
+            public static class Caller
+            {
+                public static string Go(string modelPath)
+                {
+                    using var wide = new Wide(modelPath);
+                    var input = new WideInput();
+                    for (int i = 0; i < input.Count; i++)
+                    {
+                        // Even inputs by index, odd ones by name.
+                        switch (i % 3)
+                        {
+                            case 0: if (i % 2 == 0) input.Set(i, new TensorData<float>(Values(i, 8), 2, 4)); else input.Set("x." + i, new TensorData<float>(Values(i, 8), 2, 4)); break;
+                            case 1: if (i % 2 == 0) input.Set(i, TensorData<long>.Scalar(i)); else input.Set("x." + i, TensorData<long>.Scalar(i)); break;
+                            default: if (i % 2 == 0) input.Set(i, new TensorData<float>(Values(i, 6), 2, 3)); else input.Set("x." + i, new TensorData<float>(Values(i, 6), 2, 3)); break;
+                        }
+                    }
+
+                    WideOutput output = wide.Run(input);
+                    int checkedOutputs = 0;
+                    for (int i = 0; i < output.Count; i++)
+                    {
+                        string actual = (i % 3) switch
+                        {
+                            1 => string.Join(",", output.Get<long>("y:" + i)!.Data) + "|" + string.Join(",", output.Get<long>(i)!.Shape),
+                            _ => string.Join(",", output.Get<float>(i)!.Data) + "|" + string.Join(",", output.Get<float>("y:" + i)!.Shape),
+                        };
+                        string expected = (i % 3) switch
+                        {
+                            0 => string.Join(",", Values(i, 8)) + "|2,4",
+                            1 => i + "|",
+                            _ => string.Join(",", Values(i, 6)) + "|2,3",
+                        };
+                        if (actual != expected)
+                            return "output " + i + ": " + actual + " != " + expected;
+                        checkedOutputs++;
+                    }
+
+                    wide.SetInput<float>(Wide.Info.IndexOfInput("x.3"), new float[] { 9, 8, 7, 6 }, new long[] { 1, 4 });
+                    wide.Run();
+                    string span = string.Join(",", wide.GetOutput<float>(Wide.Info.IndexOfOutput("y:3")).ToArray());
+
+                    string unknown;
+                    try { input.Set("nope", TensorData<long>.Scalar(1)); unknown = "none"; }
+                    catch (ArgumentException e) { unknown = e.Message; }
+
+                    string unset;
+                    try { wide.Run(new WideInput()); unset = "none"; }
+                    catch (ArgumentException e) { unset = e.Message; }
+                    return checkedOutputs + "#" + span + "#" + unknown + "#" + unset + "#" + Wide.Info.Inputs[0] + "#" + Wide.Info.Outputs[count - 1]
+                        + "#" + typeof(WideInput).GetProperties().Length;
+                }
+
+                private const int count = COUNT;
+
+                private static float[] Values(int start, int count)
+                {
+                    var values = new float[count];
+                    for (int k = 0; k < count; k++)
+                        values[k] = start + k;
+                    return values;
+                }
+            }
+            """;
+
+        Compilation compilation = GeneratorHarness.CreateCompilation(caller.Replace("COUNT", count.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        GeneratorHarness.RunAndUpdateCompilation([GeneratorHarness.Manifest("/obj/Wide.modelref.json", WideManifests.Text(count))], compilation, out Compilation output, out var generatorDiagnostics);
+        Assert.Empty(generatorDiagnostics);
+
+        using var stream = new MemoryStream();
+        var emit = output.Emit(stream);
+        Assert.True(emit.Success, GeneratorHarness.Describe(emit.Diagnostics));
+        Assembly assembly = Assembly.Load(stream.ToArray());
+        string result = (string)assembly.GetType("Caller")!.GetMethod("Go")!.Invoke(null, [modelPath])!;
+
+        // 300 % 3 == 0, so the last output (299) is a float [2, 3]; the only property is Count.
+        Assert.Equal(count + "#9,8,7,6#Model 'Wide' has no input named 'nope'. (Parameter 'onnxName')#The input 'x.0' of Wide is not set. (Parameter 'input')"
+            + "#x.0: float [batch, 4]#y:" + (count - 1) + ": float [2, 3]#1", result);
+    }
+
+    [Fact]
+    public void Wide_wrapper_runs_200_identities_through_both_apis()
+    {
+        const int count = 200;
+        string modelPath = SaveIdentities(count);
 
         // Input i holds the values i, i+1, …; the caller checks every output against its input.
         const string caller = """
@@ -113,18 +269,9 @@ public sealed class RunTests : IDisposable
                 public static string Go(string modelPath)
                 {
                     using var wide = new Wide(modelPath);
-                    var input = new WideInput();
                     var properties = typeof(WideInput).GetProperties();
-                    for (int i = 0; i < Wide.Info.Inputs.Count; i++)
-                    {
-                        object tensor = (i % 3) switch
-                        {
-                            0 => new TensorData<float>(Values(i, 8), 2, 4),
-                            1 => TensorData<long>.Scalar(i),
-                            _ => new TensorData<float>(Values(i, 6), 2, 3),
-                        };
-                        typeof(WideInput).GetProperty("X" + i)!.SetValue(input, tensor);
-                    }
+                    // Every input is required: the object initializer sets them all.
+                    WideInput input = INITIALIZER;
 
                     WideOutput output = wide.Run(input);
                     int checkedOutputs = 0;
@@ -160,7 +307,8 @@ public sealed class RunTests : IDisposable
                     catch (ShapeMismatchException e) { error = e.InputName; }
 
                     string unset;
-                    try { wide.Run(new WideInput()); unset = "none"; }
+                    input.X0 = null!;
+                    try { wide.Run(input); unset = "none"; }
                     catch (ArgumentException e) { unset = e.Message; }
                     return checkedOutputs + "#" + span + "#" + error + "#" + unset + "#" + Wide.Info.Inputs[0] + "#" + properties.Length;
                 }
@@ -175,7 +323,19 @@ public sealed class RunTests : IDisposable
             }
             """;
 
-        Compilation compilation = GeneratorHarness.CreateCompilation(caller);
+        var initializer = new System.Text.StringBuilder("new WideInput\n{\n");
+        for (int i = 0; i < count; i++)
+        {
+            initializer.Append("    X").Append(i).Append(" = ").Append((i % 3) switch
+            {
+                0 => "new TensorData<float>(Values(" + i + ", 8), 2, 4)",
+                1 => "TensorData<long>.Scalar(" + i + ")",
+                _ => "new TensorData<float>(Values(" + i + ", 6), 2, 3)",
+            }).Append(",\n");
+        }
+
+        initializer.Append('}');
+        Compilation compilation = GeneratorHarness.CreateCompilation(caller.Replace("INITIALIZER", initializer.ToString(), StringComparison.Ordinal));
         GeneratorHarness.RunAndUpdateCompilation([GeneratorHarness.Manifest("/obj/Wide.modelref.json", WideManifests.Text(count))], compilation, out Compilation output, out var generatorDiagnostics);
         Assert.Empty(generatorDiagnostics);
 

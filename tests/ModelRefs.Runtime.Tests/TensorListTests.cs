@@ -34,6 +34,35 @@ public sealed class TensorListTests : IDisposable
     }
 
     [Fact]
+    public void FromTable_unpacks_names_with_any_characters_and_null_entries()
+    {
+        TensorSignature[] signatures = TensorSignature.FromTable(
+            "1:x4:a:b,0:",
+            "1,2,-1,4,7,0,9,-1,",
+            "5:batch-",
+            "-8:the rate-");
+
+        Assert.Equal(3, signatures.Length);
+        Assert.Equal("x: float [batch, 4]", signatures[0].ToString());
+        Assert.Equal("a:b,: int64 []", signatures[1].ToString());
+        Assert.Equal("the rate", signatures[1].Description);
+        Assert.Equal("", signatures[2].Name);
+        Assert.Null(signatures[2].Shape);
+        Assert.Equal(TensorElementKind.Bool, signatures[2].ElementType);
+        Assert.Null(TensorSignature.FromTable("1:y", "1,1,3,", null, null)[0].Description);
+    }
+
+    [Fact]
+    public void FromTable_refuses_malformed_columns()
+    {
+        Assert.Throws<ArgumentException>(() => TensorSignature.FromTable("2:x", "1,0,", null, null));
+        Assert.Throws<ArgumentException>(() => TensorSignature.FromTable("1:x", "1,0,5,", null, null));
+        Assert.Throws<ArgumentException>(() => TensorSignature.FromTable("1:x", "1,2,3,", null, null));
+        Assert.Throws<ArgumentException>(() => TensorSignature.FromTable("-", "1,0,", null, null));
+        Assert.Throws<ArgumentException>(() => TensorSignature.FromTable("1:x", "1,1,3,", "--", null));
+    }
+
+    [Fact]
     public void FromColumns_refuses_columns_that_disagree()
     {
         Assert.Throws<ArgumentException>(() => TensorSignature.FromColumns(["x"], [1, 1], [0], [], null, null));

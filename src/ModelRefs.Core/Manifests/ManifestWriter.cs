@@ -63,6 +63,8 @@ public static class ManifestWriter
 
             WriteValues(w, ManifestKeys.Inputs, m.Inputs);
             WriteValues(w, ManifestKeys.Outputs, m.Outputs);
+            WriteStrings(w, ManifestKeys.InputNames, m.InputNames);
+            WriteStrings(w, ManifestKeys.OutputNames, m.OutputNames);
             w.WriteEndObject();
         }
         return buffer.ToArray();
@@ -76,6 +78,14 @@ public static class ManifestWriter
             return false;
         IO.AtomicFile.WriteAllBytes(path, bytes, durable: false);
         return true;
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string property, IReadOnlyList<string> values)
+    {
+        w.WriteStartArray(property);
+        foreach (var value in values)
+            w.WriteStringValue(value);
+        w.WriteEndArray();
     }
 
     private static void WriteValues(Utf8JsonWriter w, string property, IReadOnlyList<ManifestValue> values)
@@ -104,6 +114,9 @@ public static class ManifestWriter
                 w.WriteEndArray();
             }
             w.WriteString(ManifestKeys.Value.Doc, value.Doc ?? "");
+            // What kind and element type flatten (seq(map(int64,tensor(float)))); tensors too, so every value has the same keys.
+            if (value.Type is not null)
+                w.WriteString(ManifestKeys.Value.Type, value.Type);
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -39,10 +39,15 @@ public sealed record ModelManifest
     public IReadOnlyList<(string Key, string Value)> Metadata { get; init; } = [];
     public IReadOnlyList<ManifestValue> Inputs { get; init; } = [];
     public IReadOnlyList<ManifestValue> Outputs { get; init; } = [];
+
+    /// <summary>The item's <c>InputNames</c>/<c>OutputNames</c> (comma-separated, positional): the generated members' names, "" to keep the default; checked by the generator (MR2004).</summary>
+    public IReadOnlyList<string> InputNames { get; init; } = [];
+    public IReadOnlyList<string> OutputNames { get; init; } = [];
 }
 
 /// <summary>An input or output: kind, element type (ONNX spelling) and shape (null: rank unknown).</summary>
-public sealed record ManifestValue(string Name, string Kind, string ElementType, IReadOnlyList<ManifestDimension>? Shape, string? Doc);
+/// <remarks><see cref="Type"/>: the whole ONNX type (<c>seq(map(int64,tensor(float)))</c>, <c>tensor(float)</c>), written as the manifest's <c>type</c>.</remarks>
+public sealed record ManifestValue(string Name, string Kind, string ElementType, IReadOnlyList<ManifestDimension>? Shape, string? Doc, string? Type = null);
 
 /// <summary>A dimension: fixed (Value), symbolic (Param), or unknown (both null).</summary>
 public sealed record ManifestDimension(long? Value, string? Param);

@@ -84,6 +84,13 @@ public sealed record OnnxValueInfo(
     public static OnnxValueInfo TensorWithoutShape(string name, OnnxElementType elementType)
         => new(name, OnnxValueKind.Tensor, elementType, null);
 
+    /// <summary>
+    /// The whole type in ONNX's notation when the signature was read from a model, e.g.
+    /// <c>tensor(float)</c> or <c>seq(map(int64,tensor(float)))</c> (what <see cref="Kind"/> and
+    /// <see cref="ElementType"/> flatten); <see langword="null"/> when built in code. Not part of equality.
+    /// </summary>
+    public string? Type { get; init; }
+
     /// <summary>Shape as text, e.g. <c>[batch,3,?,?]</c>, or <c>(no shape)</c>.</summary>
     public string ShapeText => Shape == null ? "(no shape)" : "[" + string.Join(",", Shape) + "]";
 

@@ -263,7 +263,7 @@ public static class OnnxSignatureReader
         {
             var outer = reader.EnterMessage("ValueInfoProto");
             string name = "", doc = "";
-            var type = new TypeInfo(OnnxValueKind.Unknown, OnnxElementType.Undefined, null);
+            var type = new TypeInfo(OnnxValueKind.Unknown, OnnxElementType.Undefined, null, "unknown");
             while (reader.ReadTag(out var field, out var wire))
             {
                 switch (field, wire)
@@ -275,15 +275,16 @@ public static class OnnxSignatureReader
                 }
             }
             reader.LeaveMessage(outer);
-            return new OnnxValueInfo(name, type.Kind, type.ElementType, type.Shape, doc);
+            return new OnnxValueInfo(name, type.Kind, type.ElementType, type.Shape, doc) { Type = type.Text };
         }
 
-        private readonly record struct TypeInfo(OnnxValueKind Kind, OnnxElementType ElementType, List<OnnxDimension>? Shape);
+        // Text: the whole type in ONNX's notation (seq(map(int64,tensor(float)))), which Kind and ElementType flatten.
+        private readonly record struct TypeInfo(OnnxValueKind Kind, OnnxElementType ElementType, List<OnnxDimension>? Shape, string Text);
 
         private TypeInfo ReadType()
         {
             var outer = reader.EnterMessage("TypeProto");
-            var result = new TypeInfo(OnnxValueKind.Unknown, OnnxElementType.Undefined, null);
+            var result = new TypeInfo(OnnxValueKind.Unknown, OnnxElementType.Undefined, null, "unknown");
             while (reader.ReadTag(out var field, out var wire))
             {
                 if (wire != ProtoReader.WireLengthDelimited)
@@ -299,7 +300,7 @@ public static class OnnxSignatureReader
                     OnnxFields.Type.SequenceType => ReadContainer(OnnxValueKind.Sequence, "TypeProto.Sequence", OnnxFields.ContainerType.ElemType),
                     OnnxFields.Type.OptionalType => ReadContainer(OnnxValueKind.Optional, "TypeProto.Optional", OnnxFields.ContainerType.ElemType),
                     OnnxFields.Type.MapType => ReadContainer(OnnxValueKind.Map, "TypeProto.Map", OnnxFields.MapType.ValueType),
-                    OnnxFields.Type.OpaqueType => SkipAs(wire, new TypeInfo(OnnxValueKind.Unknown, OnnxElementType.Undefined, null)),
+                    OnnxFields.Type.OpaqueType => SkipAs(wire, new TypeInfo(OnnxValueKind.Unknown, OnnxElementType.Undefined, null, "opaque")),
                     _ => SkipAs(wire, result),
                 };
             }
@@ -317,16 +318,25 @@ public static class OnnxSignatureReader
         private TypeInfo ReadContainer(OnnxValueKind kind, string context, int elementField)
         {
             var outer = reader.EnterMessage(context);
-            var inner = new TypeInfo(OnnxValueKind.Unknown, OnnxElementType.Undefined, null);
+            var inner = new TypeInfo(OnnxValueKind.Unknown, OnnxElementType.Undefined, null, "unknown");
+            var keyType = OnnxElementType.Undefined;
             while (reader.ReadTag(out var field, out var wire))
             {
                 if (field == elementField && wire == ProtoReader.WireLengthDelimited)
                     inner = ReadType();
+                else if (kind == OnnxValueKind.Map && field == OnnxFields.MapType.KeyType && wire == ProtoReader.WireVarint)
+                    keyType = (OnnxElementType)reader.ReadInt32();
                 else
                     reader.SkipField(wire);
             }
             reader.LeaveMessage(outer);
-            return inner with { Kind = kind };
+            string text = kind switch
+            {
+                OnnxValueKind.Sequence => "seq(" + inner.Text + ")",
+                OnnxValueKind.Optional => "optional(" + inner.Text + ")",
+                _ => "map(" + keyType.ToManifestName() + "," + inner.Text + ")",
+            };
+            return inner with { Kind = kind, Text = text };
         }
 
         private TypeInfo ReadTensorType(OnnxValueKind kind, string context)
@@ -344,7 +354,8 @@ public static class OnnxSignatureReader
                 }
             }
             reader.LeaveMessage(outer);
-            return new TypeInfo(kind, elementType, shape);
+            return new TypeInfo(kind, elementType, shape,
+                (kind == OnnxValueKind.SparseTensor ? "sparse_tensor(" : "tensor(") + elementType.ToManifestName() + ")");
         }
 
         private void ReadShape(List<OnnxDimension> dims)

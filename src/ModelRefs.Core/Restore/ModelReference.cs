@@ -17,5 +17,14 @@ public sealed record ModelReference(string Include, IReadOnlyDictionary<string, 
     public string? Sha256 => GetMetadata("Sha256");
     public string? License => GetMetadata("License");
     public string? AcceptLicense => GetMetadata("AcceptLicense");
+
+    /// <summary><c>InputNames="image,,rate"</c>: the generated members of the inputs by position, empty to keep a default (the generator checks them).</summary>
+    public IReadOnlyList<string> InputNames => SplitNames(GetMetadata("InputNames"));
+
+    /// <summary>The same for the outputs (<c>OutputNames</c>).</summary>
+    public IReadOnlyList<string> OutputNames => SplitNames(GetMetadata("OutputNames"));
+
+    private static IReadOnlyList<string> SplitNames(string? list) =>
+        list is null ? [] : list.Split(',').Select(n => n.Trim()).ToArray();
     public string? EmbedText => GetMetadata("Embed");
 }

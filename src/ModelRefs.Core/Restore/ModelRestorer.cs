@@ -388,6 +388,8 @@ public sealed partial class ModelRestorer
             Metadata = signature.Metadata.Select(m => (m.Key, m.Value)).ToArray(),
             Inputs = signature.Inputs.Select(ToManifestValue).ToArray(),
             Outputs = signature.Outputs.Select(ToManifestValue).ToArray(),
+            InputNames = item.InputNames,
+            OutputNames = item.OutputNames,
         };
         var manifestPath = Path.Combine(request.IntermediatePath, name + ManifestExtension);
 
@@ -410,7 +412,8 @@ public sealed partial class ModelRestorer
         value.Kind.ToManifestName(),
         value.ElementType.ToManifestName(),
         value.Shape?.Select(d => new ManifestDimension(d.Value, d.Param)).ToArray(),
-        string.IsNullOrEmpty(value.DocString) ? null : value.DocString);
+        string.IsNullOrEmpty(value.DocString) ? null : value.DocString,
+        value.Type);
 
     private static void RemoveStaleManifests(string folder, IReadOnlyList<RestoredModel> models)
     {

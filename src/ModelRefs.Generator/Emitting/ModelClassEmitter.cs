@@ -66,7 +66,14 @@ namespace ModelRefs.Generator.Emitting
                 remarks.Add("<para>" + producer.ToString().TrimEnd() + "</para>");
             }
 
-            if (Model.IsWide)
+            if (Model.IsIndexed)
+            {
+                remarks.Add("<para>More than " + Literals.Int(ModelSpec.IndexedThreshold) + " inputs or outputs: the tensors have no members of their own. <c>"
+                    + Name + ModelTypeNames.InputSuffix + "</c> and <c>" + Name + ModelTypeNames.OutputSuffix + "</c> are read and set by index or ONNX name (<c>Set</c>, <c>Get</c>), "
+                    + "and the span API is index-based (<c>SetInput</c>, <c>Run()</c>, <c>GetOutput</c>, <c>GetOutputShape</c>); "
+                    + "<see cref=\"Info\"/> gives each tensor's index and signature.</para>");
+            }
+            else if (Model.IsWide)
             {
                 remarks.Add("<para>More than " + Literals.Int(ModelSpec.WideThreshold) + " inputs or outputs: besides <c>Run(" + Name + ModelTypeNames.InputSuffix
                     + ")</c> the model has an index-based span API (<c>SetInput</c>, <c>Run()</c>, <c>GetOutput</c>, <c>GetOutputShape</c>) instead of a <c>Run</c> with a parameter per input; "
@@ -94,9 +101,18 @@ namespace ModelRefs.Generator.Emitting
             new ModelInfoEmitter(Model, Names, W).Emit();
             W.Line();
 
-            Doc("summary", "Path of the deployed model file, relative to the app's base directory"
-                + (Model.EmbeddedResource is null ? "." : " (this model is embedded as the resource <c>" + Xml.Escape(Model.EmbeddedResource) + "</c> and this file is not deployed)."));
-            W.Line("public const string ModelFile = " + Literals.String(Model.ModelFile ?? string.Empty) + ";");
+            // An embedded model has no file next to the app, so no ModelFile that would name one (issue 11.10).
+            if (Model.EmbeddedResource is null)
+            {
+                Doc("summary", "Path of the deployed model file, relative to the app's base directory.");
+                W.Line("public const string ModelFile = " + Literals.String(Model.ModelFile ?? string.Empty) + ";");
+            }
+            else
+            {
+                Doc("summary", "Name of the manifest resource of this assembly that holds the model (<c>Embed=\"true\"</c>: no model file is deployed).");
+                W.Line("public const string ModelResource = " + Literals.String(Model.EmbeddedResource) + ";");
+            }
+
             W.Line();
 
             for (int i = 0; i < (Model.IsWide ? 0 : Model.Inputs.Count); i++)
@@ -114,7 +130,7 @@ namespace ModelRefs.Generator.Emitting
 
             string location = Model.EmbeddedResource is null
                 ? Rt + "ModelLocation.File(ModelFile)"
-                : Rt + "ModelLocation.EmbeddedResource(typeof(" + Model.GlobalTypeName() + ").Assembly, " + Literals.String(Model.EmbeddedResource) + ")";
+                : Rt + "ModelLocation.EmbeddedResource(typeof(" + Model.GlobalTypeName() + ").Assembly, ModelResource)";
             string where = Model.EmbeddedResource is null
                 ? "from <see cref=\"ModelFile\"/>"
                 : "from the embedded resource <c>" + Xml.Escape(Model.EmbeddedResource) + "</c>";
@@ -267,8 +283,13 @@ namespace ModelRefs.Generator.Emitting
                 W.Line(SetInput(i, type, local + ".Data", local + ".Shape"));
             }
 
-            RunAndReturn(ModelTypeNames.OutputSuffix, static (type, index) =>
+            RunAndReturn(ModelTypeNames.OutputSuffix, static (t, type, index) =>
             {
+                if (t.Sequence is not null)
+                {
+                    return new[] { t.Sequence.Reader(index) };
+                }
+
                 string data = type.IsString
                     ? "this.__session.GetStringOutput(" + index + ")"
                     : "this.__session.GetOutput<" + type.CSharpType + ">(" + index + ").ToArray()";
@@ -328,11 +349,14 @@ namespace ModelRefs.Generator.Emitting
                 }
             }
 
-            RunAndReturn(ModelTypeNames.OutputSpansSuffix, static (type, index) => new[]
-            {
-                type.IsString ? "this.__session.GetStringOutput(" + index + ")" : "this.__session.GetOutput<" + type.CSharpType + ">(" + index + ")",
-                "this.__session.GetOutputShape(" + index + ")",
-            });
+            // A sequence is a list (allocated per run) with no shape.
+            RunAndReturn(ModelTypeNames.OutputSpansSuffix, static (t, type, index) => t.Sequence is not null
+                ? new[] { t.Sequence.Reader(index) }
+                : new[]
+                {
+                    type.IsString ? "this.__session.GetStringOutput(" + index + ")" : "this.__session.GetOutput<" + type.CSharpType + ">(" + index + ")",
+                    "this.__session.GetOutputShape(" + index + ")",
+                });
             W.Close();
         }
 
@@ -340,7 +364,7 @@ namespace ModelRefs.Generator.Emitting
         /// Runs the session and returns a new <c>Name + suffix</c> built from the outputs: each output
         /// gives the constructor arguments <paramref name="arguments"/> writes for its element type and index.
         /// </summary>
-        private void RunAndReturn(string suffix, Func<ElementType, string, string[]> arguments)
+        private void RunAndReturn(string suffix, Func<TensorSpec, ElementType, string, string[]> arguments)
         {
             W.Line("this.__session.Run();");
             if (Model.Outputs.Count == 0)
@@ -353,7 +377,7 @@ namespace ModelRefs.Generator.Emitting
             W.Indent();
             for (int i = 0; i < Model.Outputs.Count; i++)
             {
-                string[] lines = arguments(ElementTypes.Get(Model.Outputs[i].ElementType), Literals.Int(i));
+                string[] lines = arguments(Model.Outputs[i], ElementTypes.Get(Model.Outputs[i].ElementType), Literals.Int(i));
                 for (int k = 0; k < lines.Length; k++)
                 {
                     bool last = i == Model.Outputs.Count - 1 && k == lines.Length - 1;

@@ -21,7 +21,10 @@ namespace ModelRefs.Generator.Emitting
             return (ns.Length == 0 ? string.Empty : ns + ".") + model.TypeName + ".g.cs";
         }
 
-        public static string Emit(ModelSpec model)
+        /// <param name="model">The model.</param>
+        /// <param name="requiredMembers">True when the project's C# has <c>required</c> members (C# 11): inputs are required
+        /// properties; otherwise a narrow model's inputs are set by its input constructor only.</param>
+        public static string Emit(ModelSpec model, bool requiredMembers = true)
         {
             var names = MemberNames.For(model);
             var w = new CodeWriter();
@@ -40,8 +43,8 @@ namespace ModelRefs.Generator.Emitting
             var types = new List<TypeEmitter>
             {
                 new ModelClassEmitter(model, names, w),
-                new TensorSetEmitter(model, names, w, TensorSet.Inputs),
-                new TensorSetEmitter(model, names, w, TensorSet.Outputs),
+                new TensorSetEmitter(model, names, w, TensorSet.Inputs, requiredMembers),
+                new TensorSetEmitter(model, names, w, TensorSet.Outputs, requiredMembers),
             };
             if (!model.IsWide)
             {

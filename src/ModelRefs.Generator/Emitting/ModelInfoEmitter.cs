@@ -28,7 +28,12 @@ namespace ModelRefs.Generator.Emitting
             W.Line(Literals.String(Model.Producer) + ",");
             // Where the licence came from, when restore says (manifests before it did not).
             string end = string.IsNullOrEmpty(Model.LicenseProvenance) ? ");" : ") { LicenseProvenance = " + Literals.String(Model.LicenseProvenance) + " };";
-            if (Model.IsWide)
+            if (Model.IsIndexed)
+            {
+                EmitTable(Model.Inputs, ",");
+                EmitTable(Model.Outputs, end);
+            }
+            else if (Model.IsWide)
             {
                 EmitColumns(Model.Inputs, ",");
                 EmitColumns(Model.Outputs, end);
@@ -81,6 +86,54 @@ namespace ModelRefs.Generator.Emitting
             W.Unindent();
         }
 
+        /// <summary>
+        /// An indexed model's signatures as four string constants (<c>TensorSignature.FromTable</c>):
+        /// a string literal costs the compiler next to nothing, an array element per tensor does not.
+        /// </summary>
+        private void EmitTable(EquatableArray<TensorSpec> tensors, string terminator)
+        {
+            var names = new StringBuilder();
+            var numbers = new StringBuilder();
+            var dimensionNames = new StringBuilder();
+            var descriptions = new StringBuilder();
+            bool anyDimensionName = false;
+            bool anyDescription = false;
+            foreach (TensorSpec t in tensors)
+            {
+                Pack(names, t.Name);
+                numbers.Append(Literals.Int(ElementTypes.IdOf(t.ElementType))).Append(',').Append(Literals.Int(t.Rank)).Append(',');
+                foreach (DimensionSpec d in t.Shape)
+                {
+                    numbers.Append(Literals.Long(d.RuntimeValue)).Append(',');
+                    string? param = d.IsFixed ? null : d.Param;
+                    anyDimensionName |= param is not null;
+                    Pack(dimensionNames, param);
+                }
+
+                anyDescription |= t.Doc is not null;
+                Pack(descriptions, t.Doc);
+            }
+
+            W.Line(Rt + "TensorSignature.FromTable(");
+            W.Indent();
+            W.Line(Literals.String(names.ToString()) + ",");
+            W.Line(Literals.String(numbers.ToString()) + ",");
+            W.Line((anyDimensionName ? Literals.String(dimensionNames.ToString()) : "null") + ",");
+            W.Line((anyDescription ? Literals.String(descriptions.ToString()) : "null") + ")" + terminator);
+            W.Unindent();
+        }
+
+        private static void Pack(StringBuilder packed, string? value)
+        {
+            if (value is null)
+            {
+                packed.Append('-');
+                return;
+            }
+
+            packed.Append(Literals.Int(value.Length)).Append(':').Append(value);
+        }
+
         /// <summary>One array: sixteen values a line, so that a wide model's file stays readable.</summary>
         private void Column(string elementType, List<string>? values, string terminator)
         {
@@ -131,6 +184,13 @@ namespace ModelRefs.Generator.Emitting
             W.Indent();
             foreach (TensorSpec t in tensors)
             {
+                if (t.Sequence is not null)
+                {
+                    W.Line("new " + Rt + "TensorSignature(" + Literals.String(t.Name) + ", " + Literals.String(t.ValueType) + ", " + Rt + "TensorElementKind."
+                        + ElementTypes.Get(t.ElementType).RuntimeKind + ", " + Literals.String(t.Doc) + "),");
+                    continue;
+                }
+
                 string shape = t.HasShape ? LongArray(t.Shape) : "null";
                 string dimNames = "null";
                 if (t.HasShape)

@@ -23,10 +23,13 @@ namespace ModelRefs.Generator.Emitting
             for (int i = 0; i < Model.Outputs.Count; i++)
             {
                 TensorSpec t = Model.Outputs[i];
-                parameters.Add(SpanType(ElementTypes.Get(t.ElementType)) + " " + Names.OutputParameters[i]);
-                parameters.Add(ReadOnlySpan + "<long> " + Names.OutputShapeParameters[i]);
+                parameters.Add((t.Sequence?.CSharpType ?? SpanType(ElementTypes.Get(t.ElementType))) + " " + Names.OutputParameters[i]);
                 Doc("param name=\"" + Names.OutputParameters[i].TrimStart('@') + "\"", "The output <c>" + Xml.Escape(t.Name) + "</c>.", "param");
-                Doc("param name=\"" + Names.OutputShapeParameters[i].TrimStart('@') + "\"", "The shape of the output <c>" + Xml.Escape(t.Name) + "</c>.", "param");
+                if (t.Sequence is null)
+                {
+                    parameters.Add(ReadOnlySpan + "<long> " + Names.OutputShapeParameters[i]);
+                    Doc("param name=\"" + Names.OutputShapeParameters[i].TrimStart('@') + "\"", "The shape of the output <c>" + Xml.Escape(t.Name) + "</c>.", "param");
+                }
             }
 
             W.Line("public " + typeName + "(" + string.Join(", ", parameters) + ")");
@@ -34,7 +37,10 @@ namespace ModelRefs.Generator.Emitting
             for (int i = 0; i < Model.Outputs.Count; i++)
             {
                 W.Line("    this." + Names.OutputProperties[i] + " = " + Names.OutputParameters[i] + ";");
-                W.Line("    this." + Names.OutputShapeProperties[i] + " = " + Names.OutputShapeParameters[i] + ";");
+                if (Model.Outputs[i].Sequence is null)
+                {
+                    W.Line("    this." + Names.OutputShapeProperties[i] + " = " + Names.OutputShapeParameters[i] + ";");
+                }
             }
 
             W.Line("}");
@@ -43,6 +49,14 @@ namespace ModelRefs.Generator.Emitting
                 TensorSpec t = Model.Outputs[i];
                 ElementType type = ElementTypes.Get(t.ElementType);
                 W.Line();
+                if (t.Sequence is not null)
+                {
+                    TensorMemberDoc("The output", t, " Read from ONNX Runtime's value at each run, so this allocates.");
+                    W.Line("[" + Rt + "OnnxName(" + Literals.String(t.Name) + ")]");
+                    W.Line("public " + t.Sequence.CSharpType + " " + Names.OutputProperties[i] + " { get; }");
+                    continue;
+                }
+
                 TensorMemberDoc("The output", t, type.IsString ? " Strings are copied out of the native tensor." : " Flattened in row-major order.");
                 W.Line("[" + Rt + "OnnxName(" + Literals.String(t.Name) + ")]");
                 W.Line("public " + SpanType(type) + " " + Names.OutputProperties[i] + " { get; }");

@@ -16,11 +16,11 @@ namespace ModelRefs.Generator.Emitting
         public static readonly TensorSet Inputs = new TensorSet(
             ModelTypeNames.InputSuffix,
             "The input",
-            "The inputs of <see cref=\"{0}\"/>: one tensor per ONNX input. Set every one before calling <c>Run</c>.",
-            emptyConstructorSummary: "Creates an input set with no tensors; set each property before running the model.",
+            "The inputs of <see cref=\"{0}\"/>: one tensor per ONNX input, every one required.",
+            emptyConstructorSummary: "Creates an input set; every property is required, so set each one in the object initializer.",
             constructorSummary: "Creates an input set with every tensor.",
             describeParameters: true,
-            accessors: "{ get; set; } = null!;",
+            accessors: "{ get; set; }",
             listAccessors: "{{ get => this.__tensors.Get<{0}>({1}); set => this.__tensors.Set({1}, value); }}",
             tensors: static m => m.Inputs,
             properties: static n => n.InputProperties,
@@ -110,10 +110,13 @@ namespace ModelRefs.Generator.Emitting
         private readonly IReadOnlyList<string> _properties;
         private readonly IReadOnlyList<string> _parameters;
 
-        public TensorSetEmitter(ModelSpec model, MemberNames names, CodeWriter writer, TensorSet set)
+        private readonly bool _required;
+
+        public TensorSetEmitter(ModelSpec model, MemberNames names, CodeWriter writer, TensorSet set, bool requiredMembers)
             : base(model, names, writer)
         {
             _set = set;
+            _required = requiredMembers && set.IsInputs;
             _tensors = set.Tensors(model);
             _properties = set.Properties(names);
             _parameters = set.Parameters(names);
@@ -128,8 +131,9 @@ namespace ModelRefs.Generator.Emitting
             {
                 EmitListStorage(typeName);
             }
-            else if (_set.EmptyConstructorSummary is not null)
+            else if (_set.EmptyConstructorSummary is not null && (_required || _tensors.Count == 0))
             {
+                // Without required members the input constructor is the only way in, so that no input can be forgotten.
                 Doc("summary", _set.EmptyConstructorSummary);
                 W.Line("public " + typeName + "()");
                 W.Line("{");
@@ -138,7 +142,14 @@ namespace ModelRefs.Generator.Emitting
 
             if (!Model.IsWide && (_set.EmptyConstructorSummary is null || _tensors.Count > 0))
             {
-                EmitConstructor(typeName, blankLineBefore: _set.EmptyConstructorSummary is not null);
+                EmitConstructor(typeName, blankLineBefore: _set.EmptyConstructorSummary is not null && _required);
+            }
+
+            if (Model.IsIndexed)
+            {
+                EmitIndexedAccess();
+                W.Close();
+                return;
             }
 
             for (int i = 0; i < _tensors.Count; i++)
@@ -151,7 +162,7 @@ namespace ModelRefs.Generator.Emitting
                 W.Line();
                 TensorMemberDoc(_set.Role, t);
                 W.Line("[" + Rt + "OnnxName(" + Literals.String(t.Name) + ")]");
-                W.Line("public " + TensorData(type) + " " + _properties[i] + " " + accessors);
+                W.Line("public " + (_required ? "required " : string.Empty) + (_set.IsInputs ? TensorData(type) : OutputType(t)) + " " + _properties[i] + " " + accessors);
             }
 
             W.Close();
@@ -168,7 +179,9 @@ namespace ModelRefs.Generator.Emitting
             {
                 W.Line("internal readonly " + list + " __tensors = new " + list + "(" + Literals.Int(_tensors.Count) + ");");
                 W.Line();
-                Doc("summary", _set.EmptyConstructorSummary!);
+                Doc("summary", Model.IsIndexed
+                    ? "Creates an input set with no tensors; set each one with <c>Set</c> before running the model."
+                    : _required ? _set.EmptyConstructorSummary! : "Creates an input set with no tensors; set each property before running the model.");
                 W.Line("public " + typeName + "()");
                 W.Line("{");
                 W.Line("}");
@@ -186,6 +199,56 @@ namespace ModelRefs.Generator.Emitting
             W.Line("}");
         }
 
+        /// <summary>
+        /// An indexed model's only way to its tensors: by index in <c>Info</c> or by ONNX name,
+        /// a fixed number of members whatever the signature (compiling a property per tensor is what
+        /// made a 20,000-input model's build slow).
+        /// </summary>
+        private void EmitIndexedAccess()
+        {
+            string side = _set.IsInputs ? "Input" : "Output";
+            string info = Model.GlobalTypeName() + ".Info";
+            W.Line();
+            Doc("summary", "The number of " + side.ToLowerInvariant() + "s (<c>Info." + side + "s.Count</c>).");
+            W.Line("public int Count => this.__tensors.Count;");
+            W.Line();
+            Doc("summary", "The tensor of the " + side.ToLowerInvariant() + " at <paramref name=\"index\"/> (its index in <c>Info." + side + "s</c>), or <see langword=\"null\"/> when it is not set.");
+            Doc("typeparam name=\"T\"", "Its element type.", "typeparam");
+            Doc("param name=\"index\"", "Its index.", "param");
+            Doc("exception cref=\"global::System.InvalidCastException\"", "The tensor has another element type.", "exception");
+            W.Line("public " + Rt + "TensorData<T>? Get<T>(int index) => (" + Rt + "TensorData<T>?)this.__tensors[index];");
+            W.Line();
+            Doc("summary", "The tensor of the " + side.ToLowerInvariant() + " with the ONNX name <paramref name=\"onnxName\"/>, or <see langword=\"null\"/> when it is not set.");
+            Doc("typeparam name=\"T\"", "Its element type.", "typeparam");
+            Doc("param name=\"onnxName\"", "The ONNX name, exactly (<c>Info." + side + "s[i].Name</c>).", "param");
+            Doc("exception cref=\"global::System.ArgumentException\"", "The model has no " + side.ToLowerInvariant() + " of that name.", "exception");
+            W.Line("public " + Rt + "TensorData<T>? Get<T>(string onnxName) => (" + Rt + "TensorData<T>?)this.__tensors[IndexOf(onnxName)];");
+            if (_set.IsInputs)
+            {
+                W.Line();
+                Doc("summary", "Sets the input at <paramref name=\"index\"/> (its index in <c>Info.Inputs</c>); its element type is checked by <c>Run</c>.");
+                Doc("typeparam name=\"T\"", "Its element type.", "typeparam");
+                Doc("param name=\"index\"", "Its index.", "param");
+                Doc("param name=\"value\"", "The tensor; <see langword=\"null\"/> unsets it.", "param");
+                W.Line("public void Set<T>(int index, " + Rt + "TensorData<T>? value) => this.__tensors.Set(index, value);");
+                W.Line();
+                Doc("summary", "Sets the input with the ONNX name <paramref name=\"onnxName\"/>; its element type is checked by <c>Run</c>.");
+                Doc("typeparam name=\"T\"", "Its element type.", "typeparam");
+                Doc("param name=\"onnxName\"", "The ONNX name, exactly (<c>Info.Inputs[i].Name</c>).", "param");
+                Doc("param name=\"value\"", "The tensor; <see langword=\"null\"/> unsets it.", "param");
+                Doc("exception cref=\"global::System.ArgumentException\"", "The model has no input of that name.", "exception");
+                W.Line("public void Set<T>(string onnxName, " + Rt + "TensorData<T>? value) => this.__tensors.Set(IndexOf(onnxName), value);");
+            }
+
+            W.Line();
+            W.Line("private static int IndexOf(string onnxName)");
+            W.Line("{");
+            W.Line("    global::System.ArgumentNullException.ThrowIfNull(onnxName);");
+            W.Line("    int index = " + info + ".IndexOf" + side + "(onnxName);");
+            W.Line("    return index >= 0 ? index : throw new global::System.ArgumentException(\"Model '" + Name + "' has no " + side.ToLowerInvariant() + " named '\" + onnxName + \"'.\", nameof(onnxName));");
+            W.Line("}");
+        }
+
         private void EmitConstructor(string typeName, bool blankLineBefore)
         {
             if (blankLineBefore)
@@ -195,11 +258,23 @@ namespace ModelRefs.Generator.Emitting
 
             Doc("summary", _set.ConstructorSummary);
             var parameters = new List<string>();
+            if (Model.IsIndexed)
+            {
+                EmitIndexedAccess();
+                W.Close();
+                return;
+            }
+
             for (int i = 0; i < _tensors.Count; i++)
             {
                 TensorSpec t = _tensors[i];
-                parameters.Add(TensorData(ElementTypes.Get(t.ElementType)) + " " + _parameters[i]);
+                parameters.Add((_set.IsInputs ? TensorData(ElementTypes.Get(t.ElementType)) : OutputType(t)) + " " + _parameters[i]);
                 Doc("param name=\"" + _parameters[i].TrimStart('@') + "\"", _set.Role + " <c>" + Xml.Escape(t.Name) + "</c>" + (_set.DescribeParameters ? ": " + DescribeTensor(t) : string.Empty) + ".", "param");
+            }
+
+            if (_required)
+            {
+                W.Line("[global::System.Diagnostics.CodeAnalysis.SetsRequiredMembers]");
             }
 
             W.Line("public " + typeName + "(" + string.Join(", ", parameters) + ")");

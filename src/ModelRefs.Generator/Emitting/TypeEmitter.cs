@@ -69,6 +69,11 @@ namespace ModelRefs.Generator.Emitting
         /// <summary>Doc text such as <c>&lt;c&gt;float&lt;/c&gt; tensor, shape &lt;c&gt;[batch, 512]&lt;/c&gt;</c>.</summary>
         protected static string DescribeTensor(TensorSpec t)
         {
+            if (t.Sequence is not null)
+            {
+                return "<c>" + Xml.Escape(t.ValueType) + "</c> (a new list per run)";
+            }
+
             string element = "<c>" + Xml.Escape(t.ElementType) + "</c>";
             if (t.IsScalar)
             {
@@ -111,6 +116,9 @@ namespace ModelRefs.Generator.Emitting
         }
 
         protected static string TensorData(ElementType type) => Rt + "TensorData<" + type.CSharpType + ">";
+
+        /// <summary>The C# type of an output's member in the allocating output class: a tensor, or a sequence's list.</summary>
+        protected static string OutputType(TensorSpec t) => t.Sequence?.CSharpType ?? TensorData(ElementTypes.Get(t.ElementType));
 
         protected static string SpanType(ElementType type) => type.IsString ? "string[]" : ReadOnlySpan + "<" + type.CSharpType + ">";
     }

@@ -36,7 +36,9 @@ namespace ModelRefs.Generator.Model
         EquatableArray<MetadataEntry> Metadata,
         EquatableArray<TensorSpec> Inputs,
         EquatableArray<TensorSpec> Outputs,
-        FileLocation NameLocation)
+        FileLocation NameLocation,
+        EquatableArray<string> InputNames = default,
+        EquatableArray<string> OutputNames = default)
     {
         /// <summary>
         /// The most inputs, and the most outputs, that get the typed span API (a <c>Run</c> with
@@ -51,6 +53,20 @@ namespace ModelRefs.Generator.Model
         /// model gets the index-based span API and tensor tables that runtime loops read instead.
         /// </summary>
         public bool IsWide => Inputs.Count > WideThreshold || Outputs.Count > WideThreshold;
+
+        /// <summary>
+        /// The most inputs, and the most outputs, that get a typed property each. Compiling a member
+        /// per tensor is linear but not cheap (about 1 ms per input and output: a 500-input, 500-output model compiled in twice the time of a 5-input one), so a model above it
+        /// is <see cref="IsIndexed"/>: see docs/design/runtime-api.md and docs/benchmarks.md.
+        /// </summary>
+        public const int IndexedThreshold = 256;
+
+        /// <summary>
+        /// More than <see cref="IndexedThreshold"/> inputs or outputs: a wide model without a member
+        /// per tensor; inputs and outputs are reached by index or ONNX name only, and the only
+        /// per-tensor code is the constant columns of <c>Info</c>.
+        /// </summary>
+        public bool IsIndexed => Inputs.Count > IndexedThreshold || Outputs.Count > IndexedThreshold;
 
         /// <summary>The fully qualified type name with <c>global::</c>, e.g. <c>global::VoiceActivity.Models.SileroVad</c>.</summary>
         public string GlobalTypeName(string suffix = "")

@@ -8,6 +8,7 @@ namespace ModelRefs.Generator.Model
     /// <param name="Shape">The dimensions when <paramref name="HasShape"/>.</param>
     /// <param name="Doc">The ONNX doc string.</param>
     /// <param name="Location">Where the tensor's entry is in the manifest, for diagnostics.</param>
+    /// <param name="ValueType">The whole ONNX type of a value that is not a tensor (<c>seq(map(int64,tensor(float)))</c>), else null.</param>
     internal sealed record TensorSpec(
         string Name,
         string Kind,
@@ -15,8 +16,12 @@ namespace ModelRefs.Generator.Model
         bool HasShape,
         EquatableArray<DimensionSpec> Shape,
         string? Doc,
-        FileLocation Location)
+        FileLocation Location,
+        string? ValueType = null)
     {
+        /// <summary>The sequence this output is, when generated code supports it (<see cref="Model.SequenceType"/>); null for a tensor.</summary>
+        public SequenceType? Sequence => Kind == "tensor" ? null : SequenceType.Parse(ValueType);
+
         public int Rank => HasShape ? Shape.Count : -1;
 
         public bool IsScalar => HasShape && Shape.Count == 0;

@@ -51,6 +51,32 @@ namespace ModelRefs.Generator.Naming
             return result;
         }
 
+        /// <summary>The longest member name taken from a tensor's name; longer ones get a positional name.</summary>
+        public const int MaxReadableLength = 40;
+
+        /// <summary>
+        /// The member name of tensor <paramref name="index"/>: its PascalCase name when that is
+        /// readable, else the positional <c>Input0</c> / <c>Output1</c> (the ONNX name stays in the
+        /// docs and in <c>[OnnxName]</c>). Not readable: longer than <see cref="MaxReadableLength"/>,
+        /// or a name less than half of which is letters and digits (a JSON string, a path of symbols).
+        /// </summary>
+        public static string MemberName(string? raw, string prefix, int index)
+        {
+            string pascal = ToPascalCase(raw, prefix);
+            int letters = 0, visible = 0;
+            foreach (char c in raw ?? string.Empty)
+            {
+                if (!char.IsWhiteSpace(c))
+                {
+                    visible++;
+                    letters += char.IsLetterOrDigit(c) ? 1 : 0;
+                }
+            }
+
+            bool readable = pascal.Length <= MaxReadableLength && 2 * letters >= visible;
+            return readable ? pascal : prefix + index.ToString(CultureInfo.InvariantCulture);
+        }
+
         /// <summary>
         /// camelCase of a PascalCase identifier, as a parameter name: the leading run of capitals is
         /// lowered (<c>IOBinding</c> → <c>ioBinding</c>, <c>X1</c> → <c>x1</c>); C# keywords get <c>@</c>

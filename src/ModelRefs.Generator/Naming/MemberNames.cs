@@ -62,11 +62,7 @@ namespace ModelRefs.Generator.Naming
 
             var inputReserved = new List<string>(ObjectMembers) { typeName + ModelTypeNames.InputSuffix };
             var inputNames = new UniqueNames(inputReserved);
-            string[] inputProperties = new string[model.Inputs.Count];
-            for (int i = 0; i < inputProperties.Length; i++)
-            {
-                inputProperties[i] = inputNames.Take(IdentifierNames.ToPascalCase(model.Inputs[i].Name, "Input"));
-            }
+            string[] inputProperties = Properties(inputNames, model.Inputs, model.InputNames, "Input");
 
             // Parameters: the inputs' own names first, then their shapes, so a shape never takes an input's name.
             var parameterNames = new UniqueNames();
@@ -79,22 +75,22 @@ namespace ModelRefs.Generator.Naming
             string[] inputShapeParameters = new string[inputProperties.Length];
             for (int i = 0; i < inputShapeParameters.Length; i++)
             {
+                // As for output shapes below: x_Shape when an input is already called xShape.
                 string bare = inputParameters[i].TrimStart('@');
-                inputShapeParameters[i] = parameterNames.Take(bare + "Shape");
+                inputShapeParameters[i] = parameterNames.Take(parameterNames.IsTaken(bare + "Shape") ? bare + "_Shape" : bare + "Shape");
             }
 
             var outputReserved = new List<string>(ObjectMembers) { typeName + ModelTypeNames.OutputSuffix, typeName + ModelTypeNames.OutputSpansSuffix };
             var outputNames = new UniqueNames(outputReserved);
-            string[] outputProperties = new string[model.Outputs.Count];
-            for (int i = 0; i < outputProperties.Length; i++)
-            {
-                outputProperties[i] = outputNames.Take(IdentifierNames.ToPascalCase(model.Outputs[i].Name, "Output"));
-            }
+            string[] outputProperties = Properties(outputNames, model.Outputs, model.OutputNames, "Output");
 
+            // A shape companion is <Output>Shape unless a model name already is (an output y_shape next to y):
+            // then <Output>_Shape, which no tensor's member can be (member names have '_' only before a digit).
             string[] outputShapeProperties = new string[outputProperties.Length];
             for (int i = 0; i < outputShapeProperties.Length; i++)
             {
-                outputShapeProperties[i] = outputNames.Take(outputProperties[i] + "Shape");
+                string plain = outputProperties[i] + "Shape";
+                outputShapeProperties[i] = outputNames.Take(outputNames.IsTaken(plain) ? outputProperties[i] + "_Shape" : plain);
             }
 
             // Constructor parameters of the output types: camelCase of the members, distinct because the members differ ignoring case.
@@ -107,6 +103,29 @@ namespace ModelRefs.Generator.Naming
             }
 
             return new MemberNames(inputProperties, inputParameters, inputShapeParameters, outputProperties, outputShapeProperties, outputParameters, outputShapeParameters);
+        }
+
+        /// <summary>
+        /// The properties of one side: the names the item gave (InputNames/OutputNames, checked by the
+        /// parser) first, so that they are kept exactly, then the others' default names around them.
+        /// </summary>
+        private static string[] Properties(UniqueNames names, EquatableArray<TensorSpec> tensors, EquatableArray<string> given, string prefix)
+        {
+            var result = new string[tensors.Count];
+            for (int i = 0; i < result.Length && i < given.Count; i++)
+            {
+                if (given[i].Length > 0)
+                {
+                    result[i] = names.Take(given[i]);
+                }
+            }
+
+            for (int i = 0; i < result.Length; i++)
+            {
+                result[i] ??= names.Take(IdentifierNames.MemberName(tensors[i].Name, prefix, i));
+            }
+
+            return result;
         }
     }
 }

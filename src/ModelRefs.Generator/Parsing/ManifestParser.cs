@@ -121,8 +121,13 @@ namespace ModelRefs.Generator.Parsing
             var diagnostics = new List<DiagnosticInfo>();
             EquatableArray<TensorSpec> inputs = ReadTensors(root, ManifestKeys.Inputs);
             EquatableArray<TensorSpec> outputs = ReadTensors(root, ManifestKeys.Outputs);
-            CheckSupported(typeName, inputs, "input", diagnostics);
-            CheckSupported(typeName, outputs, "output", diagnostics);
+            bool wide = inputs.Count > ModelSpec.WideThreshold || outputs.Count > ModelSpec.WideThreshold;
+            CheckSupported(typeName, inputs, "input", diagnostics, sequencesAllowed: false);
+            CheckSupported(typeName, outputs, "output", diagnostics, sequencesAllowed: !wide);
+            EquatableArray<string> inputNames = ReadStrings(root, ManifestKeys.InputNames);
+            EquatableArray<string> outputNames = ReadStrings(root, ManifestKeys.OutputNames);
+            CheckMemberNames(typeName, inputNames, inputs.Count, "InputNames", "inputs", Span(root[ManifestKeys.InputNames] ?? root), diagnostics);
+            CheckMemberNames(typeName, outputNames, outputs.Count, "OutputNames", "outputs", Span(root[ManifestKeys.OutputNames] ?? root), diagnostics);
             if (diagnostics.Count > 0)
             {
                 return new ParsedManifest(_path, null, new EquatableArray<DiagnosticInfo>(diagnostics));
@@ -153,7 +158,9 @@ namespace ModelRefs.Generator.Parsing
                 Metadata: ReadMetadata(root),
                 Inputs: inputs,
                 Outputs: outputs,
-                NameLocation: nameLocation);
+                NameLocation: nameLocation,
+                InputNames: inputNames,
+                OutputNames: outputNames);
 
             return new ParsedManifest(_path, model, EquatableArray<DiagnosticInfo>.Empty);
         }
@@ -175,14 +182,57 @@ namespace ModelRefs.Generator.Parsing
             return ModelTypeNames.ToNamespace(declared!);
         }
 
-        private void CheckSupported(string typeName, EquatableArray<TensorSpec> tensors, string role, List<DiagnosticInfo> diagnostics)
+        /// <summary>The user's member names (MR2004): identifiers, no keywords, unique ignoring case, no more than there are tensors.</summary>
+        private static void CheckMemberNames(string typeName, EquatableArray<string> names, int count, string metadata, string what, FileLocation where, List<DiagnosticInfo> diagnostics)
+        {
+            if (names.Count > count)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMemberName, where, typeName, metadata,
+                    "has " + names.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " entries, but the model has " + count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + what));
+                return;
+            }
+
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (string name in names)
+            {
+                if (name.Length == 0)
+                {
+                    continue;
+                }
+
+                string? problem = !Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(name) || name[0] == '@' ? "entry '" + name + "' is not a C# identifier"
+                    : Naming.IdentifierNames.IsKeyword(name) ? "entry '" + name + "' is a C# keyword"
+                    : !seen.Add(name) ? "names '" + name + "' twice (names must differ ignoring case)"
+                    : null;
+                if (problem is not null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMemberName, where, typeName, metadata, problem));
+                }
+            }
+        }
+
+        /// <summary>
+        /// Dense tensors everywhere; sequences of maps or tensors as outputs of a narrow model
+        /// (<see cref="SequenceType"/>). Anything else is MR2001, an error: the model cannot be wrapped.
+        /// </summary>
+        private void CheckSupported(string typeName, EquatableArray<TensorSpec> tensors, string role, List<DiagnosticInfo> diagnostics, bool sequencesAllowed)
         {
             foreach (TensorSpec tensor in tensors)
             {
                 string? problem = null;
+                string type = tensor.ValueType is null ? string.Empty : " (" + tensor.ValueType + ")";
                 if (tensor.Kind != ManifestKeys.ValueKinds.Tensor)
                 {
-                    problem = "value kind '" + tensor.Kind + "'";
+                    if (tensor.Sequence is null)
+                    {
+                        problem = "value kind '" + tensor.Kind + "'" + type;
+                    }
+                    else if (!sequencesAllowed)
+                    {
+                        problem = "value kind '" + tensor.Kind + "'" + type + (role == "input"
+                            ? ", and sequences are supported as outputs only"
+                            : ", and sequences are supported in models with at most " + ModelSpec.WideThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture) + " inputs and outputs");
+                    }
                 }
                 else if (!ElementTypes.TryGet(tensor.ElementType, out _))
                 {
@@ -255,7 +305,8 @@ namespace ModelRefs.Generator.Parsing
                     hasShape,
                     new EquatableArray<DimensionSpec>(dims),
                     NullIfEmpty(OptionalString(item, ManifestKeys.Value.Doc, where)),
-                    Span(item)));
+                    Span(item),
+                    NullIfEmpty(OptionalString(item, ManifestKeys.Value.Type, where))));
             }
 
             return new EquatableArray<TensorSpec>(result);

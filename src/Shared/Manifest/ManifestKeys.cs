@@ -19,9 +19,10 @@ namespace ModelRefs.Shared.Manifest
     ///   description: string?, producer: string?, irVersion: int,
     ///   opsets:   [ { domain: string, version: int } ],
     ///   metadata: [ { key: string, value: string } ],
-    ///   inputs:   [ Value ], outputs: [ Value ]
+    ///   inputs:   [ Value ], outputs: [ Value ],
+    ///   inputNames: [ string ], outputNames: [ string ]
     /// }
-    /// Value:     { name: string, kind: string, elementType: string, shape: [ Dimension ]?, doc: string }
+    /// Value:     { name: string, kind: string, elementType: string, shape: [ Dimension ]?, doc: string, type: string (readers: optional) }
     /// Dimension: { value: int } (fixed) | { param: string } (symbolic) | { } (unknown)
     /// </code>
     /// <c>name</c> is the generated class's C# type name and <c>namespace</c> its namespace, both
@@ -62,6 +63,10 @@ namespace ModelRefs.Shared.Manifest
         public const string Inputs = "inputs";
         public const string Outputs = "outputs";
 
+        /// <summary>The item's <c>InputNames</c> / <c>OutputNames</c>: member names by position, "" where the default stays (readers: optional).</summary>
+        public const string InputNames = "inputNames";
+        public const string OutputNames = "outputNames";
+
         /// <summary>Keys of an <see cref="Opsets"/> entry.</summary>
         internal static class Opset
         {
@@ -84,6 +89,13 @@ namespace ModelRefs.Shared.Manifest
             public const string ElementType = "elementType";
             public const string Shape = "shape";
             public const string Doc = "doc";
+
+            /// <summary>
+            /// The whole ONNX type of a value that is not a tensor, in ONNX's notation:
+            /// <c>seq(map(int64,tensor(float)))</c>, <c>seq(tensor(float))</c>, <c>map(string,tensor(float))</c>,
+            /// <c>optional(tensor(int64))</c>; <c>tensor(float)</c> for a tensor. Optional for readers (older manifests lack it).
+            /// </summary>
+            public const string Type = "type";
         }
 
         /// <summary>

@@ -92,8 +92,8 @@ namespace Samples.Models
                 new global::ModelRefs.Runtime.TensorSignature("string_out", global::ModelRefs.Runtime.TensorElementKind.String, new long[] { 2, -1 }, new string?[] { null, null }, null),
             });
 
-        /// <summary>Path of the deployed model file, relative to the app's base directory (this model is embedded as the resource <c>Samples.Models.AllTypes.onnx</c> and this file is not deployed).</summary>
-        public const string ModelFile = "models/AllTypes.onnx";
+        /// <summary>Name of the manifest resource of this assembly that holds the model (<c>Embed="true"</c>: no model file is deployed).</summary>
+        public const string ModelResource = "Samples.Models.AllTypes.onnx";
 
         private static readonly long[] __shape0 = new long[] { 1, 3 };
 
@@ -113,7 +113,7 @@ namespace Samples.Models
         /// <param name="options">Threads, execution provider and session sharing; <see langword="null"/> for the defaults.</param>
         public AllTypes(global::ModelRefs.Runtime.ModelOptions? options)
         {
-            this.__session = global::ModelRefs.Runtime.ModelSession.Open(Info, global::ModelRefs.Runtime.ModelLocation.EmbeddedResource(typeof(global::Samples.Models.AllTypes).Assembly, "Samples.Models.AllTypes.onnx"), options);
+            this.__session = global::ModelRefs.Runtime.ModelSession.Open(Info, global::ModelRefs.Runtime.ModelLocation.EmbeddedResource(typeof(global::Samples.Models.AllTypes).Assembly, ModelResource), options);
         }
 
         /// <summary>Loads the model from the given ONNX file instead.</summary>
@@ -257,10 +257,10 @@ namespace Samples.Models
         }
     }
 
-    /// <summary>The inputs of <see cref="global::Samples.Models.AllTypes"/>: one tensor per ONNX input. Set every one before calling <c>Run</c>.</summary>
+    /// <summary>The inputs of <see cref="global::Samples.Models.AllTypes"/>: one tensor per ONNX input, every one required.</summary>
     public sealed partial class AllTypesInput
     {
-        /// <summary>Creates an input set with no tensors; set each property before running the model.</summary>
+        /// <summary>Creates an input set; every property is required, so set each one in the object initializer.</summary>
         public AllTypesInput()
         {
         }
@@ -280,6 +280,7 @@ namespace Samples.Models
         /// <param name="uint64In">The input <c>uint64_in</c>: <c>uint64</c> tensor, shape <c>[n]</c>.</param>
         /// <param name="boolIn">The input <c>bool_in</c>: <c>bool</c> scalar.</param>
         /// <param name="stringIn">The input <c>string_in</c>: <c>string</c> tensor, of unknown rank.</param>
+        [global::System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
         public AllTypesInput(global::ModelRefs.Runtime.TensorData<float> floatIn, global::ModelRefs.Runtime.TensorData<double> doubleIn, global::ModelRefs.Runtime.TensorData<global::System.Half> float16In, global::ModelRefs.Runtime.TensorData<global::Microsoft.ML.OnnxRuntime.BFloat16> bfloat16In, global::ModelRefs.Runtime.TensorData<sbyte> int8In, global::ModelRefs.Runtime.TensorData<byte> uint8In, global::ModelRefs.Runtime.TensorData<short> int16In, global::ModelRefs.Runtime.TensorData<ushort> uint16In, global::ModelRefs.Runtime.TensorData<int> int32In, global::ModelRefs.Runtime.TensorData<uint> uint32In, global::ModelRefs.Runtime.TensorData<long> int64In, global::ModelRefs.Runtime.TensorData<ulong> uint64In, global::ModelRefs.Runtime.TensorData<bool> boolIn, global::ModelRefs.Runtime.TensorData<string> stringIn)
         {
             this.FloatIn = floatIn;
@@ -300,59 +301,59 @@ namespace Samples.Models
 
         /// <summary>The input <c>float_in</c>: <c>float</c> tensor, shape <c>[1, 3]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("float_in")]
-        public global::ModelRefs.Runtime.TensorData<float> FloatIn { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> FloatIn { get; set; }
 
         /// <summary>The input <c>double_in</c>: <c>double</c> tensor, shape <c>[n]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("double_in")]
-        public global::ModelRefs.Runtime.TensorData<double> DoubleIn { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<double> DoubleIn { get; set; }
 
         /// <summary>The input <c>float16_in</c>: <c>float16</c> scalar.</summary>
         [global::ModelRefs.Runtime.OnnxName("float16_in")]
-        public global::ModelRefs.Runtime.TensorData<global::System.Half> Float16In { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<global::System.Half> Float16In { get; set; }
 
         /// <summary>The input <c>bfloat16_in</c>: <c>bfloat16</c> tensor, of unknown rank.</summary>
         [global::ModelRefs.Runtime.OnnxName("bfloat16_in")]
-        public global::ModelRefs.Runtime.TensorData<global::Microsoft.ML.OnnxRuntime.BFloat16> Bfloat16In { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<global::Microsoft.ML.OnnxRuntime.BFloat16> Bfloat16In { get; set; }
 
         /// <summary>The input <c>int8_in</c>: <c>int8</c> tensor, shape <c>[2, ?]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("int8_in")]
-        public global::ModelRefs.Runtime.TensorData<sbyte> Int8In { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<sbyte> Int8In { get; set; }
 
         /// <summary>The input <c>uint8_in</c>: <c>uint8</c> tensor, shape <c>[1, 3]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("uint8_in")]
-        public global::ModelRefs.Runtime.TensorData<byte> Uint8In { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<byte> Uint8In { get; set; }
 
         /// <summary>The input <c>int16_in</c>: <c>int16</c> tensor, shape <c>[n]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("int16_in")]
-        public global::ModelRefs.Runtime.TensorData<short> Int16In { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<short> Int16In { get; set; }
 
         /// <summary>The input <c>uint16_in</c>: <c>uint16</c> scalar.</summary>
         [global::ModelRefs.Runtime.OnnxName("uint16_in")]
-        public global::ModelRefs.Runtime.TensorData<ushort> Uint16In { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<ushort> Uint16In { get; set; }
 
         /// <summary>The input <c>int32_in</c>: <c>int32</c> tensor, of unknown rank.</summary>
         [global::ModelRefs.Runtime.OnnxName("int32_in")]
-        public global::ModelRefs.Runtime.TensorData<int> Int32In { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<int> Int32In { get; set; }
 
         /// <summary>The input <c>uint32_in</c>: <c>uint32</c> tensor, shape <c>[2, ?]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("uint32_in")]
-        public global::ModelRefs.Runtime.TensorData<uint> Uint32In { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<uint> Uint32In { get; set; }
 
         /// <summary>The input <c>int64_in</c>: <c>int64</c> tensor, shape <c>[1, 3]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("int64_in")]
-        public global::ModelRefs.Runtime.TensorData<long> Int64In { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<long> Int64In { get; set; }
 
         /// <summary>The input <c>uint64_in</c>: <c>uint64</c> tensor, shape <c>[n]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("uint64_in")]
-        public global::ModelRefs.Runtime.TensorData<ulong> Uint64In { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<ulong> Uint64In { get; set; }
 
         /// <summary>The input <c>bool_in</c>: <c>bool</c> scalar.</summary>
         [global::ModelRefs.Runtime.OnnxName("bool_in")]
-        public global::ModelRefs.Runtime.TensorData<bool> BoolIn { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<bool> BoolIn { get; set; }
 
         /// <summary>The input <c>string_in</c>: <c>string</c> tensor, of unknown rank.</summary>
         [global::ModelRefs.Runtime.OnnxName("string_in")]
-        public global::ModelRefs.Runtime.TensorData<string> StringIn { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<string> StringIn { get; set; }
     }
 
     /// <summary>The outputs of one run of <see cref="global::Samples.Models.AllTypes"/>, owned by the caller.</summary>

@@ -19,44 +19,44 @@ namespace Weird.@class.Models
     /// <para>Produced by tool &lt;/c&gt;   x. ONNX IR version 9. Opsets: ai.onnx 17, com.microsoft 1.</para>
     /// <para>Inputs:</para>
     /// <list type="bullet">
-    /// <item><description><c>onnx::Flatten_0</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c></description></item>
+    /// <item><description><c>onnx::Flatten_0</c>: <c>float</c> tensor, shape <c>[?, 4]</c></description></item>
     /// <item><description><c>x.1</c>: <c>float</c> tensor, shape <c>[4]</c></description></item>
-    /// <item><description><c>53</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c></description></item>
+    /// <item><description><c>53</c>: <c>float</c> tensor, shape <c>[?, 4]</c></description></item>
     /// <item><description><c>input 1</c>: <c>float</c> tensor, shape <c>[4]</c></description></item>
-    /// <item><description><c>a-b/c:0</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c></description></item>
+    /// <item><description><c>a-b/c:0</c>: <c>float</c> tensor, shape <c>[?, 4]</c></description></item>
     /// <item><description><c>X</c>: <c>float</c> tensor, shape <c>[4]</c></description></item>
-    /// <item><description><c>x</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c></description></item>
+    /// <item><description><c>x</c>: <c>float</c> tensor, shape <c>[?, 4]</c></description></item>
     /// <item><description><c>class</c>: <c>float</c> tensor, shape <c>[4]</c></description></item>
-    /// <item><description><c>out</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c></description></item>
+    /// <item><description><c>out</c>: <c>float</c> tensor, shape <c>[?, 4]</c></description></item>
     /// <item><description><c>params</c>: <c>float</c> tensor, shape <c>[4]</c></description></item>
-    /// <item><description><c>Run</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c></description></item>
+    /// <item><description><c>Run</c>: <c>float</c> tensor, shape <c>[?, 4]</c></description></item>
     /// <item><description><c>Info</c>: <c>float</c> tensor, shape <c>[4]</c></description></item>
-    /// <item><description><c>Dispose</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c></description></item>
+    /// <item><description><c>Dispose</c>: <c>float</c> tensor, shape <c>[?, 4]</c></description></item>
     /// <item><description><c>ModelFile</c>: <c>float</c> tensor, shape <c>[4]</c></description></item>
-    /// <item><description><c>Awful</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c></description></item>
+    /// <item><description><c>Awful</c>: <c>float</c> tensor, shape <c>[?, 4]</c></description></item>
     /// <item><description><c>AwfulInput</c>: <c>float</c> tensor, shape <c>[4]</c></description></item>
-    /// <item><description><c>Équipe</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c></description></item>
+    /// <item><description><c>Équipe</c>: <c>float</c> tensor, shape <c>[?, 4]</c></description></item>
     /// <item><description><c>输入</c>: <c>float</c> tensor, shape <c>[4]</c></description></item>
-    /// <item><description><c>x.1.2</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c></description></item>
+    /// <item><description><c>x.1.2</c>: <c>float</c> tensor, shape <c>[?, 4]</c></description></item>
     /// <item><description><c>x.12</c>: <c>float</c> tensor, shape <c>[4]</c></description></item>
-    /// <item><description><c>xShape</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c></description></item>
+    /// <item><description><c>xShape</c>: <c>float</c> tensor, shape <c>[?, 4]</c></description></item>
     /// <item><description><c>ToString</c>: <c>float</c> tensor, shape <c>[4]</c></description></item>
-    /// <item><description><c></c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c></description></item>
+    /// <item><description><c></c>: <c>float</c> tensor, shape <c>[?, 4]</c></description></item>
     /// <item><description><c>@@</c>: <c>float</c> tensor, shape <c>[4]</c></description></item>
-    /// <item><description><c>value</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c></description></item>
+    /// <item><description><c>value</c>: <c>float</c> tensor, shape <c>[?, 4]</c></description></item>
     /// <item><description><c>this</c>: <c>float</c> tensor, shape <c>[4]</c></description></item>
     /// </list>
     /// <para>Outputs:</para>
     /// <list type="bullet">
-    /// <item><description><c>53</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c></description></item>
+    /// <item><description><c>53</c>: <c>float</c> tensor, shape <c>[?, 4]</c></description></item>
     /// <item><description><c>output</c>: <c>float</c> tensor, shape <c>[4]</c></description></item>
-    /// <item><description><c>outputShape</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c></description></item>
+    /// <item><description><c>outputShape</c>: <c>float</c> tensor, shape <c>[?, 4]</c></description></item>
     /// <item><description><c>AwfulOutput</c>: <c>float</c> tensor, shape <c>[4]</c></description></item>
-    /// <item><description><c>AwfulOutputSpans</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c></description></item>
+    /// <item><description><c>AwfulOutputSpans</c>: <c>float</c> tensor, shape <c>[?, 4]</c></description></item>
     /// <item><description><c>Equals</c>: <c>float</c> tensor, shape <c>[4]</c></description></item>
-    /// <item><description><c>Output</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c></description></item>
+    /// <item><description><c>Output</c>: <c>float</c> tensor, shape <c>[?, 4]</c></description></item>
     /// <item><description><c>output.1</c>: <c>float</c> tensor, shape <c>[4]</c></description></item>
-    /// <item><description><c>GetHashCode</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c></description></item>
+    /// <item><description><c>GetHashCode</c>: <c>float</c> tensor, shape <c>[?, 4]</c></description></item>
     /// </list>
     /// <para>Metadata:</para>
     /// <list type="table">
@@ -224,7 +224,7 @@ namespace Weird.@class.Models
             this.__session.SetInput<float>(21, __input21.Data, __input21.Shape);
             global::ModelRefs.Runtime.TensorData<float> __input22 = input.Input ?? throw new global::System.ArgumentException("The input '' of Awful is not set.", nameof(input));
             this.__session.SetInput<float>(22, __input22.Data, __input22.Shape);
-            global::ModelRefs.Runtime.TensorData<float> __input23 = input.Input2 ?? throw new global::System.ArgumentException("The input '@@' of Awful is not set.", nameof(input));
+            global::ModelRefs.Runtime.TensorData<float> __input23 = input.Input23 ?? throw new global::System.ArgumentException("The input '@@' of Awful is not set.", nameof(input));
             this.__session.SetInput<float>(23, __input23.Data, __input23.Shape);
             global::ModelRefs.Runtime.TensorData<float> __input24 = input.Value ?? throw new global::System.ArgumentException("The input 'value' of Awful is not set.", nameof(input));
             this.__session.SetInput<float>(24, __input24.Data, __input24.Shape);
@@ -244,48 +244,48 @@ namespace Weird.@class.Models
         }
 
         /// <summary>Runs the model once without allocating in steady state: inputs are copied into native buffers the session keeps, and the outputs are views of the session's buffers.</summary>
-        /// <param name="onnxFlatten0">The input <c>onnx::Flatten_0</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>, flattened in row-major order. doc of onnx::Flatten_0 &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="onnxFlatten0Shape">The shape of <paramref name="onnxFlatten0"/>; the model expects shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="onnxFlatten0">The input <c>onnx::Flatten_0</c>: <c>float</c> tensor, shape <c>[?, 4]</c>, flattened in row-major order. doc of onnx::Flatten_0 &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
+        /// <param name="onnxFlatten0Shape">The shape of <paramref name="onnxFlatten0"/>; the model expects shape <c>[?, 4]</c>.</param>
         /// <param name="x1">The input <c>x.1</c>: <c>float</c> tensor, shape <c>[4]</c>, flattened in row-major order. doc of x.1 &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="input53">The input <c>53</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>, flattened in row-major order. doc of 53 &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="input53Shape">The shape of <paramref name="input53"/>; the model expects shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="input53">The input <c>53</c>: <c>float</c> tensor, shape <c>[?, 4]</c>, flattened in row-major order. doc of 53 &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
+        /// <param name="input53Shape">The shape of <paramref name="input53"/>; the model expects shape <c>[?, 4]</c>.</param>
         /// <param name="input1">The input <c>input 1</c>: <c>float</c> tensor, shape <c>[4]</c>, flattened in row-major order. doc of input 1 &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="abc0">The input <c>a-b/c:0</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>, flattened in row-major order. doc of a-b/c:0 &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="abc0Shape">The shape of <paramref name="abc0"/>; the model expects shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="abc0">The input <c>a-b/c:0</c>: <c>float</c> tensor, shape <c>[?, 4]</c>, flattened in row-major order. doc of a-b/c:0 &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
+        /// <param name="abc0Shape">The shape of <paramref name="abc0"/>; the model expects shape <c>[?, 4]</c>.</param>
         /// <param name="x">The input <c>X</c>: <c>float</c> tensor, shape <c>[4]</c>, flattened in row-major order. doc of X &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="x2">The input <c>x</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>, flattened in row-major order. doc of x &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="x2Shape">The shape of <paramref name="x2"/>; the model expects shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="x2">The input <c>x</c>: <c>float</c> tensor, shape <c>[?, 4]</c>, flattened in row-major order. doc of x &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
+        /// <param name="x2Shape">The shape of <paramref name="x2"/>; the model expects shape <c>[?, 4]</c>.</param>
         /// <param name="class">The input <c>class</c>: <c>float</c> tensor, shape <c>[4]</c>, flattened in row-major order. doc of class &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="out">The input <c>out</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>, flattened in row-major order. doc of out &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="outShape">The shape of <paramref name="out"/>; the model expects shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="out">The input <c>out</c>: <c>float</c> tensor, shape <c>[?, 4]</c>, flattened in row-major order. doc of out &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
+        /// <param name="outShape">The shape of <paramref name="out"/>; the model expects shape <c>[?, 4]</c>.</param>
         /// <param name="params">The input <c>params</c>: <c>float</c> tensor, shape <c>[4]</c>, flattened in row-major order. doc of params &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="run">The input <c>Run</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>, flattened in row-major order. doc of Run &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="runShape">The shape of <paramref name="run"/>; the model expects shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="run">The input <c>Run</c>: <c>float</c> tensor, shape <c>[?, 4]</c>, flattened in row-major order. doc of Run &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
+        /// <param name="runShape">The shape of <paramref name="run"/>; the model expects shape <c>[?, 4]</c>.</param>
         /// <param name="info">The input <c>Info</c>: <c>float</c> tensor, shape <c>[4]</c>, flattened in row-major order. doc of Info &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="dispose">The input <c>Dispose</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>, flattened in row-major order. doc of Dispose &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="disposeShape">The shape of <paramref name="dispose"/>; the model expects shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="dispose">The input <c>Dispose</c>: <c>float</c> tensor, shape <c>[?, 4]</c>, flattened in row-major order. doc of Dispose &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
+        /// <param name="disposeShape">The shape of <paramref name="dispose"/>; the model expects shape <c>[?, 4]</c>.</param>
         /// <param name="modelFile">The input <c>ModelFile</c>: <c>float</c> tensor, shape <c>[4]</c>, flattened in row-major order. doc of ModelFile &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="awful">The input <c>Awful</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>, flattened in row-major order. doc of Awful &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="awfulShape">The shape of <paramref name="awful"/>; the model expects shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="awful">The input <c>Awful</c>: <c>float</c> tensor, shape <c>[?, 4]</c>, flattened in row-major order. doc of Awful &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
+        /// <param name="awfulShape">The shape of <paramref name="awful"/>; the model expects shape <c>[?, 4]</c>.</param>
         /// <param name="awfulInput2">The input <c>AwfulInput</c>: <c>float</c> tensor, shape <c>[4]</c>, flattened in row-major order. doc of AwfulInput &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="équipe">The input <c>Équipe</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>, flattened in row-major order. doc of Équipe &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="équipeShape">The shape of <paramref name="équipe"/>; the model expects shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="équipe">The input <c>Équipe</c>: <c>float</c> tensor, shape <c>[?, 4]</c>, flattened in row-major order. doc of Équipe &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
+        /// <param name="équipeShape">The shape of <paramref name="équipe"/>; the model expects shape <c>[?, 4]</c>.</param>
         /// <param name="输入">The input <c>输入</c>: <c>float</c> tensor, shape <c>[4]</c>, flattened in row-major order. doc of 输入 &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="x1_2">The input <c>x.1.2</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>, flattened in row-major order. doc of x.1.2 &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="x1_2Shape">The shape of <paramref name="x1_2"/>; the model expects shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="x1_2">The input <c>x.1.2</c>: <c>float</c> tensor, shape <c>[?, 4]</c>, flattened in row-major order. doc of x.1.2 &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
+        /// <param name="x1_2Shape">The shape of <paramref name="x1_2"/>; the model expects shape <c>[?, 4]</c>.</param>
         /// <param name="x12">The input <c>x.12</c>: <c>float</c> tensor, shape <c>[4]</c>, flattened in row-major order. doc of x.12 &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="xShape">The input <c>xShape</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>, flattened in row-major order. doc of xShape &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="xShapeShape">The shape of <paramref name="xShape"/>; the model expects shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="xShape">The input <c>xShape</c>: <c>float</c> tensor, shape <c>[?, 4]</c>, flattened in row-major order. doc of xShape &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
+        /// <param name="xShapeShape">The shape of <paramref name="xShape"/>; the model expects shape <c>[?, 4]</c>.</param>
         /// <param name="toString2">The input <c>ToString</c>: <c>float</c> tensor, shape <c>[4]</c>, flattened in row-major order. doc of ToString &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="input">The input <c></c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>, flattened in row-major order. doc of  &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="inputShape">The shape of <paramref name="input"/>; the model expects shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
-        /// <param name="input2">The input <c>@@</c>: <c>float</c> tensor, shape <c>[4]</c>, flattened in row-major order. doc of @@ &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="value">The input <c>value</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>, flattened in row-major order. doc of value &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
-        /// <param name="valueShape">The shape of <paramref name="value"/>; the model expects shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="input">The input <c></c>: <c>float</c> tensor, shape <c>[?, 4]</c>, flattened in row-major order. doc of  &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
+        /// <param name="inputShape">The shape of <paramref name="input"/>; the model expects shape <c>[?, 4]</c>.</param>
+        /// <param name="input23">The input <c>@@</c>: <c>float</c> tensor, shape <c>[4]</c>, flattened in row-major order. doc of @@ &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
+        /// <param name="value">The input <c>value</c>: <c>float</c> tensor, shape <c>[?, 4]</c>, flattened in row-major order. doc of value &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
+        /// <param name="valueShape">The shape of <paramref name="value"/>; the model expects shape <c>[?, 4]</c>.</param>
         /// <param name="this">The input <c>this</c>: <c>float</c> tensor, shape <c>[4]</c>, flattened in row-major order. doc of this &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;   next line</param>
         /// <returns>Views of the outputs, valid until the next call to <c>Run</c> or <see cref="Dispose"/>.</returns>
         /// <exception cref="global::ModelRefs.Runtime.ShapeMismatchException">An input's element count, rank or a fixed dimension does not match the model.</exception>
-        public global::Weird.@class.Models.AwfulOutputSpans Run(global::System.ReadOnlySpan<float> onnxFlatten0, global::System.ReadOnlySpan<long> onnxFlatten0Shape, global::System.ReadOnlySpan<float> x1, global::System.ReadOnlySpan<float> input53, global::System.ReadOnlySpan<long> input53Shape, global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> abc0, global::System.ReadOnlySpan<long> abc0Shape, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> x2, global::System.ReadOnlySpan<long> x2Shape, global::System.ReadOnlySpan<float> @class, global::System.ReadOnlySpan<float> @out, global::System.ReadOnlySpan<long> outShape, global::System.ReadOnlySpan<float> @params, global::System.ReadOnlySpan<float> run, global::System.ReadOnlySpan<long> runShape, global::System.ReadOnlySpan<float> info, global::System.ReadOnlySpan<float> dispose, global::System.ReadOnlySpan<long> disposeShape, global::System.ReadOnlySpan<float> modelFile, global::System.ReadOnlySpan<float> awful, global::System.ReadOnlySpan<long> awfulShape, global::System.ReadOnlySpan<float> awfulInput2, global::System.ReadOnlySpan<float> équipe, global::System.ReadOnlySpan<long> équipeShape, global::System.ReadOnlySpan<float> 输入, global::System.ReadOnlySpan<float> x1_2, global::System.ReadOnlySpan<long> x1_2Shape, global::System.ReadOnlySpan<float> x12, global::System.ReadOnlySpan<float> xShape, global::System.ReadOnlySpan<long> xShapeShape, global::System.ReadOnlySpan<float> toString2, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<long> inputShape, global::System.ReadOnlySpan<float> input2, global::System.ReadOnlySpan<float> value, global::System.ReadOnlySpan<long> valueShape, global::System.ReadOnlySpan<float> @this)
+        public global::Weird.@class.Models.AwfulOutputSpans Run(global::System.ReadOnlySpan<float> onnxFlatten0, global::System.ReadOnlySpan<long> onnxFlatten0Shape, global::System.ReadOnlySpan<float> x1, global::System.ReadOnlySpan<float> input53, global::System.ReadOnlySpan<long> input53Shape, global::System.ReadOnlySpan<float> input1, global::System.ReadOnlySpan<float> abc0, global::System.ReadOnlySpan<long> abc0Shape, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> x2, global::System.ReadOnlySpan<long> x2Shape, global::System.ReadOnlySpan<float> @class, global::System.ReadOnlySpan<float> @out, global::System.ReadOnlySpan<long> outShape, global::System.ReadOnlySpan<float> @params, global::System.ReadOnlySpan<float> run, global::System.ReadOnlySpan<long> runShape, global::System.ReadOnlySpan<float> info, global::System.ReadOnlySpan<float> dispose, global::System.ReadOnlySpan<long> disposeShape, global::System.ReadOnlySpan<float> modelFile, global::System.ReadOnlySpan<float> awful, global::System.ReadOnlySpan<long> awfulShape, global::System.ReadOnlySpan<float> awfulInput2, global::System.ReadOnlySpan<float> équipe, global::System.ReadOnlySpan<long> équipeShape, global::System.ReadOnlySpan<float> 输入, global::System.ReadOnlySpan<float> x1_2, global::System.ReadOnlySpan<long> x1_2Shape, global::System.ReadOnlySpan<float> x12, global::System.ReadOnlySpan<float> xShape, global::System.ReadOnlySpan<long> xShapeShape, global::System.ReadOnlySpan<float> toString2, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<long> inputShape, global::System.ReadOnlySpan<float> input23, global::System.ReadOnlySpan<float> value, global::System.ReadOnlySpan<long> valueShape, global::System.ReadOnlySpan<float> @this)
         {
             this.__session.SetInput<float>(0, onnxFlatten0, onnxFlatten0Shape);
             this.__session.SetInput<float>(1, x1, __shape1);
@@ -310,7 +310,7 @@ namespace Weird.@class.Models
             this.__session.SetInput<float>(20, xShape, xShapeShape);
             this.__session.SetInput<float>(21, toString2, __shape21);
             this.__session.SetInput<float>(22, input, inputShape);
-            this.__session.SetInput<float>(23, input2, __shape23);
+            this.__session.SetInput<float>(23, input23, __shape23);
             this.__session.SetInput<float>(24, value, valueShape);
             this.__session.SetInput<float>(25, @this, __shape25);
             this.__session.Run();
@@ -342,42 +342,43 @@ namespace Weird.@class.Models
         }
     }
 
-    /// <summary>The inputs of <see cref="global::Weird.@class.Models.Awful"/>: one tensor per ONNX input. Set every one before calling <c>Run</c>.</summary>
+    /// <summary>The inputs of <see cref="global::Weird.@class.Models.Awful"/>: one tensor per ONNX input, every one required.</summary>
     public sealed partial class AwfulInput
     {
-        /// <summary>Creates an input set with no tensors; set each property before running the model.</summary>
+        /// <summary>Creates an input set; every property is required, so set each one in the object initializer.</summary>
         public AwfulInput()
         {
         }
 
         /// <summary>Creates an input set with every tensor.</summary>
-        /// <param name="onnxFlatten0">The input <c>onnx::Flatten_0</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="onnxFlatten0">The input <c>onnx::Flatten_0</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</param>
         /// <param name="x1">The input <c>x.1</c>: <c>float</c> tensor, shape <c>[4]</c>.</param>
-        /// <param name="input53">The input <c>53</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="input53">The input <c>53</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</param>
         /// <param name="input1">The input <c>input 1</c>: <c>float</c> tensor, shape <c>[4]</c>.</param>
-        /// <param name="abc0">The input <c>a-b/c:0</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="abc0">The input <c>a-b/c:0</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</param>
         /// <param name="x">The input <c>X</c>: <c>float</c> tensor, shape <c>[4]</c>.</param>
-        /// <param name="x2">The input <c>x</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="x2">The input <c>x</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</param>
         /// <param name="class">The input <c>class</c>: <c>float</c> tensor, shape <c>[4]</c>.</param>
-        /// <param name="out">The input <c>out</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="out">The input <c>out</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</param>
         /// <param name="params">The input <c>params</c>: <c>float</c> tensor, shape <c>[4]</c>.</param>
-        /// <param name="run">The input <c>Run</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="run">The input <c>Run</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</param>
         /// <param name="info">The input <c>Info</c>: <c>float</c> tensor, shape <c>[4]</c>.</param>
-        /// <param name="dispose">The input <c>Dispose</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="dispose">The input <c>Dispose</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</param>
         /// <param name="modelFile">The input <c>ModelFile</c>: <c>float</c> tensor, shape <c>[4]</c>.</param>
-        /// <param name="awful">The input <c>Awful</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="awful">The input <c>Awful</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</param>
         /// <param name="awfulInput2">The input <c>AwfulInput</c>: <c>float</c> tensor, shape <c>[4]</c>.</param>
-        /// <param name="équipe">The input <c>Équipe</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="équipe">The input <c>Équipe</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</param>
         /// <param name="输入">The input <c>输入</c>: <c>float</c> tensor, shape <c>[4]</c>.</param>
-        /// <param name="x1_2">The input <c>x.1.2</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="x1_2">The input <c>x.1.2</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</param>
         /// <param name="x12">The input <c>x.12</c>: <c>float</c> tensor, shape <c>[4]</c>.</param>
-        /// <param name="xShape">The input <c>xShape</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="xShape">The input <c>xShape</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</param>
         /// <param name="toString2">The input <c>ToString</c>: <c>float</c> tensor, shape <c>[4]</c>.</param>
-        /// <param name="input">The input <c></c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
-        /// <param name="input2">The input <c>@@</c>: <c>float</c> tensor, shape <c>[4]</c>.</param>
-        /// <param name="value">The input <c>value</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</param>
+        /// <param name="input">The input <c></c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</param>
+        /// <param name="input23">The input <c>@@</c>: <c>float</c> tensor, shape <c>[4]</c>.</param>
+        /// <param name="value">The input <c>value</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</param>
         /// <param name="this">The input <c>this</c>: <c>float</c> tensor, shape <c>[4]</c>.</param>
-        public AwfulInput(global::ModelRefs.Runtime.TensorData<float> onnxFlatten0, global::ModelRefs.Runtime.TensorData<float> x1, global::ModelRefs.Runtime.TensorData<float> input53, global::ModelRefs.Runtime.TensorData<float> input1, global::ModelRefs.Runtime.TensorData<float> abc0, global::ModelRefs.Runtime.TensorData<float> x, global::ModelRefs.Runtime.TensorData<float> x2, global::ModelRefs.Runtime.TensorData<float> @class, global::ModelRefs.Runtime.TensorData<float> @out, global::ModelRefs.Runtime.TensorData<float> @params, global::ModelRefs.Runtime.TensorData<float> run, global::ModelRefs.Runtime.TensorData<float> info, global::ModelRefs.Runtime.TensorData<float> dispose, global::ModelRefs.Runtime.TensorData<float> modelFile, global::ModelRefs.Runtime.TensorData<float> awful, global::ModelRefs.Runtime.TensorData<float> awfulInput2, global::ModelRefs.Runtime.TensorData<float> équipe, global::ModelRefs.Runtime.TensorData<float> 输入, global::ModelRefs.Runtime.TensorData<float> x1_2, global::ModelRefs.Runtime.TensorData<float> x12, global::ModelRefs.Runtime.TensorData<float> xShape, global::ModelRefs.Runtime.TensorData<float> toString2, global::ModelRefs.Runtime.TensorData<float> input, global::ModelRefs.Runtime.TensorData<float> input2, global::ModelRefs.Runtime.TensorData<float> value, global::ModelRefs.Runtime.TensorData<float> @this)
+        [global::System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+        public AwfulInput(global::ModelRefs.Runtime.TensorData<float> onnxFlatten0, global::ModelRefs.Runtime.TensorData<float> x1, global::ModelRefs.Runtime.TensorData<float> input53, global::ModelRefs.Runtime.TensorData<float> input1, global::ModelRefs.Runtime.TensorData<float> abc0, global::ModelRefs.Runtime.TensorData<float> x, global::ModelRefs.Runtime.TensorData<float> x2, global::ModelRefs.Runtime.TensorData<float> @class, global::ModelRefs.Runtime.TensorData<float> @out, global::ModelRefs.Runtime.TensorData<float> @params, global::ModelRefs.Runtime.TensorData<float> run, global::ModelRefs.Runtime.TensorData<float> info, global::ModelRefs.Runtime.TensorData<float> dispose, global::ModelRefs.Runtime.TensorData<float> modelFile, global::ModelRefs.Runtime.TensorData<float> awful, global::ModelRefs.Runtime.TensorData<float> awfulInput2, global::ModelRefs.Runtime.TensorData<float> équipe, global::ModelRefs.Runtime.TensorData<float> 输入, global::ModelRefs.Runtime.TensorData<float> x1_2, global::ModelRefs.Runtime.TensorData<float> x12, global::ModelRefs.Runtime.TensorData<float> xShape, global::ModelRefs.Runtime.TensorData<float> toString2, global::ModelRefs.Runtime.TensorData<float> input, global::ModelRefs.Runtime.TensorData<float> input23, global::ModelRefs.Runtime.TensorData<float> value, global::ModelRefs.Runtime.TensorData<float> @this)
         {
             this.OnnxFlatten0 = onnxFlatten0;
             this.X1 = x1;
@@ -402,18 +403,18 @@ namespace Weird.@class.Models
             this.XShape = xShape;
             this.ToString2 = toString2;
             this.Input = input;
-            this.Input2 = input2;
+            this.Input23 = input23;
             this.Value = value;
             this.This = @this;
         }
 
-        /// <summary>The input <c>onnx::Flatten_0</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The input <c>onnx::Flatten_0</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</summary>
         /// <remarks>
         /// doc of onnx::Flatten_0 &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("onnx::Flatten_0")]
-        public global::ModelRefs.Runtime.TensorData<float> OnnxFlatten0 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> OnnxFlatten0 { get; set; }
 
         /// <summary>The input <c>x.1</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -421,15 +422,15 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("x.1")]
-        public global::ModelRefs.Runtime.TensorData<float> X1 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> X1 { get; set; }
 
-        /// <summary>The input <c>53</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The input <c>53</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</summary>
         /// <remarks>
         /// doc of 53 &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("53")]
-        public global::ModelRefs.Runtime.TensorData<float> Input53 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Input53 { get; set; }
 
         /// <summary>The input <c>input 1</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -437,15 +438,15 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("input 1")]
-        public global::ModelRefs.Runtime.TensorData<float> Input1 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Input1 { get; set; }
 
-        /// <summary>The input <c>a-b/c:0</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The input <c>a-b/c:0</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</summary>
         /// <remarks>
         /// doc of a-b/c:0 &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("a-b/c:0")]
-        public global::ModelRefs.Runtime.TensorData<float> ABC0 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> ABC0 { get; set; }
 
         /// <summary>The input <c>X</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -453,15 +454,15 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("X")]
-        public global::ModelRefs.Runtime.TensorData<float> X { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> X { get; set; }
 
-        /// <summary>The input <c>x</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The input <c>x</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</summary>
         /// <remarks>
         /// doc of x &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("x")]
-        public global::ModelRefs.Runtime.TensorData<float> X2 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> X2 { get; set; }
 
         /// <summary>The input <c>class</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -469,15 +470,15 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("class")]
-        public global::ModelRefs.Runtime.TensorData<float> Class { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Class { get; set; }
 
-        /// <summary>The input <c>out</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The input <c>out</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</summary>
         /// <remarks>
         /// doc of out &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("out")]
-        public global::ModelRefs.Runtime.TensorData<float> Out { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Out { get; set; }
 
         /// <summary>The input <c>params</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -485,15 +486,15 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("params")]
-        public global::ModelRefs.Runtime.TensorData<float> Params { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Params { get; set; }
 
-        /// <summary>The input <c>Run</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The input <c>Run</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</summary>
         /// <remarks>
         /// doc of Run &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("Run")]
-        public global::ModelRefs.Runtime.TensorData<float> Run { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Run { get; set; }
 
         /// <summary>The input <c>Info</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -501,15 +502,15 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("Info")]
-        public global::ModelRefs.Runtime.TensorData<float> Info { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Info { get; set; }
 
-        /// <summary>The input <c>Dispose</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The input <c>Dispose</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</summary>
         /// <remarks>
         /// doc of Dispose &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("Dispose")]
-        public global::ModelRefs.Runtime.TensorData<float> Dispose { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Dispose { get; set; }
 
         /// <summary>The input <c>ModelFile</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -517,15 +518,15 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("ModelFile")]
-        public global::ModelRefs.Runtime.TensorData<float> ModelFile { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> ModelFile { get; set; }
 
-        /// <summary>The input <c>Awful</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The input <c>Awful</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</summary>
         /// <remarks>
         /// doc of Awful &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("Awful")]
-        public global::ModelRefs.Runtime.TensorData<float> Awful { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Awful { get; set; }
 
         /// <summary>The input <c>AwfulInput</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -533,15 +534,15 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("AwfulInput")]
-        public global::ModelRefs.Runtime.TensorData<float> AwfulInput2 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> AwfulInput2 { get; set; }
 
-        /// <summary>The input <c>Équipe</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The input <c>Équipe</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</summary>
         /// <remarks>
         /// doc of Équipe &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("Équipe")]
-        public global::ModelRefs.Runtime.TensorData<float> Équipe { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Équipe { get; set; }
 
         /// <summary>The input <c>输入</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -549,15 +550,15 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("输入")]
-        public global::ModelRefs.Runtime.TensorData<float> 输入 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> 输入 { get; set; }
 
-        /// <summary>The input <c>x.1.2</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The input <c>x.1.2</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</summary>
         /// <remarks>
         /// doc of x.1.2 &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("x.1.2")]
-        public global::ModelRefs.Runtime.TensorData<float> X1_2 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> X1_2 { get; set; }
 
         /// <summary>The input <c>x.12</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -565,15 +566,15 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("x.12")]
-        public global::ModelRefs.Runtime.TensorData<float> X12 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> X12 { get; set; }
 
-        /// <summary>The input <c>xShape</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The input <c>xShape</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</summary>
         /// <remarks>
         /// doc of xShape &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("xShape")]
-        public global::ModelRefs.Runtime.TensorData<float> XShape { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> XShape { get; set; }
 
         /// <summary>The input <c>ToString</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -581,15 +582,15 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("ToString")]
-        public global::ModelRefs.Runtime.TensorData<float> ToString2 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> ToString2 { get; set; }
 
-        /// <summary>The input <c></c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The input <c></c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</summary>
         /// <remarks>
         /// doc of  &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("")]
-        public global::ModelRefs.Runtime.TensorData<float> Input { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Input { get; set; }
 
         /// <summary>The input <c>@@</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -597,15 +598,15 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("@@")]
-        public global::ModelRefs.Runtime.TensorData<float> Input2 { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Input23 { get; set; }
 
-        /// <summary>The input <c>value</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The input <c>value</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</summary>
         /// <remarks>
         /// doc of value &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("value")]
-        public global::ModelRefs.Runtime.TensorData<float> Value { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Value { get; set; }
 
         /// <summary>The input <c>this</c>: <c>float</c> tensor, shape <c>[4]</c>.</summary>
         /// <remarks>
@@ -613,7 +614,7 @@ namespace Weird.@class.Models
         ///  next line
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("this")]
-        public global::ModelRefs.Runtime.TensorData<float> This { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> This { get; set; }
     }
 
     /// <summary>The outputs of one run of <see cref="global::Weird.@class.Models.Awful"/>, owned by the caller.</summary>
@@ -642,7 +643,7 @@ namespace Weird.@class.Models
             this.GetHashCode2 = getHashCode2;
         }
 
-        /// <summary>The output <c>53</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The output <c>53</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</summary>
         /// <remarks>
         /// doc of 53 &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
@@ -658,7 +659,7 @@ namespace Weird.@class.Models
         [global::ModelRefs.Runtime.OnnxName("output")]
         public global::ModelRefs.Runtime.TensorData<float> Output { get; }
 
-        /// <summary>The output <c>outputShape</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The output <c>outputShape</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</summary>
         /// <remarks>
         /// doc of outputShape &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
@@ -674,7 +675,7 @@ namespace Weird.@class.Models
         [global::ModelRefs.Runtime.OnnxName("AwfulOutput")]
         public global::ModelRefs.Runtime.TensorData<float> AwfulOutput2 { get; }
 
-        /// <summary>The output <c>AwfulOutputSpans</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The output <c>AwfulOutputSpans</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</summary>
         /// <remarks>
         /// doc of AwfulOutputSpans &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
@@ -690,7 +691,7 @@ namespace Weird.@class.Models
         [global::ModelRefs.Runtime.OnnxName("Equals")]
         public global::ModelRefs.Runtime.TensorData<float> Equals2 { get; }
 
-        /// <summary>The output <c>Output</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The output <c>Output</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</summary>
         /// <remarks>
         /// doc of Output &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
@@ -706,7 +707,7 @@ namespace Weird.@class.Models
         [global::ModelRefs.Runtime.OnnxName("output.1")]
         public global::ModelRefs.Runtime.TensorData<float> Output1 { get; }
 
-        /// <summary>The output <c>GetHashCode</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The output <c>GetHashCode</c>: <c>float</c> tensor, shape <c>[?, 4]</c>.</summary>
         /// <remarks>
         /// doc of GetHashCode &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
@@ -722,7 +723,7 @@ namespace Weird.@class.Models
         /// <param name="output53">The output <c>53</c>.</param>
         /// <param name="output53Shape">The shape of the output <c>53</c>.</param>
         /// <param name="output">The output <c>output</c>.</param>
-        /// <param name="outputShape2">The shape of the output <c>output</c>.</param>
+        /// <param name="output_Shape">The shape of the output <c>output</c>.</param>
         /// <param name="outputShape">The output <c>outputShape</c>.</param>
         /// <param name="outputShapeShape">The shape of the output <c>outputShape</c>.</param>
         /// <param name="awfulOutput2">The output <c>AwfulOutput</c>.</param>
@@ -737,12 +738,12 @@ namespace Weird.@class.Models
         /// <param name="output1Shape">The shape of the output <c>output.1</c>.</param>
         /// <param name="getHashCode2">The output <c>GetHashCode</c>.</param>
         /// <param name="getHashCode2Shape">The shape of the output <c>GetHashCode</c>.</param>
-        public AwfulOutputSpans(global::System.ReadOnlySpan<float> output53, global::System.ReadOnlySpan<long> output53Shape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<long> outputShape2, global::System.ReadOnlySpan<float> outputShape, global::System.ReadOnlySpan<long> outputShapeShape, global::System.ReadOnlySpan<float> awfulOutput2, global::System.ReadOnlySpan<long> awfulOutput2Shape, global::System.ReadOnlySpan<float> awfulOutputSpans2, global::System.ReadOnlySpan<long> awfulOutputSpans2Shape, global::System.ReadOnlySpan<float> equals2, global::System.ReadOnlySpan<long> equals2Shape, global::System.ReadOnlySpan<float> output2, global::System.ReadOnlySpan<long> output2Shape, global::System.ReadOnlySpan<float> output1, global::System.ReadOnlySpan<long> output1Shape, global::System.ReadOnlySpan<float> getHashCode2, global::System.ReadOnlySpan<long> getHashCode2Shape)
+        public AwfulOutputSpans(global::System.ReadOnlySpan<float> output53, global::System.ReadOnlySpan<long> output53Shape, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<long> output_Shape, global::System.ReadOnlySpan<float> outputShape, global::System.ReadOnlySpan<long> outputShapeShape, global::System.ReadOnlySpan<float> awfulOutput2, global::System.ReadOnlySpan<long> awfulOutput2Shape, global::System.ReadOnlySpan<float> awfulOutputSpans2, global::System.ReadOnlySpan<long> awfulOutputSpans2Shape, global::System.ReadOnlySpan<float> equals2, global::System.ReadOnlySpan<long> equals2Shape, global::System.ReadOnlySpan<float> output2, global::System.ReadOnlySpan<long> output2Shape, global::System.ReadOnlySpan<float> output1, global::System.ReadOnlySpan<long> output1Shape, global::System.ReadOnlySpan<float> getHashCode2, global::System.ReadOnlySpan<long> getHashCode2Shape)
         {
             this.Output53 = output53;
             this.Output53Shape = output53Shape;
             this.Output = output;
-            this.OutputShape2 = outputShape2;
+            this.Output_Shape = output_Shape;
             this.OutputShape = outputShape;
             this.OutputShapeShape = outputShapeShape;
             this.AwfulOutput2 = awfulOutput2;
@@ -759,7 +760,7 @@ namespace Weird.@class.Models
             this.GetHashCode2Shape = getHashCode2Shape;
         }
 
-        /// <summary>The output <c>53</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>. Flattened in row-major order.</summary>
+        /// <summary>The output <c>53</c>: <c>float</c> tensor, shape <c>[?, 4]</c>. Flattened in row-major order.</summary>
         /// <remarks>
         /// doc of 53 &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
@@ -767,7 +768,7 @@ namespace Weird.@class.Models
         [global::ModelRefs.Runtime.OnnxName("53")]
         public global::System.ReadOnlySpan<float> Output53 { get; }
 
-        /// <summary>The actual shape of <see cref="Output53"/>; declared shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The actual shape of <see cref="Output53"/>; declared shape <c>[?, 4]</c>.</summary>
         public global::System.ReadOnlySpan<long> Output53Shape { get; }
 
         /// <summary>The output <c>output</c>: <c>float</c> tensor, shape <c>[4]</c>. Flattened in row-major order.</summary>
@@ -779,9 +780,9 @@ namespace Weird.@class.Models
         public global::System.ReadOnlySpan<float> Output { get; }
 
         /// <summary>The actual shape of <see cref="Output"/>; declared shape <c>[4]</c>.</summary>
-        public global::System.ReadOnlySpan<long> OutputShape2 { get; }
+        public global::System.ReadOnlySpan<long> Output_Shape { get; }
 
-        /// <summary>The output <c>outputShape</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>. Flattened in row-major order.</summary>
+        /// <summary>The output <c>outputShape</c>: <c>float</c> tensor, shape <c>[?, 4]</c>. Flattened in row-major order.</summary>
         /// <remarks>
         /// doc of outputShape &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
@@ -789,7 +790,7 @@ namespace Weird.@class.Models
         [global::ModelRefs.Runtime.OnnxName("outputShape")]
         public global::System.ReadOnlySpan<float> OutputShape { get; }
 
-        /// <summary>The actual shape of <see cref="OutputShape"/>; declared shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The actual shape of <see cref="OutputShape"/>; declared shape <c>[?, 4]</c>.</summary>
         public global::System.ReadOnlySpan<long> OutputShapeShape { get; }
 
         /// <summary>The output <c>AwfulOutput</c>: <c>float</c> tensor, shape <c>[4]</c>. Flattened in row-major order.</summary>
@@ -803,7 +804,7 @@ namespace Weird.@class.Models
         /// <summary>The actual shape of <see cref="AwfulOutput2"/>; declared shape <c>[4]</c>.</summary>
         public global::System.ReadOnlySpan<long> AwfulOutput2Shape { get; }
 
-        /// <summary>The output <c>AwfulOutputSpans</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>. Flattened in row-major order.</summary>
+        /// <summary>The output <c>AwfulOutputSpans</c>: <c>float</c> tensor, shape <c>[?, 4]</c>. Flattened in row-major order.</summary>
         /// <remarks>
         /// doc of AwfulOutputSpans &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
@@ -811,7 +812,7 @@ namespace Weird.@class.Models
         [global::ModelRefs.Runtime.OnnxName("AwfulOutputSpans")]
         public global::System.ReadOnlySpan<float> AwfulOutputSpans2 { get; }
 
-        /// <summary>The actual shape of <see cref="AwfulOutputSpans2"/>; declared shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The actual shape of <see cref="AwfulOutputSpans2"/>; declared shape <c>[?, 4]</c>.</summary>
         public global::System.ReadOnlySpan<long> AwfulOutputSpans2Shape { get; }
 
         /// <summary>The output <c>Equals</c>: <c>float</c> tensor, shape <c>[4]</c>. Flattened in row-major order.</summary>
@@ -825,7 +826,7 @@ namespace Weird.@class.Models
         /// <summary>The actual shape of <see cref="Equals2"/>; declared shape <c>[4]</c>.</summary>
         public global::System.ReadOnlySpan<long> Equals2Shape { get; }
 
-        /// <summary>The output <c>Output</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>. Flattened in row-major order.</summary>
+        /// <summary>The output <c>Output</c>: <c>float</c> tensor, shape <c>[?, 4]</c>. Flattened in row-major order.</summary>
         /// <remarks>
         /// doc of Output &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
@@ -833,7 +834,7 @@ namespace Weird.@class.Models
         [global::ModelRefs.Runtime.OnnxName("Output")]
         public global::System.ReadOnlySpan<float> Output2 { get; }
 
-        /// <summary>The actual shape of <see cref="Output2"/>; declared shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The actual shape of <see cref="Output2"/>; declared shape <c>[?, 4]</c>.</summary>
         public global::System.ReadOnlySpan<long> Output2Shape { get; }
 
         /// <summary>The output <c>output.1</c>: <c>float</c> tensor, shape <c>[4]</c>. Flattened in row-major order.</summary>
@@ -847,7 +848,7 @@ namespace Weird.@class.Models
         /// <summary>The actual shape of <see cref="Output1"/>; declared shape <c>[4]</c>.</summary>
         public global::System.ReadOnlySpan<long> Output1Shape { get; }
 
-        /// <summary>The output <c>GetHashCode</c>: <c>float</c> tensor, shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>. Flattened in row-major order.</summary>
+        /// <summary>The output <c>GetHashCode</c>: <c>float</c> tensor, shape <c>[?, 4]</c>. Flattened in row-major order.</summary>
         /// <remarks>
         /// doc of GetHashCode &lt;/summary&gt; &lt;b&gt;bold&lt;/b&gt; &amp;
         ///  next line
@@ -855,7 +856,7 @@ namespace Weird.@class.Models
         [global::ModelRefs.Runtime.OnnxName("GetHashCode")]
         public global::System.ReadOnlySpan<float> GetHashCode2 { get; }
 
-        /// <summary>The actual shape of <see cref="GetHashCode2"/>; declared shape <c>[batch size &lt;n&gt; &amp; &quot;more&quot;, 4]</c>.</summary>
+        /// <summary>The actual shape of <see cref="GetHashCode2"/>; declared shape <c>[?, 4]</c>.</summary>
         public global::System.ReadOnlySpan<long> GetHashCode2Shape { get; }
     }
 }

@@ -128,10 +128,10 @@ namespace VoiceActivity.Models
         }
     }
 
-    /// <summary>The inputs of <see cref="global::VoiceActivity.Models.SileroVad"/>: one tensor per ONNX input. Set every one before calling <c>Run</c>.</summary>
+    /// <summary>The inputs of <see cref="global::VoiceActivity.Models.SileroVad"/>: one tensor per ONNX input, every one required.</summary>
     public sealed partial class SileroVadInput
     {
-        /// <summary>Creates an input set with no tensors; set each property before running the model.</summary>
+        /// <summary>Creates an input set; every property is required, so set each one in the object initializer.</summary>
         public SileroVadInput()
         {
         }
@@ -140,6 +140,7 @@ namespace VoiceActivity.Models
         /// <param name="input">The input <c>input</c>: <c>float</c> tensor, shape <c>[batch, ?]</c>.</param>
         /// <param name="state">The input <c>state</c>: <c>float</c> tensor, shape <c>[2, batch, 128]</c>.</param>
         /// <param name="sr">The input <c>sr</c>: <c>int64</c> scalar.</param>
+        [global::System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
         public SileroVadInput(global::ModelRefs.Runtime.TensorData<float> input, global::ModelRefs.Runtime.TensorData<float> state, global::ModelRefs.Runtime.TensorData<long> sr)
         {
             this.Input = input;
@@ -152,18 +153,18 @@ namespace VoiceActivity.Models
         /// Audio samples in [-1, 1].
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("input")]
-        public global::ModelRefs.Runtime.TensorData<float> Input { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> Input { get; set; }
 
         /// <summary>The input <c>state</c>: <c>float</c> tensor, shape <c>[2, batch, 128]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("state")]
-        public global::ModelRefs.Runtime.TensorData<float> State { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<float> State { get; set; }
 
         /// <summary>The input <c>sr</c>: <c>int64</c> scalar.</summary>
         /// <remarks>
         /// Sample rate: 8000 or 16000.
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("sr")]
-        public global::ModelRefs.Runtime.TensorData<long> Sr { get; set; } = null!;
+        public required global::ModelRefs.Runtime.TensorData<long> Sr { get; set; }
     }
 
     /// <summary>The outputs of one run of <see cref="global::VoiceActivity.Models.SileroVad"/>, owned by the caller.</summary>

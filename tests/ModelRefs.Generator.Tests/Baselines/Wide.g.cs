@@ -342,12 +342,12 @@ namespace Tests.Wide
         }
     }
 
-    /// <summary>The inputs of <see cref="global::Tests.Wide.Wide"/>: one tensor per ONNX input. Set every one before calling <c>Run</c>.</summary>
+    /// <summary>The inputs of <see cref="global::Tests.Wide.Wide"/>: one tensor per ONNX input, every one required.</summary>
     public sealed partial class WideInput
     {
         internal readonly global::ModelRefs.Runtime.TensorList __tensors = new global::ModelRefs.Runtime.TensorList(65);
 
-        /// <summary>Creates an input set with no tensors; set each property before running the model.</summary>
+        /// <summary>Creates an input set; every property is required, so set each one in the object initializer.</summary>
         public WideInput()
         {
         }
@@ -357,293 +357,293 @@ namespace Tests.Wide
         /// Tensor 0.
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("x.0")]
-        public global::ModelRefs.Runtime.TensorData<float> X0 { get => this.__tensors.Get<float>(0); set => this.__tensors.Set(0, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X0 { get => this.__tensors.Get<float>(0); set => this.__tensors.Set(0, value); }
 
         /// <summary>The input <c>x.1</c>: <c>int64</c> scalar.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.1")]
-        public global::ModelRefs.Runtime.TensorData<long> X1 { get => this.__tensors.Get<long>(1); set => this.__tensors.Set(1, value); }
+        public required global::ModelRefs.Runtime.TensorData<long> X1 { get => this.__tensors.Get<long>(1); set => this.__tensors.Set(1, value); }
 
         /// <summary>The input <c>x.2</c>: <c>float</c> tensor, shape <c>[2, 3]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.2")]
-        public global::ModelRefs.Runtime.TensorData<float> X2 { get => this.__tensors.Get<float>(2); set => this.__tensors.Set(2, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X2 { get => this.__tensors.Get<float>(2); set => this.__tensors.Set(2, value); }
 
         /// <summary>The input <c>x.3</c>: <c>string</c> tensor, shape <c>[n]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.3")]
-        public global::ModelRefs.Runtime.TensorData<string> X3 { get => this.__tensors.Get<string>(3); set => this.__tensors.Set(3, value); }
+        public required global::ModelRefs.Runtime.TensorData<string> X3 { get => this.__tensors.Get<string>(3); set => this.__tensors.Set(3, value); }
 
         /// <summary>The input <c>x.4</c>: <c>float16</c> tensor, of unknown rank.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.4")]
-        public global::ModelRefs.Runtime.TensorData<global::System.Half> X4 { get => this.__tensors.Get<global::System.Half>(4); set => this.__tensors.Set(4, value); }
+        public required global::ModelRefs.Runtime.TensorData<global::System.Half> X4 { get => this.__tensors.Get<global::System.Half>(4); set => this.__tensors.Set(4, value); }
 
         /// <summary>The input <c>x.5</c>: <c>bool</c> tensor, shape <c>[1]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.5")]
-        public global::ModelRefs.Runtime.TensorData<bool> X5 { get => this.__tensors.Get<bool>(5); set => this.__tensors.Set(5, value); }
+        public required global::ModelRefs.Runtime.TensorData<bool> X5 { get => this.__tensors.Get<bool>(5); set => this.__tensors.Set(5, value); }
 
         /// <summary>The input <c>x.6</c>: <c>float</c> tensor, shape <c>[batch, 4]</c>.</summary>
         /// <remarks>
         /// Tensor 6.
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("x.6")]
-        public global::ModelRefs.Runtime.TensorData<float> X6 { get => this.__tensors.Get<float>(6); set => this.__tensors.Set(6, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X6 { get => this.__tensors.Get<float>(6); set => this.__tensors.Set(6, value); }
 
         /// <summary>The input <c>x.7</c>: <c>int64</c> scalar.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.7")]
-        public global::ModelRefs.Runtime.TensorData<long> X7 { get => this.__tensors.Get<long>(7); set => this.__tensors.Set(7, value); }
+        public required global::ModelRefs.Runtime.TensorData<long> X7 { get => this.__tensors.Get<long>(7); set => this.__tensors.Set(7, value); }
 
         /// <summary>The input <c>x.8</c>: <c>float</c> tensor, shape <c>[2, 3]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.8")]
-        public global::ModelRefs.Runtime.TensorData<float> X8 { get => this.__tensors.Get<float>(8); set => this.__tensors.Set(8, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X8 { get => this.__tensors.Get<float>(8); set => this.__tensors.Set(8, value); }
 
         /// <summary>The input <c>x.9</c>: <c>string</c> tensor, shape <c>[n]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.9")]
-        public global::ModelRefs.Runtime.TensorData<string> X9 { get => this.__tensors.Get<string>(9); set => this.__tensors.Set(9, value); }
+        public required global::ModelRefs.Runtime.TensorData<string> X9 { get => this.__tensors.Get<string>(9); set => this.__tensors.Set(9, value); }
 
         /// <summary>The input <c>x.10</c>: <c>float16</c> tensor, of unknown rank.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.10")]
-        public global::ModelRefs.Runtime.TensorData<global::System.Half> X10 { get => this.__tensors.Get<global::System.Half>(10); set => this.__tensors.Set(10, value); }
+        public required global::ModelRefs.Runtime.TensorData<global::System.Half> X10 { get => this.__tensors.Get<global::System.Half>(10); set => this.__tensors.Set(10, value); }
 
         /// <summary>The input <c>x.11</c>: <c>bool</c> tensor, shape <c>[1]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.11")]
-        public global::ModelRefs.Runtime.TensorData<bool> X11 { get => this.__tensors.Get<bool>(11); set => this.__tensors.Set(11, value); }
+        public required global::ModelRefs.Runtime.TensorData<bool> X11 { get => this.__tensors.Get<bool>(11); set => this.__tensors.Set(11, value); }
 
         /// <summary>The input <c>x.12</c>: <c>float</c> tensor, shape <c>[batch, 4]</c>.</summary>
         /// <remarks>
         /// Tensor 12.
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("x.12")]
-        public global::ModelRefs.Runtime.TensorData<float> X12 { get => this.__tensors.Get<float>(12); set => this.__tensors.Set(12, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X12 { get => this.__tensors.Get<float>(12); set => this.__tensors.Set(12, value); }
 
         /// <summary>The input <c>x.13</c>: <c>int64</c> scalar.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.13")]
-        public global::ModelRefs.Runtime.TensorData<long> X13 { get => this.__tensors.Get<long>(13); set => this.__tensors.Set(13, value); }
+        public required global::ModelRefs.Runtime.TensorData<long> X13 { get => this.__tensors.Get<long>(13); set => this.__tensors.Set(13, value); }
 
         /// <summary>The input <c>x.14</c>: <c>float</c> tensor, shape <c>[2, 3]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.14")]
-        public global::ModelRefs.Runtime.TensorData<float> X14 { get => this.__tensors.Get<float>(14); set => this.__tensors.Set(14, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X14 { get => this.__tensors.Get<float>(14); set => this.__tensors.Set(14, value); }
 
         /// <summary>The input <c>x.15</c>: <c>string</c> tensor, shape <c>[n]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.15")]
-        public global::ModelRefs.Runtime.TensorData<string> X15 { get => this.__tensors.Get<string>(15); set => this.__tensors.Set(15, value); }
+        public required global::ModelRefs.Runtime.TensorData<string> X15 { get => this.__tensors.Get<string>(15); set => this.__tensors.Set(15, value); }
 
         /// <summary>The input <c>x.16</c>: <c>float16</c> tensor, of unknown rank.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.16")]
-        public global::ModelRefs.Runtime.TensorData<global::System.Half> X16 { get => this.__tensors.Get<global::System.Half>(16); set => this.__tensors.Set(16, value); }
+        public required global::ModelRefs.Runtime.TensorData<global::System.Half> X16 { get => this.__tensors.Get<global::System.Half>(16); set => this.__tensors.Set(16, value); }
 
         /// <summary>The input <c>x.17</c>: <c>bool</c> tensor, shape <c>[1]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.17")]
-        public global::ModelRefs.Runtime.TensorData<bool> X17 { get => this.__tensors.Get<bool>(17); set => this.__tensors.Set(17, value); }
+        public required global::ModelRefs.Runtime.TensorData<bool> X17 { get => this.__tensors.Get<bool>(17); set => this.__tensors.Set(17, value); }
 
         /// <summary>The input <c>x.18</c>: <c>float</c> tensor, shape <c>[batch, 4]</c>.</summary>
         /// <remarks>
         /// Tensor 18.
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("x.18")]
-        public global::ModelRefs.Runtime.TensorData<float> X18 { get => this.__tensors.Get<float>(18); set => this.__tensors.Set(18, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X18 { get => this.__tensors.Get<float>(18); set => this.__tensors.Set(18, value); }
 
         /// <summary>The input <c>x.19</c>: <c>int64</c> scalar.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.19")]
-        public global::ModelRefs.Runtime.TensorData<long> X19 { get => this.__tensors.Get<long>(19); set => this.__tensors.Set(19, value); }
+        public required global::ModelRefs.Runtime.TensorData<long> X19 { get => this.__tensors.Get<long>(19); set => this.__tensors.Set(19, value); }
 
         /// <summary>The input <c>x.20</c>: <c>float</c> tensor, shape <c>[2, 3]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.20")]
-        public global::ModelRefs.Runtime.TensorData<float> X20 { get => this.__tensors.Get<float>(20); set => this.__tensors.Set(20, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X20 { get => this.__tensors.Get<float>(20); set => this.__tensors.Set(20, value); }
 
         /// <summary>The input <c>x.21</c>: <c>string</c> tensor, shape <c>[n]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.21")]
-        public global::ModelRefs.Runtime.TensorData<string> X21 { get => this.__tensors.Get<string>(21); set => this.__tensors.Set(21, value); }
+        public required global::ModelRefs.Runtime.TensorData<string> X21 { get => this.__tensors.Get<string>(21); set => this.__tensors.Set(21, value); }
 
         /// <summary>The input <c>x.22</c>: <c>float16</c> tensor, of unknown rank.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.22")]
-        public global::ModelRefs.Runtime.TensorData<global::System.Half> X22 { get => this.__tensors.Get<global::System.Half>(22); set => this.__tensors.Set(22, value); }
+        public required global::ModelRefs.Runtime.TensorData<global::System.Half> X22 { get => this.__tensors.Get<global::System.Half>(22); set => this.__tensors.Set(22, value); }
 
         /// <summary>The input <c>x.23</c>: <c>bool</c> tensor, shape <c>[1]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.23")]
-        public global::ModelRefs.Runtime.TensorData<bool> X23 { get => this.__tensors.Get<bool>(23); set => this.__tensors.Set(23, value); }
+        public required global::ModelRefs.Runtime.TensorData<bool> X23 { get => this.__tensors.Get<bool>(23); set => this.__tensors.Set(23, value); }
 
         /// <summary>The input <c>x.24</c>: <c>float</c> tensor, shape <c>[batch, 4]</c>.</summary>
         /// <remarks>
         /// Tensor 24.
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("x.24")]
-        public global::ModelRefs.Runtime.TensorData<float> X24 { get => this.__tensors.Get<float>(24); set => this.__tensors.Set(24, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X24 { get => this.__tensors.Get<float>(24); set => this.__tensors.Set(24, value); }
 
         /// <summary>The input <c>x.25</c>: <c>int64</c> scalar.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.25")]
-        public global::ModelRefs.Runtime.TensorData<long> X25 { get => this.__tensors.Get<long>(25); set => this.__tensors.Set(25, value); }
+        public required global::ModelRefs.Runtime.TensorData<long> X25 { get => this.__tensors.Get<long>(25); set => this.__tensors.Set(25, value); }
 
         /// <summary>The input <c>x.26</c>: <c>float</c> tensor, shape <c>[2, 3]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.26")]
-        public global::ModelRefs.Runtime.TensorData<float> X26 { get => this.__tensors.Get<float>(26); set => this.__tensors.Set(26, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X26 { get => this.__tensors.Get<float>(26); set => this.__tensors.Set(26, value); }
 
         /// <summary>The input <c>x.27</c>: <c>string</c> tensor, shape <c>[n]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.27")]
-        public global::ModelRefs.Runtime.TensorData<string> X27 { get => this.__tensors.Get<string>(27); set => this.__tensors.Set(27, value); }
+        public required global::ModelRefs.Runtime.TensorData<string> X27 { get => this.__tensors.Get<string>(27); set => this.__tensors.Set(27, value); }
 
         /// <summary>The input <c>x.28</c>: <c>float16</c> tensor, of unknown rank.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.28")]
-        public global::ModelRefs.Runtime.TensorData<global::System.Half> X28 { get => this.__tensors.Get<global::System.Half>(28); set => this.__tensors.Set(28, value); }
+        public required global::ModelRefs.Runtime.TensorData<global::System.Half> X28 { get => this.__tensors.Get<global::System.Half>(28); set => this.__tensors.Set(28, value); }
 
         /// <summary>The input <c>x.29</c>: <c>bool</c> tensor, shape <c>[1]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.29")]
-        public global::ModelRefs.Runtime.TensorData<bool> X29 { get => this.__tensors.Get<bool>(29); set => this.__tensors.Set(29, value); }
+        public required global::ModelRefs.Runtime.TensorData<bool> X29 { get => this.__tensors.Get<bool>(29); set => this.__tensors.Set(29, value); }
 
         /// <summary>The input <c>x.30</c>: <c>float</c> tensor, shape <c>[batch, 4]</c>.</summary>
         /// <remarks>
         /// Tensor 30.
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("x.30")]
-        public global::ModelRefs.Runtime.TensorData<float> X30 { get => this.__tensors.Get<float>(30); set => this.__tensors.Set(30, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X30 { get => this.__tensors.Get<float>(30); set => this.__tensors.Set(30, value); }
 
         /// <summary>The input <c>x.31</c>: <c>int64</c> scalar.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.31")]
-        public global::ModelRefs.Runtime.TensorData<long> X31 { get => this.__tensors.Get<long>(31); set => this.__tensors.Set(31, value); }
+        public required global::ModelRefs.Runtime.TensorData<long> X31 { get => this.__tensors.Get<long>(31); set => this.__tensors.Set(31, value); }
 
         /// <summary>The input <c>x.32</c>: <c>float</c> tensor, shape <c>[2, 3]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.32")]
-        public global::ModelRefs.Runtime.TensorData<float> X32 { get => this.__tensors.Get<float>(32); set => this.__tensors.Set(32, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X32 { get => this.__tensors.Get<float>(32); set => this.__tensors.Set(32, value); }
 
         /// <summary>The input <c>x.33</c>: <c>string</c> tensor, shape <c>[n]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.33")]
-        public global::ModelRefs.Runtime.TensorData<string> X33 { get => this.__tensors.Get<string>(33); set => this.__tensors.Set(33, value); }
+        public required global::ModelRefs.Runtime.TensorData<string> X33 { get => this.__tensors.Get<string>(33); set => this.__tensors.Set(33, value); }
 
         /// <summary>The input <c>x.34</c>: <c>float16</c> tensor, of unknown rank.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.34")]
-        public global::ModelRefs.Runtime.TensorData<global::System.Half> X34 { get => this.__tensors.Get<global::System.Half>(34); set => this.__tensors.Set(34, value); }
+        public required global::ModelRefs.Runtime.TensorData<global::System.Half> X34 { get => this.__tensors.Get<global::System.Half>(34); set => this.__tensors.Set(34, value); }
 
         /// <summary>The input <c>x.35</c>: <c>bool</c> tensor, shape <c>[1]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.35")]
-        public global::ModelRefs.Runtime.TensorData<bool> X35 { get => this.__tensors.Get<bool>(35); set => this.__tensors.Set(35, value); }
+        public required global::ModelRefs.Runtime.TensorData<bool> X35 { get => this.__tensors.Get<bool>(35); set => this.__tensors.Set(35, value); }
 
         /// <summary>The input <c>x.36</c>: <c>float</c> tensor, shape <c>[batch, 4]</c>.</summary>
         /// <remarks>
         /// Tensor 36.
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("x.36")]
-        public global::ModelRefs.Runtime.TensorData<float> X36 { get => this.__tensors.Get<float>(36); set => this.__tensors.Set(36, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X36 { get => this.__tensors.Get<float>(36); set => this.__tensors.Set(36, value); }
 
         /// <summary>The input <c>x.37</c>: <c>int64</c> scalar.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.37")]
-        public global::ModelRefs.Runtime.TensorData<long> X37 { get => this.__tensors.Get<long>(37); set => this.__tensors.Set(37, value); }
+        public required global::ModelRefs.Runtime.TensorData<long> X37 { get => this.__tensors.Get<long>(37); set => this.__tensors.Set(37, value); }
 
         /// <summary>The input <c>x.38</c>: <c>float</c> tensor, shape <c>[2, 3]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.38")]
-        public global::ModelRefs.Runtime.TensorData<float> X38 { get => this.__tensors.Get<float>(38); set => this.__tensors.Set(38, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X38 { get => this.__tensors.Get<float>(38); set => this.__tensors.Set(38, value); }
 
         /// <summary>The input <c>x.39</c>: <c>string</c> tensor, shape <c>[n]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.39")]
-        public global::ModelRefs.Runtime.TensorData<string> X39 { get => this.__tensors.Get<string>(39); set => this.__tensors.Set(39, value); }
+        public required global::ModelRefs.Runtime.TensorData<string> X39 { get => this.__tensors.Get<string>(39); set => this.__tensors.Set(39, value); }
 
         /// <summary>The input <c>x.40</c>: <c>float16</c> tensor, of unknown rank.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.40")]
-        public global::ModelRefs.Runtime.TensorData<global::System.Half> X40 { get => this.__tensors.Get<global::System.Half>(40); set => this.__tensors.Set(40, value); }
+        public required global::ModelRefs.Runtime.TensorData<global::System.Half> X40 { get => this.__tensors.Get<global::System.Half>(40); set => this.__tensors.Set(40, value); }
 
         /// <summary>The input <c>x.41</c>: <c>bool</c> tensor, shape <c>[1]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.41")]
-        public global::ModelRefs.Runtime.TensorData<bool> X41 { get => this.__tensors.Get<bool>(41); set => this.__tensors.Set(41, value); }
+        public required global::ModelRefs.Runtime.TensorData<bool> X41 { get => this.__tensors.Get<bool>(41); set => this.__tensors.Set(41, value); }
 
         /// <summary>The input <c>x.42</c>: <c>float</c> tensor, shape <c>[batch, 4]</c>.</summary>
         /// <remarks>
         /// Tensor 42.
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("x.42")]
-        public global::ModelRefs.Runtime.TensorData<float> X42 { get => this.__tensors.Get<float>(42); set => this.__tensors.Set(42, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X42 { get => this.__tensors.Get<float>(42); set => this.__tensors.Set(42, value); }
 
         /// <summary>The input <c>x.43</c>: <c>int64</c> scalar.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.43")]
-        public global::ModelRefs.Runtime.TensorData<long> X43 { get => this.__tensors.Get<long>(43); set => this.__tensors.Set(43, value); }
+        public required global::ModelRefs.Runtime.TensorData<long> X43 { get => this.__tensors.Get<long>(43); set => this.__tensors.Set(43, value); }
 
         /// <summary>The input <c>x.44</c>: <c>float</c> tensor, shape <c>[2, 3]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.44")]
-        public global::ModelRefs.Runtime.TensorData<float> X44 { get => this.__tensors.Get<float>(44); set => this.__tensors.Set(44, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X44 { get => this.__tensors.Get<float>(44); set => this.__tensors.Set(44, value); }
 
         /// <summary>The input <c>x.45</c>: <c>string</c> tensor, shape <c>[n]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.45")]
-        public global::ModelRefs.Runtime.TensorData<string> X45 { get => this.__tensors.Get<string>(45); set => this.__tensors.Set(45, value); }
+        public required global::ModelRefs.Runtime.TensorData<string> X45 { get => this.__tensors.Get<string>(45); set => this.__tensors.Set(45, value); }
 
         /// <summary>The input <c>x.46</c>: <c>float16</c> tensor, of unknown rank.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.46")]
-        public global::ModelRefs.Runtime.TensorData<global::System.Half> X46 { get => this.__tensors.Get<global::System.Half>(46); set => this.__tensors.Set(46, value); }
+        public required global::ModelRefs.Runtime.TensorData<global::System.Half> X46 { get => this.__tensors.Get<global::System.Half>(46); set => this.__tensors.Set(46, value); }
 
         /// <summary>The input <c>x.47</c>: <c>bool</c> tensor, shape <c>[1]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.47")]
-        public global::ModelRefs.Runtime.TensorData<bool> X47 { get => this.__tensors.Get<bool>(47); set => this.__tensors.Set(47, value); }
+        public required global::ModelRefs.Runtime.TensorData<bool> X47 { get => this.__tensors.Get<bool>(47); set => this.__tensors.Set(47, value); }
 
         /// <summary>The input <c>x.48</c>: <c>float</c> tensor, shape <c>[batch, 4]</c>.</summary>
         /// <remarks>
         /// Tensor 48.
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("x.48")]
-        public global::ModelRefs.Runtime.TensorData<float> X48 { get => this.__tensors.Get<float>(48); set => this.__tensors.Set(48, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X48 { get => this.__tensors.Get<float>(48); set => this.__tensors.Set(48, value); }
 
         /// <summary>The input <c>x.49</c>: <c>int64</c> scalar.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.49")]
-        public global::ModelRefs.Runtime.TensorData<long> X49 { get => this.__tensors.Get<long>(49); set => this.__tensors.Set(49, value); }
+        public required global::ModelRefs.Runtime.TensorData<long> X49 { get => this.__tensors.Get<long>(49); set => this.__tensors.Set(49, value); }
 
         /// <summary>The input <c>x.50</c>: <c>float</c> tensor, shape <c>[2, 3]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.50")]
-        public global::ModelRefs.Runtime.TensorData<float> X50 { get => this.__tensors.Get<float>(50); set => this.__tensors.Set(50, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X50 { get => this.__tensors.Get<float>(50); set => this.__tensors.Set(50, value); }
 
         /// <summary>The input <c>x.51</c>: <c>string</c> tensor, shape <c>[n]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.51")]
-        public global::ModelRefs.Runtime.TensorData<string> X51 { get => this.__tensors.Get<string>(51); set => this.__tensors.Set(51, value); }
+        public required global::ModelRefs.Runtime.TensorData<string> X51 { get => this.__tensors.Get<string>(51); set => this.__tensors.Set(51, value); }
 
         /// <summary>The input <c>x.52</c>: <c>float16</c> tensor, of unknown rank.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.52")]
-        public global::ModelRefs.Runtime.TensorData<global::System.Half> X52 { get => this.__tensors.Get<global::System.Half>(52); set => this.__tensors.Set(52, value); }
+        public required global::ModelRefs.Runtime.TensorData<global::System.Half> X52 { get => this.__tensors.Get<global::System.Half>(52); set => this.__tensors.Set(52, value); }
 
         /// <summary>The input <c>x.53</c>: <c>bool</c> tensor, shape <c>[1]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.53")]
-        public global::ModelRefs.Runtime.TensorData<bool> X53 { get => this.__tensors.Get<bool>(53); set => this.__tensors.Set(53, value); }
+        public required global::ModelRefs.Runtime.TensorData<bool> X53 { get => this.__tensors.Get<bool>(53); set => this.__tensors.Set(53, value); }
 
         /// <summary>The input <c>x.54</c>: <c>float</c> tensor, shape <c>[batch, 4]</c>.</summary>
         /// <remarks>
         /// Tensor 54.
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("x.54")]
-        public global::ModelRefs.Runtime.TensorData<float> X54 { get => this.__tensors.Get<float>(54); set => this.__tensors.Set(54, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X54 { get => this.__tensors.Get<float>(54); set => this.__tensors.Set(54, value); }
 
         /// <summary>The input <c>x.55</c>: <c>int64</c> scalar.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.55")]
-        public global::ModelRefs.Runtime.TensorData<long> X55 { get => this.__tensors.Get<long>(55); set => this.__tensors.Set(55, value); }
+        public required global::ModelRefs.Runtime.TensorData<long> X55 { get => this.__tensors.Get<long>(55); set => this.__tensors.Set(55, value); }
 
         /// <summary>The input <c>x.56</c>: <c>float</c> tensor, shape <c>[2, 3]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.56")]
-        public global::ModelRefs.Runtime.TensorData<float> X56 { get => this.__tensors.Get<float>(56); set => this.__tensors.Set(56, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X56 { get => this.__tensors.Get<float>(56); set => this.__tensors.Set(56, value); }
 
         /// <summary>The input <c>x.57</c>: <c>string</c> tensor, shape <c>[n]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.57")]
-        public global::ModelRefs.Runtime.TensorData<string> X57 { get => this.__tensors.Get<string>(57); set => this.__tensors.Set(57, value); }
+        public required global::ModelRefs.Runtime.TensorData<string> X57 { get => this.__tensors.Get<string>(57); set => this.__tensors.Set(57, value); }
 
         /// <summary>The input <c>x.58</c>: <c>float16</c> tensor, of unknown rank.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.58")]
-        public global::ModelRefs.Runtime.TensorData<global::System.Half> X58 { get => this.__tensors.Get<global::System.Half>(58); set => this.__tensors.Set(58, value); }
+        public required global::ModelRefs.Runtime.TensorData<global::System.Half> X58 { get => this.__tensors.Get<global::System.Half>(58); set => this.__tensors.Set(58, value); }
 
         /// <summary>The input <c>x.59</c>: <c>bool</c> tensor, shape <c>[1]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.59")]
-        public global::ModelRefs.Runtime.TensorData<bool> X59 { get => this.__tensors.Get<bool>(59); set => this.__tensors.Set(59, value); }
+        public required global::ModelRefs.Runtime.TensorData<bool> X59 { get => this.__tensors.Get<bool>(59); set => this.__tensors.Set(59, value); }
 
         /// <summary>The input <c>x.60</c>: <c>float</c> tensor, shape <c>[batch, 4]</c>.</summary>
         /// <remarks>
         /// Tensor 60.
         /// </remarks>
         [global::ModelRefs.Runtime.OnnxName("x.60")]
-        public global::ModelRefs.Runtime.TensorData<float> X60 { get => this.__tensors.Get<float>(60); set => this.__tensors.Set(60, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X60 { get => this.__tensors.Get<float>(60); set => this.__tensors.Set(60, value); }
 
         /// <summary>The input <c>x.61</c>: <c>int64</c> scalar.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.61")]
-        public global::ModelRefs.Runtime.TensorData<long> X61 { get => this.__tensors.Get<long>(61); set => this.__tensors.Set(61, value); }
+        public required global::ModelRefs.Runtime.TensorData<long> X61 { get => this.__tensors.Get<long>(61); set => this.__tensors.Set(61, value); }
 
         /// <summary>The input <c>x.62</c>: <c>float</c> tensor, shape <c>[2, 3]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.62")]
-        public global::ModelRefs.Runtime.TensorData<float> X62 { get => this.__tensors.Get<float>(62); set => this.__tensors.Set(62, value); }
+        public required global::ModelRefs.Runtime.TensorData<float> X62 { get => this.__tensors.Get<float>(62); set => this.__tensors.Set(62, value); }
 
         /// <summary>The input <c>x.63</c>: <c>string</c> tensor, shape <c>[n]</c>.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.63")]
-        public global::ModelRefs.Runtime.TensorData<string> X63 { get => this.__tensors.Get<string>(63); set => this.__tensors.Set(63, value); }
+        public required global::ModelRefs.Runtime.TensorData<string> X63 { get => this.__tensors.Get<string>(63); set => this.__tensors.Set(63, value); }
 
         /// <summary>The input <c>x.64</c>: <c>float16</c> tensor, of unknown rank.</summary>
         [global::ModelRefs.Runtime.OnnxName("x.64")]
-        public global::ModelRefs.Runtime.TensorData<global::System.Half> X64 { get => this.__tensors.Get<global::System.Half>(64); set => this.__tensors.Set(64, value); }
+        public required global::ModelRefs.Runtime.TensorData<global::System.Half> X64 { get => this.__tensors.Get<global::System.Half>(64); set => this.__tensors.Set(64, value); }
     }
 
     /// <summary>The outputs of one run of <see cref="global::Tests.Wide.Wide"/>, owned by the caller.</summary>

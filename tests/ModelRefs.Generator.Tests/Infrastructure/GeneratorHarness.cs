@@ -15,10 +15,13 @@ internal static class GeneratorHarness
     /// <summary>The platform, ModelRefs.Runtime and Microsoft.ML.OnnxRuntime, as a user's project sees them.</summary>
     public static ImmutableArray<MetadataReference> References => LazyReferences.Value;
 
-    public static CSharpCompilation CreateCompilation(params string[] sources)
+    public static CSharpCompilation CreateCompilation(params string[] sources) => CreateCompilation(ParseOptions, sources);
+
+    /// <summary>A consumer compilation with other parse options (another <c>LangVersion</c>); the generator's sources use them too.</summary>
+    public static CSharpCompilation CreateCompilation(CSharpParseOptions parseOptions, params string[] sources)
         => CSharpCompilation.Create(
             "ModelRefs.Consumer",
-            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: "Source" + i + ".cs")),
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, parseOptions, path: "Source" + i + ".cs")),
             References,
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
@@ -53,7 +56,8 @@ internal static class GeneratorHarness
     public static GeneratorDriver RunAndUpdateCompilation(
         IEnumerable<AdditionalText> manifests, Compilation compilation, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics)
     {
-        GeneratorDriver driver = CreateDriver(manifests).RunGeneratorsAndUpdateCompilation(compilation, out output, out generatorDiagnostics);
+        var parseOptions = compilation.SyntaxTrees.FirstOrDefault()?.Options as CSharpParseOptions ?? ParseOptions;
+        GeneratorDriver driver = CreateDriver(manifests, parseOptions).RunGeneratorsAndUpdateCompilation(compilation, out output, out generatorDiagnostics);
         AssertIncremental(driver, compilation);
         return driver;
     }
@@ -66,11 +70,11 @@ internal static class GeneratorHarness
         return Assert.Single(result.GeneratedSources).SourceText.ToString();
     }
 
-    private static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> manifests)
+    private static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> manifests, CSharpParseOptions? parseOptions = null)
         => CSharpGeneratorDriver.Create(
             new[] { new ModelRefsGenerator().AsSourceGenerator() },
             additionalTexts: manifests,
-            parseOptions: ParseOptions,
+            parseOptions: parseOptions ?? ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     private static void AssertIncremental(GeneratorDriver driver, Compilation compilation)

@@ -8,6 +8,7 @@ using ModelRefs.Core.Locking;
 using ModelRefs.Core.Onnx;
 using ModelRefs.Core.Restore;
 using ModelRefs.Core.Sources;
+using ModelRefs.Generator.Naming;
 using ModelRefs.Core.Sources.Https;
 using ModelRefs.Core.Sources.Local;
 using ModelRefs.Core.Sources.Npm;
@@ -70,6 +71,8 @@ public sealed class ManifestRoundTripTests : IDisposable
             ["Namespace"] = "App.Models." + kind,
             ["Embed"] = kind is "npm" or "tfhub" ? "true" : "false",
             ["AcceptLicense"] = "CC-BY-NC-4.0;GPL-3.0-only",
+            ["InputNames"] = "Image, ,Rate",
+            ["OutputNames"] = "Scores",
         };
         if (kind is "local" or "https")
             metadata["License"] = "apache 2.0";
@@ -128,6 +131,10 @@ public sealed class ManifestRoundTripTests : IDisposable
         AssertValues(OnnxSignatureReader.Read(restored.OnnxPath).Outputs, spec.Outputs);
         Assert.Equal(4, spec.Inputs.Count);
         Assert.Equal(2, spec.Outputs.Count);
+        Assert.Equal(["Image", "", "Rate"], spec.InputNames);
+        Assert.Equal(["Scores"], spec.OutputNames);
+        Assert.Equal("Image", MemberNames.For(spec).InputProperties[0]);
+        Assert.Equal("Rate", MemberNames.For(spec).InputProperties[2]);
 
         AssertEveryKeyIsTheContracts(json);
     }
