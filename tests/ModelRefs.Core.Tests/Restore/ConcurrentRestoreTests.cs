@@ -78,13 +78,15 @@ public sealed class ConcurrentRestoreTests
         var result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), items);
 
         Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
-        Assert.Equal(2, result.Problems.Count);
+        // Besides MR0017 (the test packages' own licence is all they declare), one damage warning per item.
+        var damage = result.Problems.Where(p => p.Diagnostic.Id != "MR0017").ToList();
+        Assert.Equal(2, damage.Count);
         for (var i = 0; i < 2; i++)
         {
-            Assert.Equal("MR0013", result.Problems[i].Diagnostic.Id);
-            Assert.Same(items[i], result.Problems[i].Item);
-            Assert.Contains(shas[i], result.Problems[i].Message);
-            Assert.DoesNotContain(shas[1 - i], result.Problems[i].Message);
+            Assert.Equal("MR0013", damage[i].Diagnostic.Id);
+            Assert.Same(items[i], damage[i].Item);
+            Assert.Contains(shas[i], damage[i].Message);
+            Assert.DoesNotContain(shas[1 - i], damage[i].Message);
         }
     }
 
