@@ -25,7 +25,7 @@ public sealed class OciArtifactPusherTests : IDisposable
         _temp.Dispose();
     }
 
-    private static Func<string, string?> NoDockerConfig => name => name == "HOME" ? "/nonexistent-home" : null;
+    private static Func<string, string?> NoDockerConfig => OciTestSources.NoDockerConfig;
 
     private string SileroFile()
     {

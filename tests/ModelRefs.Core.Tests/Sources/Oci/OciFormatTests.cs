@@ -23,10 +23,8 @@ public sealed class OciFormatTests : IDisposable
         _registry.Dispose();
     }
 
-    private static ModelSources Sources() => new([new OciModelSource(name => name == "HOME" ? "/nonexistent-home" : null)]);
-
-    private Task<RestoreResult> RestoreAsync(RestoreFixture f, params ModelReference[] items) =>
-        new ModelRestorer(new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }), f.Log.Add, Sources()).RestoreAsync(items, f.Request());
+    private static Task<RestoreResult> RestoreAsync(RestoreFixture f, params ModelReference[] items) =>
+        OciTestSources.Restorer(f).RestoreAsync(items, f.Request());
 
     [Fact]
     public async Task ATfJsGraphModelInAnArtifact_IsConverted_ItsShardFromTheSameArtifact_AndOtherFormatsAreToldApart()

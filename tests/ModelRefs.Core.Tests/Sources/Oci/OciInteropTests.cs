@@ -23,7 +23,7 @@ public sealed class OciInteropTests : IDisposable
         _temp.Dispose();
     }
 
-    private static Func<string, string?> NoDockerConfig => name => name == "HOME" ? "/nonexistent-home" : null;
+    private static Func<string, string?> NoDockerConfig => OciTestSources.NoDockerConfig;
 
     private static ProcessResult Skopeo(params string[] arguments)
     {

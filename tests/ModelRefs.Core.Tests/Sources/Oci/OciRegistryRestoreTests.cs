@@ -26,11 +26,8 @@ public sealed class OciRegistryRestoreTests : IDisposable
     internal static byte[] SileroV5 => File.ReadAllBytes(NpmPackages.GetFile(NpmPackages.SileroVad, NpmPackages.SileroVadV5Path));
     internal static byte[] SileroLegacy => File.ReadAllBytes(NpmPackages.GetFile(NpmPackages.SileroVad, NpmPackages.SileroVadLegacyPath));
 
-    // No docker config: the machine's own must not change what these tests see.
-    private static ModelSources Sources() => new([new OciModelSource(name => name == "HOME" ? "/nonexistent-home" : null)]);
-
-    private Task<RestoreResult> RestoreAsync(RestoreFixture f, RestoreRequest request, params ModelReference[] items) =>
-        new ModelRestorer(new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }), f.Log.Add, Sources()).RestoreAsync(items, request);
+    private static Task<RestoreResult> RestoreAsync(RestoreFixture f, RestoreRequest request, params ModelReference[] items) =>
+        OciTestSources.Restorer(f).RestoreAsync(items, request);
 
     [Fact]
     public async Task ATag_IsLockedAsItsManifestDigest_AndAMovedTagChangesNothingUntilTheLockEntryGoes()

@@ -18,7 +18,7 @@ public sealed class OciVersionsTests : IDisposable
         _registry.Dispose();
     }
 
-    private static OciModelSource Source() => new(name => name == "HOME" ? "/nonexistent-home" : null) { TagPageSize = 2 };
+    private static OciModelSource Source() => new(OciTestSources.NoDockerConfig) { TagPageSize = 2 };
 
     [Fact]
     public async Task TheTagList_IsReadPageByPage_ThroughItsLinkHeader()
