@@ -277,7 +277,7 @@ public static partial class TfJsToOnnxConverter
 
     /// <summary>
     /// The signature key as the ONNX name, or null to keep the tensor's own name: when the key only
-    /// repeats it (<c>Identity:0</c> for <c>Identity:0</c>, as converters write frozen graphs'
+    /// repeats it (<c>Identity:0</c> for <c>Identity:0</c>, as in MoveNet's and blazeface's
     /// signatures), or when it is empty, blank or holds control characters (with a warning).
     /// </summary>
     internal static string? SignatureName(TfTensorInfo entry, string side, List<string> warnings)
