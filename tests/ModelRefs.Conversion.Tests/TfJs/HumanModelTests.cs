@@ -159,6 +159,28 @@ public sealed class HumanModelTests(HumanModelsFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public void PoseEstimation_samples_lock_pins_what_this_converter_makes_of_MoveNet()
+    {
+        // A converter change that changes its output must come with the sample's lock regenerated
+        // (dotnet build samples/PoseEstimation), or the sample's locked-mode build fails.
+        // Restore converts a copy named model.json (the ONNX graph is named after the file), with its shards beside it.
+        using var temp = new TempDirectory();
+        var json = NpmPackages.GetFile(HumanModelsFixture.Package, "models/movenet-lightning.json");
+        File.Copy(json, temp.Combine("model.json"));
+        foreach (var shard in TfJsGraphModel.Load(json).WeightGroups.SelectMany(g => g.Paths))
+            File.Copy(Path.Combine(Path.GetDirectoryName(json)!, shard), temp.Combine(shard));
+        var result = TfJsToOnnxConverter.Convert(temp.Combine("model.json"), new TfJsConversionOptions { OutputPath = temp.Combine("MoveNet.onnx") });
+
+        var lockPath = Path.Combine(RepoPaths.Root, "samples", "PoseEstimation", "models.lock.json");
+        using var lockFile = System.Text.Json.JsonDocument.Parse(File.ReadAllText(lockPath));
+        var entry = lockFile.RootElement.GetProperty("models").GetProperty($"npm:{HumanModelsFixture.Package}/models/movenet-lightning.json");
+        Assert.Equal(result.Converter, entry.GetProperty("converter").GetString());
+        var onnxSha256 = System.Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(result.OutputPath))).ToLowerInvariant();
+        Assert.True(onnxSha256 == entry.GetProperty("onnxSha256").GetString(),
+            $"{lockPath} pins onnxSha256 {entry.GetProperty("onnxSha256").GetString()}; this converter makes {onnxSha256}. Rebuild the sample to regenerate its lock.");
+    }
+
+    [Fact]
     public void Facemesh_graph_takes_its_signature_names_in_signature_order()
     {
         // facemesh.json: signature outputs output_mesh → Identity_2:0, output_faceflag → Identity_1:0, output_contours → Identity:0.

@@ -128,6 +128,20 @@ public sealed class SignatureNamingTests : IDisposable
     }
 
     [Fact]
+    public void A_signature_input_the_outputs_do_not_need_leaves_its_key_to_an_output()
+    {
+        // c is listed by the signature but no output reads it, so it is not an input of the ONNX graph.
+        var w = TwoInputs();
+        w.Placeholder("c", "DT_FLOAT", 2);
+        w.SignatureInput("x", "c:0").SignatureOutput("x", "sum:0");
+        var (result, onnx) = Convert(w);
+
+        Assert.Equal(["a", "b"], onnx.Inputs.Select(i => i.Name));
+        Assert.Equal(["x"], onnx.Outputs.Select(o => o.Name));
+        Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
     public void A_key_that_is_another_nodes_name_still_names_its_output()
     {
         // x → relu → neg; the signature calls neg's output "relu": the relu node's own value is renamed, not the output.

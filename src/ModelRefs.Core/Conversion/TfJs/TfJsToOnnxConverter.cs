@@ -151,6 +151,9 @@ public static partial class TfJsToOnnxConverter
             }
         }
 
+        // A signature input the outputs do not need is not in the graph: an output may have its name.
+        foreach (var plan in inputPlan.Values.Where(p => p.Reserved))
+            c.Release(plan.Name!);
         // Signature order; placeholders the signature does not list after them, in graph order (OrderBy is stable).
         inputs = inputs.OrderBy(i => i.Order).ToList();
         foreach (var input in inputs)
