@@ -71,32 +71,45 @@ public sealed class NpmModelTests(PackedPackages packages)
     }
 
     [Fact]
-    public void ATfJsModelJsonWithoutFormat_IsConvertedAndRuns_AndATfLiteFile_FailsWithWhatItIsAtItsLine()
+    public void ATfJsModelJsonWithoutFormat_IsConvertedAndRuns_WithItsSignatureNames_AndATfLiteFile_FailsWithWhatItIsAtItsLine()
     {
         using var registry = LoopbackNpmRegistry.Start();
         registry.AddPackage(NpmPackages.Human);
         registry.AddPackage(NpmPackages.SelfieSegmentation);
         var registryProperty = $"<ModelRefsNpmRegistry>{registry.Url}</ModelRefsNpmRegistry>";
         using var app = new ConsumerProject(packages);
-        app.WriteProject("""<ModelReference Include="npm:@vladmandic/human@3.3.6/models/movenet-lightning.json" Name="MoveNet" />""", registryProperty);
+        const string models = """
+            <ModelReference Include="npm:@vladmandic/human@3.3.6/models/movenet-lightning.json" Name="MoveNet" />
+            <ModelReference Include="npm:@vladmandic/human@3.3.6/models/facemesh.json" Name="FaceMesh" />
+            """;
+        app.WriteProject(models, registryProperty);
+        // facemesh.json's signature names its outputs output_mesh (tensor Identity_2:0), output_faceflag (Identity_1:0)
+        // and output_contours (Identity:0): the members are named after those, not Identity2, Identity1, Identity.
         app.WriteFile("Program.cs", """
             using var movenet = new Consumer.Models.MoveNet();
             var input = Consumer.Models.MoveNet.Info.Inputs[0];
             movenet.Run((System.ReadOnlySpan<int>)new int[192 * 192 * 3]);
             System.Console.WriteLine($"input={input.Name} {input.ElementType} outputs={Consumer.Models.MoveNet.Info.Outputs.Count}");
+
+            using var faceMesh = new Consumer.Models.FaceMesh();
+            var face = faceMesh.Run(new Consumer.Models.FaceMeshInput { Input1 = new ModelRefs.Runtime.TensorData<float>(new float[192 * 192 * 3], 1, 192, 192, 3) });
+            System.Console.WriteLine($"mesh={face.OutputMesh.Data.Length} faceflag={face.OutputFaceflag.Data.Length} contours={face.OutputContours.Data.Length}");
+            System.Console.WriteLine("face-outputs=" + string.Join(",", System.Linq.Enumerable.Select(Consumer.Models.FaceMesh.Info.Outputs, o => o.Name)));
             """);
 
         var build = app.Build();
         Assert.True(build.ExitCode == 0, build.Output);
         Assert.True(File.Exists(Path.Combine(app.OutputDirectory, "models", "MoveNet.onnx")));
-        Assert.Contains("\"converter\": \"modelrefs-tfjs2onnx/", File.ReadAllText(app.LockFile));
+        Assert.Contains($"\"converter\": \"{ModelRefs.Core.Conversion.TfJs.TfJsToOnnxConverter.Identity}\"", File.ReadAllText(app.LockFile));
         var run = app.Run();
         Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Contains("outputs=1", run.Output);
+        Assert.Contains("input=input Int32 outputs=1", run.Output);
+        Assert.Contains("mesh=1404 faceflag=1 contours=266", run.Output);
+        Assert.Contains("face-outputs=output_mesh,output_faceflag,output_contours", run.Output);
 
         const string tflite = "npm:@mediapipe/selfie_segmentation@0.1.1675465747/selfie_segmentation.tflite";
         app.WriteProject($"""
-            <ModelReference Include="npm:@vladmandic/human@3.3.6/models/movenet-lightning.json" Name="MoveNet" />
+            {models}
             <ModelReference Include="{tflite}" Name="Selfie" />
             """, registryProperty);
         var failed = app.Build();

@@ -56,7 +56,8 @@ public sealed class HumanModelsFixture : IDisposable
             {
                 var result = TfJsToOnnxConverter.Convert(json, new TfJsConversionOptions { OutputPath = onnx });
                 prepared[file] = new Case(json, onnx, result, null, inputs, null);
-                jobs.Add((file, new TfJsJob(json, inputs, result.Outputs)));
+                // tfjs takes the TF names (Placeholder nodes, output tensors), ONNX Runtime the ONNX ones (OrtRunner maps them).
+                jobs.Add((file, new TfJsJob(json, inputs, result.Outputs.Select(o => o.TfName).ToList())));
             }
             catch (TfJsConversionException e)
             {
@@ -113,9 +114,9 @@ public sealed class HumanModelTests(HumanModelsFixture fixture, ITestOutputHelpe
         Assert.NotNull(c.Reference);
         Assert.True(c.Reference!.Error == null, $"tfjs failed: {c.Reference.Error}");
         var tolerance = HumanModelsFixture.Models.Single(m => m.File == model).Tolerance;
-        var actual = OrtRunner.Run(c.OnnxPath, c.Inputs, c.Conversion!.Outputs);
+        var actual = OrtRunner.Run(c.Conversion!, c.Inputs);
         Assert.Equal(c.Reference.Outputs.Count, actual.Count);
-        output.WriteLine($"{model}: {c.Conversion.NodeCount} ONNX nodes, {c.Conversion.TransposeCount} Transpose, converted in {c.Conversion.Elapsed.TotalMilliseconds:F0} ms");
+        output.WriteLine($"{model}: {c.Conversion!.NodeCount} ONNX nodes, {c.Conversion.TransposeCount} Transpose, converted in {c.Conversion.Elapsed.TotalMilliseconds:F0} ms");
         for (var i = 0; i < actual.Count; i++)
         {
             var diff = OrtRunner.MaxAbsDiff(c.Reference.Outputs[i], actual[i], $"{model} output {c.Conversion.Outputs[i]}");
@@ -130,8 +131,12 @@ public sealed class HumanModelTests(HumanModelsFixture fixture, ITestOutputHelpe
     {
         var c = fixture.Get("movenet-lightning");
         Assert.Null(c.ConversionError);
-        Assert.Equal(["input"], c.Conversion!.Inputs);
-        Assert.Equal(["Identity"], c.Conversion.Outputs);
+        // Its signature keys ("input:0", "Identity:0") only repeat the tensor names: the graph keeps them without ":0".
+        var onnx = ModelRefs.Core.Onnx.OnnxSignatureReader.Read(c.OnnxPath);
+        Assert.Equal(["input"], onnx.Inputs.Select(i => i.Name));
+        Assert.Equal(["Identity"], onnx.Outputs.Select(o => o.Name));
+        Assert.Equal([new ConvertedTensor("input", "input", "input:0")], c.Conversion!.Inputs);
+        Assert.Equal([new ConvertedTensor("Identity", "Identity", "Identity:0")], c.Conversion.Outputs);
         // One into NCHW before the first convolution, the rest where GatherNd / Reshape read heads in TF layout.
         Assert.InRange(c.Conversion.TransposeCount, 1, 6);
         Assert.Equal(TfJsToOnnxConverter.Identity, c.Conversion.Converter);
@@ -151,6 +156,69 @@ public sealed class HumanModelTests(HumanModelsFixture fixture, ITestOutputHelpe
         // Widened to float32 the file would be about twice the weights.
         Assert.InRange(onnx, weights / 2, weights * 115 / 100);
         Assert.True(c.Conversion!.OnnxOpCounts.TryGetValue("Cast", out var casts) && casts > 0);
+    }
+
+    [Fact]
+    public void PoseEstimation_samples_lock_pins_what_this_converter_makes_of_MoveNet()
+    {
+        // A converter change that changes its output must come with the sample's lock regenerated
+        // (dotnet build samples/PoseEstimation), or the sample's locked-mode build fails.
+        // Restore converts a copy named model.json (the ONNX graph is named after the file), with its shards beside it.
+        using var temp = new TempDirectory();
+        var json = NpmPackages.GetFile(HumanModelsFixture.Package, "models/movenet-lightning.json");
+        File.Copy(json, temp.Combine("model.json"));
+        foreach (var shard in TfJsGraphModel.Load(json).WeightGroups.SelectMany(g => g.Paths))
+            File.Copy(Path.Combine(Path.GetDirectoryName(json)!, shard), temp.Combine(shard));
+        var result = TfJsToOnnxConverter.Convert(temp.Combine("model.json"), new TfJsConversionOptions { OutputPath = temp.Combine("MoveNet.onnx") });
+
+        var lockPath = Path.Combine(RepoPaths.Root, "samples", "PoseEstimation", "models.lock.json");
+        using var lockFile = System.Text.Json.JsonDocument.Parse(File.ReadAllText(lockPath));
+        var entry = lockFile.RootElement.GetProperty("models").GetProperty($"npm:{HumanModelsFixture.Package}/models/movenet-lightning.json");
+        Assert.Equal(result.Converter, entry.GetProperty("converter").GetString());
+        var onnxSha256 = System.Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(result.OutputPath))).ToLowerInvariant();
+        Assert.True(onnxSha256 == entry.GetProperty("onnxSha256").GetString(),
+            $"{lockPath} pins onnxSha256 {entry.GetProperty("onnxSha256").GetString()}; this converter makes {onnxSha256}. Rebuild the sample to regenerate its lock.");
+    }
+
+    [Fact]
+    public void Facemesh_graph_takes_its_signature_names_in_signature_order()
+    {
+        // facemesh.json: signature outputs output_mesh → Identity_2:0, output_faceflag → Identity_1:0, output_contours → Identity:0.
+        var c = fixture.Get("facemesh");
+        Assert.Null(c.ConversionError);
+        var onnx = ModelRefs.Core.Onnx.OnnxSignatureReader.Read(c.OnnxPath);
+        Assert.Equal(["input_1"], onnx.Inputs.Select(i => i.Name));
+        Assert.Equal(["output_mesh", "output_faceflag", "output_contours"], onnx.Outputs.Select(o => o.Name));
+        Assert.Equal(["[batch,1404]", "[batch,1]", "[batch,266]"], onnx.Outputs.Select(o => o.ShapeText));
+        Assert.Equal(
+            [new("output_mesh", "Identity_2", "output_mesh"), new("output_faceflag", "Identity_1", "output_faceflag"), new ConvertedTensor("output_contours", "Identity", "output_contours")],
+            c.Conversion!.Outputs);
+        Assert.Empty(c.Conversion.Warnings);
+    }
+
+    [Theory]
+    [InlineData("antispoof", "conv2d_input", "activation_4")]
+    [InlineData("liveness", "conv2d_1_input", "activation_6")]
+    public void Keras_models_outputs_take_their_layer_names_from_the_signature(string model, string input, string output)
+    {
+        var c = fixture.Get(model);
+        Assert.Null(c.ConversionError);
+        var onnx = ModelRefs.Core.Onnx.OnnxSignatureReader.Read(c.OnnxPath);
+        Assert.Equal([input], onnx.Inputs.Select(i => i.Name));
+        Assert.Equal([output], onnx.Outputs.Select(o => o.Name));
+        Assert.Equal("Identity", Assert.Single(c.Conversion!.Outputs).TfName);
+    }
+
+    [Fact]
+    public void Blazeface_signature_in_userDefinedMetadata_gives_the_outputs_and_their_order()
+    {
+        // blazeface.json has no "signature", only userDefinedMetadata.signature, which TF.js reads the same way.
+        var c = fixture.Get("blazeface");
+        Assert.Null(c.ConversionError);
+        var onnx = ModelRefs.Core.Onnx.OnnxSignatureReader.Read(c.OnnxPath);
+        Assert.Equal(["Identity_3", "Identity", "Identity_1", "Identity_2"], onnx.Outputs.Select(o => o.Name));
+        Assert.Equal(["Identity_3:0", "Identity:0", "Identity_1:0", "Identity_2:0"], c.Conversion!.Outputs.Select(o => o.SignatureKey));
+        Assert.Equal(["[1,384,16]", "[1,512,1]", "[1,384,1]", "[1,512,16]"], onnx.Outputs.Select(o => o.ShapeText));
     }
 
     [Fact]

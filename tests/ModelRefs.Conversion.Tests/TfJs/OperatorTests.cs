@@ -59,7 +59,7 @@ public sealed class OperatorTests(OperatorCasesFixture fixture, ITestOutputHelpe
         var (json, inputs, reference) = fixture.Get(name);
         Assert.True(reference.Error == null, $"tfjs failed on the test graph: {reference.Error}");
         var result = TfJsToOnnxConverter.Convert(json, new TfJsConversionOptions { OutputPath = fixture.Temp(name) });
-        var actual = OrtRunner.Run(result.OutputPath, inputs, result.Outputs);
+        var actual = OrtRunner.Run(result, inputs);
         var tolerance = OperatorCases.All.Single(c => c.Name == name).Tolerance;
         output.WriteLine($"{name}: {result.NodeCount} nodes, {result.TransposeCount} Transpose: {string.Join(", ", result.OnnxOpCounts.Select(kv => $"{kv.Key}×{kv.Value}"))}");
         for (var i = 0; i < actual.Count; i++)
@@ -135,7 +135,7 @@ public sealed class OperatorTests(OperatorCasesFixture fixture, ITestOutputHelpe
         w.Outputs("plain", "plain:1", "plain:2", "padded", "padded:1", "padded:2");
         var json = w.Save(temp.Path);
         var result = TfJsToOnnxConverter.Convert(json, new TfJsConversionOptions { OutputPath = temp.Combine("m.onnx") });
-        var o = OrtRunner.Run(result.OutputPath, OperatorCases.NmsInputs(), result.Outputs);
+        var o = OrtRunner.Run(result, OperatorCases.NmsInputs());
         var count = (int)o[0].Shape[0];
         Assert.InRange(count, 2, 24);
         Assert.Equal(count, ((int[])o[2].Values)[0]);

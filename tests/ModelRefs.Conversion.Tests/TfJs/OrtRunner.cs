@@ -1,3 +1,4 @@
+using ModelRefs.Core.Conversion.TfJs;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -6,6 +7,17 @@ namespace ModelRefs.Conversion.Tests.TfJs;
 /// <summary>Runs a converted model in ONNX Runtime on <see cref="TestTensor"/> inputs.</summary>
 public static class OrtRunner
 {
+    /// <summary>
+    /// Runs a conversion's ONNX file on inputs named as TF names them (the Placeholder nodes, as
+    /// tfjs takes them): each is fed under its ONNX name, and the outputs come in the result's order.
+    /// </summary>
+    public static IReadOnlyList<TestTensor> Run(ConversionResult result, IReadOnlyList<TestTensor> tfInputs)
+    {
+        var onnxNames = result.Inputs.ToDictionary(i => i.TfName, i => i.OnnxName, StringComparer.Ordinal);
+        var feeds = tfInputs.Select(t => t with { Name = onnxNames.TryGetValue(t.Name, out var n) ? n : t.Name }).ToList();
+        return Run(result.OutputPath, feeds, result.Outputs.Select(o => o.OnnxName).ToList());
+    }
+
     public static IReadOnlyList<TestTensor> Run(string onnxPath, IReadOnlyList<TestTensor> inputs, IReadOnlyList<string>? outputNames = null)
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };

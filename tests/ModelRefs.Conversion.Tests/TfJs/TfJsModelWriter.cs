@@ -129,6 +129,26 @@ public sealed class TfJsModelWriter
         return this;
     }
 
+    private readonly List<(string Key, string Tensor)> _signatureInputs = [];
+    private readonly List<(string Key, string Tensor)> _signatureOutputs = [];
+
+    /// <summary>A signature input entry: key → tensor (<c>x:0</c>), as TF.js' converter writes them.</summary>
+    public TfJsModelWriter SignatureInput(string key, string tensor)
+    {
+        _signatureInputs.Add((key, tensor));
+        return this;
+    }
+
+    /// <summary>A signature output entry: key → tensor (<c>y:0</c>). Written in this order; with <see cref="Outputs"/> after them.</summary>
+    public TfJsModelWriter SignatureOutput(string key, string tensor)
+    {
+        _signatureOutputs.Add((key, tensor));
+        return this;
+    }
+
+    /// <summary>Writes the signature under <c>userDefinedMetadata.signature</c> (as some converters do) instead of <c>signature</c>.</summary>
+    public bool SignatureInUserDefinedMetadata { get; set; }
+
     public string Save(string folder)
     {
         Directory.CreateDirectory(folder);
@@ -148,12 +168,25 @@ public sealed class TfJsModelWriter
                 ["weights"] = _weights.DeepClone(),
             }),
         };
-        if (_outputs.Count > 0)
+        if (_outputs.Count > 0 || _signatureInputs.Count > 0 || _signatureOutputs.Count > 0)
         {
             var outs = new JsonObject();
+            foreach (var (key, tensor) in _signatureOutputs)
+                outs[key] = new JsonObject { ["name"] = tensor };
             foreach (var o in _outputs)
                 outs[o] = new JsonObject { ["name"] = o.Contains(':') ? o : o + ":0" };
-            root["signature"] = new JsonObject { ["outputs"] = outs };
+            var signature = new JsonObject { ["outputs"] = outs };
+            if (_signatureInputs.Count > 0)
+            {
+                var ins = new JsonObject();
+                foreach (var (key, tensor) in _signatureInputs)
+                    ins[key] = new JsonObject { ["name"] = tensor };
+                signature["inputs"] = ins;
+            }
+            if (SignatureInUserDefinedMetadata)
+                root["userDefinedMetadata"] = new JsonObject { ["signature"] = signature };
+            else
+                root["signature"] = signature;
         }
         var path = Path.Combine(folder, "model.json");
         File.WriteAllText(path, root.ToJsonString());

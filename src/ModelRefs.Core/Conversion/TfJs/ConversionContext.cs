@@ -13,6 +13,7 @@ internal sealed class ConversionContext
     {
         Builder = builder;
         _names = new HashSet<string>(StringComparer.Ordinal);
+        _reserved = new HashSet<string>(StringComparer.Ordinal);
         _opCounts = new Dictionary<string, int>(StringComparer.Ordinal);
         Warnings = [];
     }
@@ -27,6 +28,7 @@ internal sealed class ConversionContext
         _parent = parent;
         Builder = body;
         _names = parent._names;
+        _reserved = parent._reserved;
         _opCounts = parent._opCounts;
         Warnings = parent.Warnings;
     }
@@ -43,6 +45,7 @@ internal sealed class ConversionContext
 
     private readonly Dictionary<string, TfValue> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _names;
+    private readonly HashSet<string> _reserved;
     private readonly Dictionary<string, int> _opCounts;
 
     public OnnxModelBuilder Builder { get; }
@@ -120,15 +123,24 @@ internal sealed class ConversionContext
 
     public string Fresh(string hint)
     {
-        if (_names.Add(hint))
+        if (!_reserved.Contains(hint) && _names.Add(hint))
             return hint;
         for (var i = 1; ; i++)
         {
             var n = $"{hint}_{i}";
-            if (_names.Add(n))
+            if (!_reserved.Contains(n) && _names.Add(n))
                 return n;
         }
     }
+
+    /// <summary>
+    /// Keeps <paramref name="name"/> (a signature name the graph's input or output will take) from
+    /// <see cref="Fresh"/> until <see cref="Release"/>; false when it is reserved or taken already.
+    /// </summary>
+    public bool Reserve(string name) => !_names.Contains(name) && _reserved.Add(name);
+
+    /// <summary>Hands a reserved name back, so that the next <see cref="Fresh"/> of it returns it.</summary>
+    public void Release(string name) => _reserved.Remove(name);
 
     /// <summary>Adds a node with one output named <paramref name="output"/> (made unique) and returns that name.</summary>
     public string Emit(string op, IReadOnlyList<string> inputs, string output, params OnnxAttribute[] attributes)

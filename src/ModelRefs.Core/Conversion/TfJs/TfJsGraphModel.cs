@@ -31,9 +31,12 @@ public sealed class TfJsGraphModel
     public string? GeneratedBy { get; }
     public string? ConvertedBy { get; }
     public IReadOnlyList<TfNode> Nodes { get; }
-    /// <summary>Signature inputs, in the file's order; empty when the model has no signature.</summary>
+    /// <summary>
+    /// Signature inputs, in the file's order (<c>userDefinedMetadata.signature</c> when present,
+    /// else <c>signature</c>, as TF.js reads them); empty when the model has no signature.
+    /// </summary>
     public IReadOnlyList<TfTensorInfo> SignatureInputs { get; }
-    /// <summary>Signature outputs, in the file's order; empty when the model has no signature.</summary>
+    /// <summary>Signature outputs, in the file's order, from the same signature as <see cref="SignatureInputs"/>; empty when the model has no signature.</summary>
     public IReadOnlyList<TfTensorInfo> SignatureOutputs { get; }
     public IReadOnlyList<TfWeightGroup> WeightGroups { get; }
 
@@ -97,7 +100,10 @@ public sealed class TfJsGraphModel
 
         var sigInputs = new List<TfTensorInfo>();
         var sigOutputs = new List<TfTensorInfo>();
-        if (root.TryGetProperty("signature", out var signature) && signature.ValueKind == JsonValueKind.Object)
+        // As TF.js' GraphModel does: userDefinedMetadata.signature, when present, replaces signature.
+        if ((root.TryGetProperty("userDefinedMetadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+                && metadata.TryGetProperty("signature", out var signature) && signature.ValueKind == JsonValueKind.Object)
+            || (root.TryGetProperty("signature", out signature) && signature.ValueKind == JsonValueKind.Object))
         {
             ReadSignature(signature, "inputs", sigInputs);
             ReadSignature(signature, "outputs", sigOutputs);
@@ -135,7 +141,13 @@ public sealed class TfJsGraphModel
             long[]? shape = null;
             if (entry.Value.TryGetProperty("tensorShape", out var ts))
                 shape = TfAttr.ParseShape(ts);
-            into.Add(new TfTensorInfo(entry.Name, name, dtype, shape));
+            var info = new TfTensorInfo(entry.Name, name, dtype, shape);
+            // A key repeated in the JSON object: TF.js (JSON.parse) keeps the last value at the first key's place.
+            var earlier = into.FindIndex(e => e.Key == entry.Name);
+            if (earlier >= 0)
+                into[earlier] = info;
+            else
+                into.Add(info);
         }
     }
 

@@ -15,7 +15,18 @@ public sealed record TfJsConversionOptions
     public string BatchDimensionName { get; init; } = "batch";
 }
 
+/// <summary>One input or output of the converted graph, by both of its names.</summary>
+/// <param name="OnnxName">Its name in the ONNX graph: what ONNX Runtime takes and the generated class's members are named after.</param>
+/// <param name="TfName">The TF tensor it is: the Placeholder node of an input; <c>node</c> or <c>node:index</c> for an output (what TF.js' <c>execute</c> takes).</param>
+/// <param name="SignatureKey">The key of its <c>model.json</c> signature entry; null when the signature does not list it.</param>
+public sealed record ConvertedTensor(string OnnxName, string TfName, string? SignatureKey)
+{
+    public override string ToString() => OnnxName == TfName ? OnnxName : $"{OnnxName} ({TfName})";
+}
+
 /// <summary>What a conversion produced.</summary>
+/// <param name="Inputs">The graph's inputs in ONNX order (see docs/tfjs-conversion.md, "Inputs, outputs, shapes").</param>
+/// <param name="Outputs">The graph's outputs in ONNX order.</param>
 /// <param name="Converter">Identity and version of the converter, for the lock file (<see cref="TfJsToOnnxConverter.Identity"/>).</param>
 /// <param name="NodeCount">ONNX nodes in the written graph.</param>
 /// <param name="TransposeCount">Transpose nodes left in the written graph (layout changes the converter could not avoid, and the model's own transposes).</param>
@@ -24,8 +35,8 @@ public sealed record TfJsConversionOptions
 public sealed record ConversionResult(
     string OutputPath,
     string Converter,
-    IReadOnlyList<string> Inputs,
-    IReadOnlyList<string> Outputs,
+    IReadOnlyList<ConvertedTensor> Inputs,
+    IReadOnlyList<ConvertedTensor> Outputs,
     IReadOnlyList<string> Warnings,
     int NodeCount,
     int TransposeCount,
@@ -43,7 +54,7 @@ public sealed record ConversionResult(
 public static partial class TfJsToOnnxConverter
 {
     /// <summary>Bumped whenever the converter's output for the same input can change.</summary>
-    public const string Version = "1.1.0";
+    public const string Version = "1.2.0";
 
     /// <summary>The converter identity recorded in <c>models.lock.json</c>.</summary>
     public const string Identity = "modelrefs-tfjs2onnx/" + Version + " (opset 17)";
@@ -73,7 +84,7 @@ public static partial class TfJsToOnnxConverter
         var outputRefs = OutputTensors(model);
         var frames = WhileFrames.Find(model, nodes);
         var conditionals = Conditionals.Find(model, nodes, frames);
-        var order = TopologicalOrder(model, nodes, outputRefs, frames, conditionals);
+        var order = TopologicalOrder(model, nodes, outputRefs.Select(o => o.Reference).ToList(), frames, conditionals);
         var weights = TfJsWeightLoader.Load(model);
 
         var builder = new OnnxModelBuilder()
@@ -86,8 +97,9 @@ public static partial class TfJsToOnnxConverter
         if (model.GeneratedBy != null)
             builder.Metadata("tfjs.generatedBy", model.GeneratedBy);
         var c = new ConversionContext(builder);
+        var (inputPlan, outputPlan) = PlanNames(model, nodes, outputRefs, c);
         var tfCounts = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        var inputs = new List<string>();
+        var inputs = new List<(int Order, ConvertedTensor Tensor, OnnxValueInfo Info)>();
         var batchNamed = false;
 
         foreach (var node in order)
@@ -97,7 +109,8 @@ public static partial class TfJsToOnnxConverter
             {
                 case "Placeholder":
                 {
-                    var sig = model.SignatureInputs.FirstOrDefault(s => ConversionContext.TensorKey(s.Name) == node.Name);
+                    var plan = inputPlan.GetValueOrDefault(node.Name);
+                    var sig = plan?.Entry;
                     var type = sig?.DataType is { } t and not TfDataType.Invalid ? t : node.GetType("dtype", TfDataType.Float32);
                     var shape = sig?.Shape ?? node.Attr("shape")?.Shape;
                     if (type.ToOnnx() == OnnxElementType.Undefined)
@@ -105,9 +118,15 @@ public static partial class TfJsToOnnxConverter
                     var dims = shape?.Select((d, i) => d >= 0 ? OnnxDimension.Fixed(d)
                         : i == 0 ? OnnxDimension.Symbolic(options.BatchDimensionName) : OnnxDimension.Unknown).ToArray();
                     batchNamed |= shape is { Length: > 0 } && shape[0] < 0;
-                    builder.Input(dims == null ? OnnxValueInfo.TensorWithoutShape(node.Name, type.ToOnnx()) : OnnxValueInfo.Tensor(node.Name, type.ToOnnx(), dims));
-                    c.Set(node.Name, TfValue.Stored(node.Name, type, shape));
-                    inputs.Add(node.Name);
+                    var desired = plan?.Name ?? node.Name;
+                    if (plan is { Reserved: true })
+                        c.Release(desired);
+                    var name = c.Fresh(desired);
+                    if (name != desired)
+                        c.Warnings.Add($"Input '{node.Name}' is named '{name}' in the ONNX model ('{desired}' was taken).");
+                    c.Set(node.Name, TfValue.Stored(name, type, shape));
+                    inputs.Add((plan?.Order ?? int.MaxValue, new ConvertedTensor(name, node.Name, sig?.Key),
+                        dims == null ? OnnxValueInfo.TensorWithoutShape(name, type.ToOnnx()) : OnnxValueInfo.Tensor(name, type.ToOnnx(), dims)));
                     break;
                 }
                 case "Exit" when frames.ByExit.TryGetValue(node.Name, out var frame):
@@ -132,14 +151,27 @@ public static partial class TfJsToOnnxConverter
             }
         }
 
-        var outputs = new List<string>();
-        foreach (var reference in outputRefs)
+        // A signature input the outputs do not need is not in the graph: an output may have its name.
+        foreach (var plan in inputPlan.Values.Where(p => p.Reserved))
+            c.Release(plan.Name!);
+        // Signature order; placeholders the signature does not list after them, in graph order (OrderBy is stable).
+        inputs = inputs.OrderBy(i => i.Order).ToList();
+        foreach (var input in inputs)
+            builder.Input(input.Info);
+        var inputNames = inputs.Select(i => i.Tensor.OnnxName).ToHashSet(StringComparer.Ordinal);
+
+        var outputs = new List<ConvertedTensor>();
+        var outputNames = new HashSet<string>(StringComparer.Ordinal);
+        for (var o = 0; o < outputRefs.Count; o++)
         {
+            var (reference, entry) = outputRefs[o];
             if (c.IsDead(reference))
                 throw new TfJsConversionException($"The model's output '{reference}' is on the branch its constant Switch predicates never take.");
             if (!c.TryGet(reference, out var value))
                 throw new TfJsConversionException($"The model's output '{reference}' is not produced by the graph.");
-            var desired = ConversionContext.TensorKey(reference);
+            var desired = outputPlan[o].Name ?? ConversionContext.TensorKey(reference);
+            if (outputPlan[o].Reserved)
+                c.Release(desired);
             string name;
             if (value.Nchw && value.NativeCache == null)
             {
@@ -149,7 +181,7 @@ public static partial class TfJsToOnnxConverter
             else
             {
                 name = c.Native(value, desired + "/const");
-                if (name != desired || value.Constant != null || inputs.Contains(name) || outputs.Contains(name))
+                if (name != desired || value.Constant != null || inputNames.Contains(name) || outputNames.Contains(name))
                     name = c.Emit("Identity", [name], desired);
             }
             if (name != desired)
@@ -157,11 +189,12 @@ public static partial class TfJsToOnnxConverter
             var dims = value.Shape?.Select((d, i) => d >= 0 ? OnnxDimension.Fixed(d)
                 : i == 0 && batchNamed ? OnnxDimension.Symbolic(options.BatchDimensionName) : OnnxDimension.Unknown).ToArray();
             builder.Output(dims == null ? OnnxValueInfo.TensorWithoutShape(name, value.DataType.ToOnnx()) : OnnxValueInfo.Tensor(name, value.DataType.ToOnnx(), dims));
-            outputs.Add(name);
+            outputs.Add(new ConvertedTensor(name, ConversionContext.TensorKey(reference), entry?.Key));
+            outputNames.Add(name);
         }
 
         var counts = new SortedDictionary<string, int>(c.OpCounts.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal);
-        var result = new ConversionResult("", Identity, inputs, outputs, c.Warnings, counts.Values.Sum(),
+        var result = new ConversionResult("", Identity, inputs.Select(i => i.Tensor).ToList(), outputs, c.Warnings, counts.Values.Sum(),
             counts.TryGetValue("Transpose", out var transposes) ? transposes : 0, counts, tfCounts, TimeSpan.Zero);
         return (builder, result);
     }
@@ -196,16 +229,69 @@ public static partial class TfJsToOnnxConverter
         }
     }
 
-    /// <summary>Signature outputs, or (as TF.js does without a signature) every node no other node reads.</summary>
-    private static List<string> OutputTensors(TfJsGraphModel model)
+    /// <summary>Signature outputs (with their entry), or (as TF.js does without a signature) every node no other node reads.</summary>
+    private static List<(string Reference, TfTensorInfo? Entry)> OutputTensors(TfJsGraphModel model)
     {
         if (model.SignatureOutputs.Count > 0)
-            return model.SignatureOutputs.Select(o => o.Name).ToList();
+            return model.SignatureOutputs.Select(o => (o.Name, (TfTensorInfo?)o)).ToList();
         var consumed = new HashSet<string>(model.Nodes.SelectMany(n => n.RawInputs).Select(i => i.TrimStart('^').Split(':')[0]), StringComparer.Ordinal);
-        var outputs = model.Nodes.Where(n => !consumed.Contains(n.Name) && n.Op is not ("Const" or "NoOp" or "Placeholder")).Select(n => n.Name).ToList();
+        var outputs = model.Nodes.Where(n => !consumed.Contains(n.Name) && n.Op is not ("Const" or "NoOp" or "Placeholder")).Select(n => (n.Name, (TfTensorInfo?)null)).ToList();
         if (outputs.Count == 0)
             throw new TfJsConversionException($"'{model.ModelJsonPath}' has no signature and no output node.");
         return outputs;
+    }
+
+    /// <summary>The ONNX name a signature entry asks for, and whether the conversion keeps it for that tensor (<see cref="ConversionContext.Reserve"/>).</summary>
+    private sealed record PlannedName(string? Name, bool Reserved, TfTensorInfo? Entry, int Order);
+
+    /// <summary>
+    /// Names the graph's inputs and outputs after their signature keys before anything else takes a
+    /// name: inputs in signature order, then outputs; the first to ask for a name gets it (a later
+    /// one gets a <c>_1</c> suffix and a warning). A key that only repeats its tensor's name, or is
+    /// not usable as a name, keeps the TF name (<see cref="SignatureName"/>).
+    /// </summary>
+    private static (Dictionary<string, PlannedName> Inputs, List<PlannedName> Outputs) PlanNames(
+        TfJsGraphModel model, Dictionary<string, TfNode> nodes, List<(string Reference, TfTensorInfo? Entry)> outputRefs, ConversionContext c)
+    {
+        var inputs = new Dictionary<string, PlannedName>(StringComparer.Ordinal);
+        for (var i = 0; i < model.SignatureInputs.Count; i++)
+        {
+            var entry = model.SignatureInputs[i];
+            var node = ConversionContext.TensorKey(entry.Name);
+            if (!nodes.TryGetValue(node, out var placeholder) || placeholder.Op != "Placeholder")
+                continue;
+            if (inputs.TryGetValue(node, out var first))
+            {
+                c.Warnings.Add($"Signature inputs '{first.Entry!.Key}' and '{entry.Key}' both name the placeholder '{node}'; the ONNX input takes the first.");
+                continue;
+            }
+            var name = SignatureName(entry, "input", c.Warnings);
+            inputs[node] = new PlannedName(name, name != null && c.Reserve(name), entry, i);
+        }
+        var outputs = new List<PlannedName>();
+        for (var o = 0; o < outputRefs.Count; o++)
+        {
+            var entry = outputRefs[o].Entry;
+            var name = entry == null ? null : SignatureName(entry, "output", c.Warnings);
+            outputs.Add(new PlannedName(name, name != null && c.Reserve(name), entry, o));
+        }
+        return (inputs, outputs);
+    }
+
+    /// <summary>
+    /// The signature key as the ONNX name, or null to keep the tensor's own name: when the key only
+    /// repeats it (<c>Identity:0</c> for <c>Identity:0</c>, as in MoveNet's and blazeface's
+    /// signatures), or when it is empty, blank or holds control characters (with a warning).
+    /// </summary>
+    internal static string? SignatureName(TfTensorInfo entry, string side, List<string> warnings)
+    {
+        var key = entry.Key;
+        if (string.IsNullOrWhiteSpace(key) || key.Any(char.IsControl))
+        {
+            warnings.Add($"The signature key {System.Text.Json.JsonSerializer.Serialize(key)} of {side} '{entry.Name}' is not a usable name; the ONNX {side} keeps the tensor's name.");
+            return null;
+        }
+        return ConversionContext.TensorKey(key) == ConversionContext.TensorKey(entry.Name) ? null : key;
     }
 
     /// <summary>The nodes the outputs depend on, inputs before users; unsupported ops fail here, before any work.</summary>
