@@ -139,6 +139,8 @@ internal static class ParallelRestoreBenchmark
         // First in a fresh process (its JIT included, as in a build with a fresh MSBuild node), then
         // again into another empty project and cache (as in a reused node): the same network work.
         var seconds = new List<double>();
+        // MODELREFS_BENCH_JIT=<file>: the methods the JIT compiled during both rounds, one a line.
+        using var jit = Environment.GetEnvironmentVariable("MODELREFS_BENCH_JIT") is not null ? new JitListener() : null;
         foreach (var round in new[] { "cold", "warm" })
         {
             var roundRequest = request with
@@ -152,11 +154,14 @@ internal static class ParallelRestoreBenchmark
                 ? line => Console.Error.WriteLine($"{round} {Stopwatch.GetElapsedTime(start).TotalMilliseconds,7:0.0} ms  {line}")
                 : null;
             var result = await new ModelRestorer(http, trace).RestoreAsync(items, roundRequest);
-            trace?.Invoke("done");
+            // What the JIT cost this process so far (the cold round: loading and compiling ModelRefs and what it calls).
+            trace?.Invoke($"done; JIT so far: {System.Runtime.JitInfo.GetCompiledMethodCount()} methods, {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:0} ms");
             seconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
             if (!result.Succeeded || result.Models.Count != items.Count)
                 throw new InvalidOperationException("restore failed: " + string.Join("\n", result.Problems.Select(p => p.Message)));
         }
+        if (jit is not null)
+            File.WriteAllLines(Environment.GetEnvironmentVariable("MODELREFS_BENCH_JIT")!, jit.Methods);
         Console.WriteLine(string.Join(' ', seconds.Select(s => s.ToString("0.000", CultureInfo.InvariantCulture))));
         return 0;
     }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ModelRefs.Core.IO;
 
 namespace ModelRefs.Core.Caching;
@@ -239,7 +240,7 @@ public sealed partial class ModelCache
         {
             if (!File.Exists(path))
                 return null;
-            var value = JsonSerializer.Deserialize<CacheRef>(File.ReadAllBytes(path), JsonOptions);
+            var value = JsonSerializer.Deserialize(File.ReadAllBytes(path), CacheRefJson.Default.CacheRef);
             // The file name is a hash of the key; the stored key guards against any mix-up.
             return value is not null && value.Key == key && Sha256Hex.IsValid(value.Sha256) ? value : null;
         }
@@ -258,7 +259,7 @@ public sealed partial class ModelCache
             Sha256 = Sha256Hex.Normalize(value.Sha256) ?? throw new ArgumentException($"'{value.Sha256}' is not a SHA-256.", nameof(value)),
         };
         // The temp file goes to refs/.tmp/, where the cleaner finds what a killed process left.
-        AtomicFile.WriteAllBytes(Layout.RefPath(value.Key), JsonSerializer.SerializeToUtf8Bytes(normalised, JsonOptions), Layout.RefTempDirectory, durable: false);
+        AtomicFile.WriteAllBytes(Layout.RefPath(value.Key), JsonSerializer.SerializeToUtf8Bytes(normalised, CacheRefJson.Default.CacheRef), Layout.RefTempDirectory, durable: false);
     }
 
     /// <summary>
@@ -278,12 +279,12 @@ public sealed partial class ModelCache
         }
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-    };
 }
+
+/// <summary>Source-generated JSON for ref files: read and written several times per model restored, so no reflection warm-up (JIT) in a fresh build node.</summary>
+[JsonSerializable(typeof(CacheRef))]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+internal sealed partial class CacheRefJson : JsonSerializerContext;
 
 /// <summary>What <see cref="ModelCache.RecordDamage"/> collected for one flow.</summary>
 public sealed class DamageRecorder : IDisposable
