@@ -28,6 +28,13 @@ public sealed record BlobAddOptions
 
     /// <summary>Runs after hashing and before the blob becomes visible; throw to refuse the content.</summary>
     public Action<BlobHashes>? Verify { get; init; }
+
+    /// <summary>
+    /// Flushed to disk before it becomes visible (the default). False only for content nothing uses
+    /// without hashing it again through <see cref="ModelCache.TryGetBlob"/> (an archive that is only
+    /// read to extract from it): a crash may then leave it cut short, which its next use finds and fetches again.
+    /// </summary>
+    public bool Durable { get; init; } = true;
 }
 
 /// <summary>

@@ -240,6 +240,8 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
             var options = new BlobAddOptions
             {
                 ExtraHashAlgorithm = integrity.Algorithm,
+                // Only ever extracted from, and taken from the cache only through TryGetBlob, which hashes it first.
+                Durable = false,
                 Verify = hashes =>
                 {
                     if (!hashes.ExtraHash!.AsSpan().SequenceEqual(integrity.Digest))
