@@ -113,7 +113,15 @@ public sealed partial class ModelRestorer
                 var item = items[index];
                 if (TryParse(item, request) is not { } handle)
                     continue;
-                var pinned = Pinned(item, handle, lockFile);
+                LockedModel? pinned;
+                try
+                {
+                    pinned = Pinned(item, handle, lockFile);
+                }
+                catch (ModelRefsException)
+                {
+                    continue; // its metadata is wrong: the item fails on its own, with the message
+                }
                 if (!handle.IsLocalFile && item.Sha256 == null && pinned is { Converter: null } && cache.ContainsBlob(pinned.Sha256))
                     continue;
                 batch.Add(new BatchItem(handle, ExpectedSha256(item, handle, pinned)));

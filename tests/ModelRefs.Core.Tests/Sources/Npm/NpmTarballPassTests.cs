@@ -106,4 +106,28 @@ public sealed class NpmTarballPassTests
         // The mismatching file never became a blob.
         Assert.False(new ModelCache(f.CacheRoot).ContainsBlob(otherSha));
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ANewItemBesideALockedCachedOne_ExtractsOnlyItsOwnFile()
+    {
+        using var f = new RestoreFixture();
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.AddTarball(f.WriteTarball("@test/two", "1.0.0", "MIT", ("m/a.onnx", RestoreFixture.Model("a")), ("m/b.onnx", RestoreFixture.Model("b"))));
+        var a = RestoreFixture.Item("npm:@test/two@1.0.0/m/a.onnx", ("Name", "A"));
+        var b = RestoreFixture.Item("npm:@test/two@1.0.0/m/b.onnx", ("Name", "B"));
+        Assert.True((await f.RestoreAsync(f.Request(npmRegistry: registry.Url), a)).Succeeded);
+        f.Log.Clear();
+        var reads = new ConcurrentQueue<string>();
+
+        RestoreResult result;
+        using (TarArchive.ObserveReads(reads.Enqueue))
+            result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), a, b);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
+        Assert.Single(reads);
+        // A comes from the lock and the cache; the pass over the cached tarball was B's alone.
+        Assert.Contains(f.Log, l => l.Contains("m/b.onnx: package tarball in the cache, no network", StringComparison.Ordinal));
+        Assert.Contains(f.Log, l => l.Contains("m/b.onnx: extracted", StringComparison.Ordinal) && !l.Contains("one pass", StringComparison.Ordinal));
+        Assert.DoesNotContain(f.Log, l => l.Contains("m/a.onnx: extracted", StringComparison.Ordinal));
+    }
 }
