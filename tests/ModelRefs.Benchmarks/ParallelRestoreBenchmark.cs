@@ -86,7 +86,7 @@ internal static class ParallelRestoreBenchmark
             Console.WriteLine();
             Console.WriteLine("| what | seconds, fresh process | seconds, warm process | tarball requests |");
             Console.WriteLine("| --- | ---: | ---: | ---: |");
-            Console.WriteLine($"| curl --parallel of the three tarballs (vad-web 0.0.31, 0.0.30, ocr-models 1.4.2: 35 MB) | {M("curl"):0.000} | | 3 |");
+            Console.WriteLine($"| curl --parallel of the three tarballs (vad-web 0.0.31, 0.0.30, ocr-models 1.4.2: 24 MB) | {M("curl"):0.000} | | 3 |");
             Console.WriteLine($"| six models from those three packages | {M("six"):0.000} | {M("six-warm"):0.000} | {tarballRequests["six"]} |");
             Console.WriteLine($"| one model (vad-web 0.0.31 silero_vad_v5) | {M("one"):0.000} | {M("one-warm"):0.000} | {tarballRequests["one"]} |");
             Console.WriteLine($"| sixteen models from vad-web 0.0.31 (its three .onnx files under 16 names) | {M("sixteen"):0.000} | {M("sixteen-warm"):0.000} | {tarballRequests["sixteen"]} |");
@@ -139,6 +139,8 @@ internal static class ParallelRestoreBenchmark
         // First in a fresh process (its JIT included, as in a build with a fresh MSBuild node), then
         // again into another empty project and cache (as in a reused node): the same network work.
         var seconds = new List<double>();
+        // MODELREFS_BENCH_JIT=<file>: the methods the JIT compiled during both rounds, one a line.
+        using var jit = Environment.GetEnvironmentVariable("MODELREFS_BENCH_JIT") is not null ? new JitListener() : null;
         foreach (var round in new[] { "cold", "warm" })
         {
             var roundRequest = request with
@@ -152,11 +154,14 @@ internal static class ParallelRestoreBenchmark
                 ? line => Console.Error.WriteLine($"{round} {Stopwatch.GetElapsedTime(start).TotalMilliseconds,7:0.0} ms  {line}")
                 : null;
             var result = await new ModelRestorer(http, trace).RestoreAsync(items, roundRequest);
-            trace?.Invoke("done");
+            // What the JIT cost this process so far (the cold round: loading and compiling ModelRefs and what it calls).
+            trace?.Invoke($"done; JIT so far: {System.Runtime.JitInfo.GetCompiledMethodCount()} methods, {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:0} ms");
             seconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
             if (!result.Succeeded || result.Models.Count != items.Count)
                 throw new InvalidOperationException("restore failed: " + string.Join("\n", result.Problems.Select(p => p.Message)));
         }
+        if (jit is not null)
+            File.WriteAllLines(Environment.GetEnvironmentVariable("MODELREFS_BENCH_JIT")!, jit.Methods);
         Console.WriteLine(string.Join(' ', seconds.Select(s => s.ToString("0.000", CultureInfo.InvariantCulture))));
         return 0;
     }

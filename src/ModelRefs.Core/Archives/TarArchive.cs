@@ -56,6 +56,7 @@ public static class TarArchive
     public static IEnumerable<TarArchiveEntry> Entries(string path, TarCompression compression, ArchiveLimits limits, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(limits);
+        ReadObserver.Value?.Invoke(path);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         using var input = compression == TarCompression.Gzip || IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
         using var reader = new TarReader(input, leaveOpen: true);
@@ -84,6 +85,28 @@ public static class TarArchive
             budget.CountEntry();
             yield return new TarArchiveEntry(entry, budget.Open(entry.Name, entry.Length, entry.DataStream, ownsData: false));
         }
+    }
+
+    private static readonly AsyncLocal<Action<string>?> ReadObserver = new();
+
+    /// <summary>
+    /// Calls <paramref name="opened"/> with the path of every archive that this async flow (and the
+    /// tasks it starts) begins to read, until disposed: how tests see how many passes a restore makes.
+    /// </summary>
+    internal static IDisposable ObserveReads(Action<string> opened)
+    {
+        var outer = ReadObserver.Value;
+        ReadObserver.Value = path =>
+        {
+            outer?.Invoke(path);
+            opened(path);
+        };
+        return new Undo(() => ReadObserver.Value = outer);
+    }
+
+    private sealed class Undo(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
     }
 
     private static bool IsGzip(FileStream file)

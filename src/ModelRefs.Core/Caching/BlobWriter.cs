@@ -70,8 +70,10 @@ internal sealed class BlobWriter : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_done, this);
         var expected = ModelCache.NormalizeExpected(options);
         await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
-        // Durable before it becomes visible: a crash must not leave a renamed, empty blob.
-        _file.Flush(flushToDisk: true);
+        // Durable before it becomes visible: a crash must not leave a renamed, empty blob (unless
+        // the content is always hashed again before use, BlobAddOptions.Durable).
+        if (options.Durable)
+            _file.Flush(flushToDisk: true);
 
         // Hash the state so far without ending it: a refused commit can still be retried or reset.
         var hashes = new BlobHashes(Sha256Hex.ToHex(_sha256.GetCurrentHash()), Length, _extra?.GetCurrentHash());

@@ -101,7 +101,7 @@ public sealed partial class ModelCache
                 CacheRef? value = null;
                 try
                 {
-                    value = JsonSerializer.Deserialize<CacheRef>(File.ReadAllBytes(file), JsonOptions);
+                    value = JsonSerializer.Deserialize(File.ReadAllBytes(file), CacheRefJson.Default.CacheRef);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
                 {

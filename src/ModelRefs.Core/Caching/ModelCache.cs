@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ModelRefs.Core.IO;
 
 namespace ModelRefs.Core.Caching;
@@ -27,6 +28,13 @@ public sealed record BlobAddOptions
 
     /// <summary>Runs after hashing and before the blob becomes visible; throw to refuse the content.</summary>
     public Action<BlobHashes>? Verify { get; init; }
+
+    /// <summary>
+    /// Flushed to disk before it becomes visible (the default). False only for content nothing uses
+    /// without hashing it again through <see cref="ModelCache.TryGetBlob"/> (an archive that is only
+    /// read to extract from it): a crash may then leave it cut short, which its next use finds and fetches again.
+    /// </summary>
+    public bool Durable { get; init; } = true;
 }
 
 /// <summary>
@@ -239,7 +247,7 @@ public sealed partial class ModelCache
         {
             if (!File.Exists(path))
                 return null;
-            var value = JsonSerializer.Deserialize<CacheRef>(File.ReadAllBytes(path), JsonOptions);
+            var value = JsonSerializer.Deserialize(File.ReadAllBytes(path), CacheRefJson.Default.CacheRef);
             // The file name is a hash of the key; the stored key guards against any mix-up.
             return value is not null && value.Key == key && Sha256Hex.IsValid(value.Sha256) ? value : null;
         }
@@ -258,7 +266,7 @@ public sealed partial class ModelCache
             Sha256 = Sha256Hex.Normalize(value.Sha256) ?? throw new ArgumentException($"'{value.Sha256}' is not a SHA-256.", nameof(value)),
         };
         // The temp file goes to refs/.tmp/, where the cleaner finds what a killed process left.
-        AtomicFile.WriteAllBytes(Layout.RefPath(value.Key), JsonSerializer.SerializeToUtf8Bytes(normalised, JsonOptions), Layout.RefTempDirectory, durable: false);
+        AtomicFile.WriteAllBytes(Layout.RefPath(value.Key), JsonSerializer.SerializeToUtf8Bytes(normalised, CacheRefJson.Default.CacheRef), Layout.RefTempDirectory, durable: false);
     }
 
     /// <summary>
@@ -278,12 +286,12 @@ public sealed partial class ModelCache
         }
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-    };
 }
+
+/// <summary>Source-generated JSON for ref files: read and written several times per model restored, so no reflection warm-up (JIT) in a fresh build node.</summary>
+[JsonSerializable(typeof(CacheRef))]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+internal sealed partial class CacheRefJson : JsonSerializerContext;
 
 /// <summary>What <see cref="ModelCache.RecordDamage"/> collected for one flow.</summary>
 public sealed class DamageRecorder : IDisposable

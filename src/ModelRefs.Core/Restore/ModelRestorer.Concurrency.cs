@@ -34,13 +34,14 @@ public sealed partial class ModelRestorer
             return outcomes;
         var log = new OrderedLog(_log, pending);
         var fetches = new ConcurrentDictionary<string, Lazy<Task<FetchedArtifact>>>(StringComparer.Ordinal);
+        var batch = Batch(items, pending, request, cache, lockFile);
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(MaxConcurrentItems, pending.Count), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(pending, options, async (index, _) =>
         {
             try
             {
                 outcomes[index] = await RestoreItemAsync(items[index], index, request, cache, credentials, lockFile, download, deadline, timeout,
-                    fetches, log, cancellationToken).ConfigureAwait(false);
+                    fetches, batch, log, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -53,7 +54,7 @@ public sealed partial class ModelRestorer
     /// <summary>One item, start to end; every failure is its problem alone (only the caller's cancellation escapes).</summary>
     private async Task<ItemOutcome> RestoreItemAsync(ModelReference item, int index, RestoreRequest request, ModelCache cache, Credentials credentials,
         LockFile? lockFile, DownloadOptions download, TimeSpan deadline, CancellationTokenSource timeout,
-        ConcurrentDictionary<string, Lazy<Task<FetchedArtifact>>> fetches, OrderedLog log, CancellationToken cancellationToken)
+        ConcurrentDictionary<string, Lazy<Task<FetchedArtifact>>> fetches, RestoreBatch batch, OrderedLog log, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (timeout.IsCancellationRequested)
@@ -62,7 +63,7 @@ public sealed partial class ModelRestorer
         RestoreProblem problem;
         try
         {
-            var restored = await RestoreOneAsync(item, request, cache, credentials, lockFile, download, fetches, message => log.Write(index, message),
+            var restored = await RestoreOneAsync(item, request, cache, credentials, lockFile, download, fetches, batch, message => log.Write(index, message),
                 timeout.Token).ConfigureAwait(false);
             return new ItemOutcome(restored, [], damage.Damaged);
         }
@@ -96,6 +97,36 @@ public sealed partial class ModelRestorer
                 $"Please report it with this message. {ex.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}", item);
         }
         return new ItemOutcome(null, [problem], damage.Damaged);
+    }
+
+    /// <summary>
+    /// What the items may ask of their sources, for work the sources share between them: every
+    /// item that parses, except those the cache serves by the lock (see <see cref="RestoreOneAsync"/>)
+    /// and all of a design-time restore (lock and cache only).
+    /// </summary>
+    private RestoreBatch Batch(IReadOnlyList<ModelReference> items, IReadOnlyList<int> pending, RestoreRequest request, ModelCache cache, LockFile? lockFile)
+    {
+        var batch = new List<BatchItem>();
+        if (!request.DesignTime)
+            foreach (var index in pending)
+            {
+                var item = items[index];
+                if (TryParse(item, request) is not { } handle)
+                    continue;
+                LockedModel? pinned;
+                try
+                {
+                    pinned = Pinned(item, handle, lockFile);
+                }
+                catch (ModelRefsException)
+                {
+                    continue; // its metadata is wrong: the item fails on its own, with the message
+                }
+                if (!handle.IsLocalFile && item.Sha256 == null && pinned is { Converter: null } && cache.ContainsBlob(pinned.Sha256))
+                    continue;
+                batch.Add(new BatchItem(handle, ExpectedSha256(item, handle, pinned)));
+            }
+        return new RestoreBatch(batch);
     }
 
     /// <summary>

@@ -288,12 +288,10 @@ public sealed partial class ModelRestorer
 
     private async Task<(RestoredModel Model, LockedModel Entry, string Handle, ModelManifest Manifest, BomModel BomModel, List<RestoreProblem> Warnings)> RestoreOneAsync(ModelReference item, RestoreRequest request,
         ModelCache cache, Credentials credentials, LockFile? lockFile, DownloadOptions download,
-        ConcurrentDictionary<string, Lazy<Task<FetchedArtifact>>> fetches, Action<string> log, CancellationToken cancellationToken)
+        ConcurrentDictionary<string, Lazy<Task<FetchedArtifact>>> fetches, RestoreBatch batch, Action<string> log, CancellationToken cancellationToken)
     {
         var handle = _sources.Parse(item.Include, request.ProjectDirectory);
-        var pinned = lockFile?.Find(handle.Text);
-        if (pinned != null && !_sources.LockEntryApplies(handle, pinned.Resolved, item.Metadata))
-            pinned = null; // written for another selection of the same handle (another File): re-resolve, as for a new handle
+        var pinned = Pinned(item, handle, lockFile);
         var designTime = request.DesignTime ? DesignTimeArtifact(handle, pinned, cache, request) : null;
         if (request.LockedMode && pinned == null)
             throw new ModelRefsException(RestoreDiagnostics.LockOutOfDate,
@@ -314,9 +312,8 @@ public sealed partial class ModelRestorer
             Metadata = item.Metadata,
             Settings = request.Settings,
             PinnedResolved = pinned?.Resolved,
-            // The lock pins what a remote source may serve, unless the item pins something else
-            // itself. A local file is the user's own: its change is a change of the lock.
-            Sha256 = item.Sha256 ?? (handle.IsLocalFile ? null : pinned?.Sha256),
+            Sha256 = ExpectedSha256(item, handle, pinned),
+            Batch = batch,
             Offline = request.Offline || request.DesignTime,
             Download = download,
             Log = log,
@@ -406,6 +403,17 @@ public sealed partial class ModelRestorer
         return (new RestoredModel(item, name, artifact.OnnxPath ?? artifact.Path, targetPath, resourceName, manifestPath) { ExternalData = deployedExternalData },
             entry, handle.Text, manifest, new BomModel(name, handle, entry, signature), warnings);
     }
+
+    /// <summary>The item's lock entry, unless it was written for another selection of the same handle (another File): then it is re-resolved, as a new handle.</summary>
+    private LockedModel? Pinned(ModelReference item, ModelHandle handle, LockFile? lockFile) =>
+        lockFile?.Find(handle.Text) is { } pinned && _sources.LockEntryApplies(handle, pinned.Resolved, item.Metadata) ? pinned : null;
+
+    /// <summary>
+    /// The lock pins what a remote source may serve, unless the item pins something else itself.
+    /// A local file is the user's own: its change is a change of the lock.
+    /// </summary>
+    private static string? ExpectedSha256(ModelReference item, ModelHandle handle, LockedModel? pinned) =>
+        item.Sha256 ?? (handle.IsLocalFile ? null : pinned?.Sha256);
 
     private static ManifestValue ToManifestValue(OnnxValueInfo value) => new(
         value.Name,

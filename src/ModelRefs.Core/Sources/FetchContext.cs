@@ -63,6 +63,9 @@ public sealed class FetchContext
     /// </summary>
     public string? PinnedResolved { get; init; }
 
+    /// <summary>The restore this item is part of (what the other items fetch, work they share); null when fetched alone.</summary>
+    public RestoreBatch? Batch { get; init; }
+
     /// <summary>This context with other credentials (a source that binds its token to a configured endpoint).</summary>
     internal FetchContext WithCredentials(Credentials credentials) => new(Cache, Http)
     {
@@ -74,6 +77,7 @@ public sealed class FetchContext
         Metadata = Metadata,
         Settings = Settings,
         PinnedResolved = PinnedResolved,
+        Batch = Batch,
         Download = Download,
     };
 

