@@ -1,6 +1,6 @@
 using ModelRefs.Benchmarks;
 
-// dotnet run -c Release --project tests/ModelRefs.Benchmarks [vad [rounds] | restore [megabytes | up-to-date] | restore-npm [runs] | deploy [megabytes] [runs] | generator [inputs…] [runs=R]]
+// dotnet run -c Release --project tests/ModelRefs.Benchmarks [vad [rounds] | restore [megabytes | up-to-date] | restore-npm [runs] | deploy [megabytes] [runs] | generator [inputs…] [runs=R] | compile [runs=R] [reports=K]]
 return args.FirstOrDefault() switch
 {
     "restore" => await RestoreBenchmark.RunAsync(args[1..]),
@@ -10,5 +10,6 @@ return args.FirstOrDefault() switch
     RestoreBenchmark.ChildCommand => await RestoreBenchmark.RunChildAsync(args[1..]),
     "vad" => VadBenchmark.Run(args[1..]),
     "generator" => GeneratorBenchmark.Run(args[1..]),
+    "compile" => CompileBenchmark.Run(args[1..]),
     _ => VadBenchmark.Run(args),
 };
