@@ -50,8 +50,9 @@ internal static partial class GeneratorBenchmark
             foreach (var project in projects)
                 Exec("dotnet", "build", project, "-c", "Release", "-nodeReuse:false");
 
-            // Totals with the compiler server, as a developer builds; one more build per size with
-            // ReportAnalyzer (which makes csc run outside the server) says where CoreCompile goes.
+            // Totals with the environment's compiler setting (this machine's sets
+            // UseSharedCompilation=false: csc starts per build; `compile` also measures the server);
+            // one more build per size with ReportAnalyzer says where CoreCompile goes.
             var totals = sizes.ToDictionary(n => n, _ => new List<double>());
             for (int run = 0; run < runs; run++)
             {
