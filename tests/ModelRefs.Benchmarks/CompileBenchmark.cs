@@ -100,8 +100,8 @@ internal static partial class CompileBenchmark
         Console.WriteLine();
         Console.WriteLine($"Load average before: {LoadAverage()}");
         // The server JIT-compiles Roslyn, the generators and the analyzers over its first builds
-        // (tiered compilation): five rounds bring it to the steady state a developer's server is in.
-        for (int round = 0; round < (compiler.EndsWith("true", StringComparison.Ordinal) ? 5 : 1); round++)
+        // (tiered compilation): ten rounds bring it near the steady state a developer's server is in.
+        for (int round = 0; round < (compiler.EndsWith("true", StringComparison.Ordinal) ? 10 : 1); round++)
         {
             foreach (var project in arms)
                 GeneratorBenchmark.TimedBuild(project, report: false, compiler);
