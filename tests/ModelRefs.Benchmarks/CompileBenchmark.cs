@@ -67,8 +67,15 @@ internal static partial class CompileBenchmark
                     {
                         foreach (int pid in CompilerServers().Except(before))
                         {
-                            using var server = System.Diagnostics.Process.GetProcessById(pid);
-                            server.Kill();
+                            try
+                            {
+                                using var server = System.Diagnostics.Process.GetProcessById(pid);
+                                server.Kill();
+                            }
+                            catch (ArgumentException)
+                            {
+                                // it has exited already
+                            }
                         }
                     }
                 }
