@@ -42,13 +42,16 @@ namespace ModelRefs.Generator
 
             // Inputs are required members where the language has them (C# 11; net8.0 defaults to C# 12),
             // constructor parameters only where it does not: either way a forgotten input does not compile.
-            IncrementalValueProvider<bool> requiredMembers = context.ParseOptionsProvider
-                .Select(static (options, _) => options is CSharpParseOptions cs && cs.LanguageVersion >= LanguageVersion.CSharp11)
+            // A reference type, not bool: Roslyn's pipeline code over reference types is shared and
+            // precompiled, where a bool or (ParsedManifest, bool) step is JIT-compiled by every csc
+            // that starts (tens of milliseconds per build where no compiler server runs).
+            IncrementalValueProvider<LanguageFeatures> requiredMembers = context.ParseOptionsProvider
+                .Select(static (options, _) => LanguageFeatures.Of(options))
                 .WithTrackingName(TrackingNames.RequiredMembers);
 
             IncrementalValuesProvider<GeneratedModel> generated = parsed
                 .Combine(requiredMembers)
-                .Select(static (pair, ct) => Generate(pair.Left, ct, pair.Right))
+                .Select(static (pair, ct) => Generate(pair.Left, ct, pair.Right.RequiredMembers))
                 .WithTrackingName(TrackingNames.GeneratedModels);
 
             // All models at once only to give each generated file one owner; the work above stays per manifest.

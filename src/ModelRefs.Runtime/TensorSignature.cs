@@ -91,9 +91,10 @@ public sealed class TensorSignature
     }
 
     /// <summary>
-    /// The signatures of an indexed model's Info (more than 1,000 inputs or outputs): the same
-    /// columns as <see cref="FromColumns"/>, packed into a few string constants, because compiling
-    /// one array element per tensor is what a 20,000-input model's build would spend its time on.
+    /// The signatures of a generated model's Info (every model without sequence outputs, and every
+    /// indexed one): the same columns as <see cref="FromColumns"/>, packed into a few string
+    /// constants, because compiling one constructor call or array element per tensor is what a
+    /// build spends its time on (a 20,000-input model's, and even three small models' in a small app).
     /// </summary>
     /// <param name="names">The ONNX names, packed: each is its length in UTF-16 code units, <c>:</c>, then the name (<c>3:x.0</c>).</param>
     /// <param name="numbers">Per tensor, comma-terminated decimals: its ONNX element type id, its rank (-1: unknown), then its dimensions (-1: dynamic).</param>

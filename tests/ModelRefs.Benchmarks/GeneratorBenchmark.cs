@@ -50,8 +50,9 @@ internal static partial class GeneratorBenchmark
             foreach (var project in projects)
                 Exec("dotnet", "build", project, "-c", "Release", "-nodeReuse:false");
 
-            // Totals with the compiler server, as a developer builds; one more build per size with
-            // ReportAnalyzer (which makes csc run outside the server) says where CoreCompile goes.
+            // Totals with the environment's compiler setting (this machine's sets
+            // UseSharedCompilation=false: csc starts per build; `compile` also measures the server);
+            // one more build per size with ReportAnalyzer says where CoreCompile goes.
             var totals = sizes.ToDictionary(n => n, _ => new List<double>());
             for (int run = 0; run < runs; run++)
             {
@@ -82,19 +83,20 @@ internal static partial class GeneratorBenchmark
         }
     }
 
-    private sealed record BuildTimes(double Total, double CoreCompile, double Generators, double Analyzers, double ModelRefsGenerator, double ModelRefsAnalyzer);
+    internal sealed record BuildTimes(double Total, double CoreCompile, double Generators, double Analyzers, double ModelRefsGenerator, double ModelRefsAnalyzer, string Output);
 
-    private static BuildTimes TimedBuild(string project, bool report)
+    /// <summary>Touches the project's Program.cs and builds it; with <paramref name="report"/>, csc reports what each generator and analyzer took.</summary>
+    internal static BuildTimes TimedBuild(string project, bool report, params string[] extra)
     {
         File.SetLastWriteTimeUtc(Path.Combine(Path.GetDirectoryName(project)!, "Program.cs"), DateTime.UtcNow);
         var start = Stopwatch.GetTimestamp();
-        string[] args = ["build", project, "-c", "Release", "--no-restore", "-nodeReuse:false", "-clp:PerformanceSummary", "-p:BuildProjectReferences=false"];
+        string[] args = ["build", project, "-c", "Release", "--no-restore", "-nodeReuse:false", "-clp:PerformanceSummary", "-p:BuildProjectReferences=false", .. extra];
         string output = Exec("dotnet", report ? [.. args, "-p:ReportAnalyzer=true", "-v:d"] : args);
         double total = Stopwatch.GetElapsedTime(start).TotalSeconds;
         if (Environment.GetEnvironmentVariable("MODELREFS_BENCH_LOG") is { Length: > 0 } log)
             File.AppendAllText(log, output);
         if (!report)
-            return new BuildTimes(total, Seconds(CoreCompilePattern(), output) / 1000, double.NaN, double.NaN, double.NaN, double.NaN);
+            return new BuildTimes(total, Seconds(CoreCompilePattern(), output) / 1000, double.NaN, double.NaN, double.NaN, double.NaN, output);
 
         // csc's report: the analyzers' table, then the generators'; each names ModelRefs.Generator once.
         int split = output.IndexOf("Total generator execution time", StringComparison.Ordinal);
@@ -106,7 +108,8 @@ internal static partial class GeneratorBenchmark
             Seconds(TotalPattern(), generators),
             Seconds(TotalPattern(), analyzers[analyzers.LastIndexOf("Total analyzer execution time", StringComparison.Ordinal)..]),
             Seconds(ModelRefsPattern(), generators),
-            Seconds(ModelRefsPattern(), analyzers));
+            Seconds(ModelRefsPattern(), analyzers),
+            output);
     }
 
     private static double Seconds(Regex pattern, string output)
@@ -124,7 +127,7 @@ internal static partial class GeneratorBenchmark
     [GeneratedRegex(@"^\s*([0-9.]+) ms\s+CoreCompile\s", RegexOptions.Multiline)]
     private static partial Regex CoreCompilePattern();
 
-    private static int GeneratedLines(string project)
+    internal static int GeneratedLines(string project)
     {
         string dir = Path.Combine(Path.GetDirectoryName(project)!, "obj", "generated");
         return Directory.Exists(dir)

@@ -12,6 +12,54 @@ public sealed class RunTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    /// <summary>
+    /// Info's signature comes from the packed table (<c>TensorSignature.FromTable</c>) in generated
+    /// code: read back at run time, it is the manifest's, tensor by tensor (names, element types,
+    /// unknown ranks, scalars, fixed, named and unnamed dynamic dimensions, descriptions).
+    /// </summary>
+    [Theory]
+    [InlineData("SileroVad.modelref.json", "VoiceActivity.Models.SileroVad")]
+    [InlineData("AllTypes.modelref.json", "Samples.Models.AllTypes")]
+    [InlineData("AwfulNames.modelref.json", null)]
+    public void Generated_info_is_the_manifest_signature(string manifestFile, string? typeName)
+    {
+        string manifest = TestFiles.ReadManifest(manifestFile);
+        using var json = System.Text.Json.JsonDocument.Parse(manifest);
+        typeName ??= json.RootElement.GetProperty("namespace").GetString() + "." + json.RootElement.GetProperty("name").GetString();
+        Compilation compilation = GeneratorHarness.CreateCompilation("internal static class Empty { }");
+        GeneratorHarness.RunAndUpdateCompilation([GeneratorHarness.Manifest("/obj/" + manifestFile, manifest)], compilation, out Compilation output, out var generatorDiagnostics);
+        Assert.Empty(generatorDiagnostics);
+        using var stream = new MemoryStream();
+        var emit = output.Emit(stream);
+        Assert.True(emit.Success, GeneratorHarness.Describe(emit.Diagnostics));
+        var info = (ModelRefs.Runtime.ModelInfo)Assembly.Load(stream.ToArray()).GetType(typeName)!.GetProperty("Info")!.GetValue(null)!;
+
+        foreach (var (key, actual) in new[] { ("inputs", info.Inputs), ("outputs", info.Outputs) })
+        {
+            var expected = json.RootElement.GetProperty(key).EnumerateArray().ToArray();
+            Assert.Equal(expected.Length, actual.Count);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                var e = expected[i];
+                var a = actual[i];
+                Assert.Equal(e.GetProperty("name").GetString(), a.Name);
+                Assert.Equal(e.GetProperty("elementType").GetString(), a.ElementType.ToString(), ignoreCase: true);
+                string? doc = e.TryGetProperty("doc", out var d) ? d.GetString() : null;
+                Assert.Equal(string.IsNullOrEmpty(doc) ? null : doc, a.Description);
+                if (!e.TryGetProperty("shape", out var shape) || shape.ValueKind == System.Text.Json.JsonValueKind.Null)
+                {
+                    Assert.Null(a.Shape);
+                    Assert.Null(a.DimensionNames);
+                    continue;
+                }
+
+                var dims = shape.EnumerateArray().ToArray();
+                Assert.Equal(dims.Select(x => x.TryGetProperty("value", out var v) ? v.GetInt64() : -1L), a.Shape!);
+                Assert.Equal(dims.Select(x => x.TryGetProperty("value", out _) ? null : x.TryGetProperty("param", out var p) ? p.GetString() : null), a.DimensionNames!);
+            }
+        }
+    }
+
     [Fact]
     public void Generated_wrapper_runs_a_model_through_both_overloads()
     {

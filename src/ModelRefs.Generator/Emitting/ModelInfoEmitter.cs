@@ -28,7 +28,10 @@ namespace ModelRefs.Generator.Emitting
             W.Line(Literals.String(Model.Producer) + ",");
             // Where the licence came from, when restore says (manifests before it did not).
             string end = string.IsNullOrEmpty(Model.LicenseProvenance) ? ");" : ") { LicenseProvenance = " + Literals.String(Model.LicenseProvenance) + " };";
-            if (Model.IsIndexed)
+            // The table whenever it can say everything (it has no sequence types): a few string
+            // literals cost the compiler next to nothing, an array of constructor calls does not, even
+            // for three small models (issue 16 item 3); the runtime unpacks it once, at first use.
+            if (Model.IsIndexed || !HasSequence(Model.Inputs) && !HasSequence(Model.Outputs))
             {
                 EmitTable(Model.Inputs, ",");
                 EmitTable(Model.Outputs, end);
@@ -45,6 +48,19 @@ namespace ModelRefs.Generator.Emitting
             }
 
             W.Unindent();
+        }
+
+        private static bool HasSequence(EquatableArray<TensorSpec> tensors)
+        {
+            foreach (TensorSpec t in tensors)
+            {
+                if (t.Sequence is not null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>A wide model's signatures as constant columns that the runtime turns into signatures (<c>TensorSignature.FromColumns</c>).</summary>

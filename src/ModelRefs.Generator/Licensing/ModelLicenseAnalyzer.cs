@@ -50,13 +50,18 @@ namespace ModelRefs.Generator.Licensing
                 return;
             }
 
+            // Only a model with a finding reported at uses makes its uses worth finding: where every
+            // licence fits (the common case), no operation of the app's code is looked at.
             var byTypeName = new Dictionary<string, ModelLicense>(StringComparer.Ordinal);
             foreach (ModelLicense model in models)
             {
-                byTypeName[model.Model.GlobalTypeName()] = model;
+                if (HasFindingAtUses(model))
+                {
+                    byTypeName[model.Model.GlobalTypeName()] = model;
+                }
             }
 
-            INamedTypeSymbol? attribute = start.Compilation.GetTypeByMetadataName(GeneratedModelAttribute);
+            INamedTypeSymbol? attribute = byTypeName.Count == 0 ? null : start.Compilation.GetTypeByMetadataName(GeneratedModelAttribute);
             if (attribute is not null)
             {
                 var known = new ConcurrentDictionary<ITypeSymbol, ModelLicense?>(SymbolEqualityComparer.Default);
@@ -118,6 +123,19 @@ namespace ModelRefs.Generator.Licensing
                     context.ReportDiagnostic(Diagnostic.Create(descriptor, context.Operation.Syntax.GetLocation(), model.Model.TypeName, finding.Message));
                 }
             }
+        }
+
+        private static bool HasFindingAtUses(ModelLicense model)
+        {
+            foreach (LicenseFinding finding in model.Findings)
+            {
+                if (finding.IsWarning && LicenseDiagnosticDescriptors.AtUse(finding.Kind) is not null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The model of a class the generator made: it carries the attribute, and its full name is a manifest's.</summary>

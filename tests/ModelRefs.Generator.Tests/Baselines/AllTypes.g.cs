@@ -57,40 +57,16 @@ namespace Samples.Models
             null,
             null,
             null,
-            new global::ModelRefs.Runtime.TensorSignature[]
-            {
-                new global::ModelRefs.Runtime.TensorSignature("float_in", global::ModelRefs.Runtime.TensorElementKind.Float, new long[] { 1, 3 }, new string?[] { null, null }, null),
-                new global::ModelRefs.Runtime.TensorSignature("double_in", global::ModelRefs.Runtime.TensorElementKind.Double, new long[] { -1 }, new string?[] { "n" }, null),
-                new global::ModelRefs.Runtime.TensorSignature("float16_in", global::ModelRefs.Runtime.TensorElementKind.Float16, global::System.Array.Empty<long>(), global::System.Array.Empty<string?>(), null),
-                new global::ModelRefs.Runtime.TensorSignature("bfloat16_in", global::ModelRefs.Runtime.TensorElementKind.BFloat16, null, null, null),
-                new global::ModelRefs.Runtime.TensorSignature("int8_in", global::ModelRefs.Runtime.TensorElementKind.Int8, new long[] { 2, -1 }, new string?[] { null, null }, null),
-                new global::ModelRefs.Runtime.TensorSignature("uint8_in", global::ModelRefs.Runtime.TensorElementKind.UInt8, new long[] { 1, 3 }, new string?[] { null, null }, null),
-                new global::ModelRefs.Runtime.TensorSignature("int16_in", global::ModelRefs.Runtime.TensorElementKind.Int16, new long[] { -1 }, new string?[] { "n" }, null),
-                new global::ModelRefs.Runtime.TensorSignature("uint16_in", global::ModelRefs.Runtime.TensorElementKind.UInt16, global::System.Array.Empty<long>(), global::System.Array.Empty<string?>(), null),
-                new global::ModelRefs.Runtime.TensorSignature("int32_in", global::ModelRefs.Runtime.TensorElementKind.Int32, null, null, null),
-                new global::ModelRefs.Runtime.TensorSignature("uint32_in", global::ModelRefs.Runtime.TensorElementKind.UInt32, new long[] { 2, -1 }, new string?[] { null, null }, null),
-                new global::ModelRefs.Runtime.TensorSignature("int64_in", global::ModelRefs.Runtime.TensorElementKind.Int64, new long[] { 1, 3 }, new string?[] { null, null }, null),
-                new global::ModelRefs.Runtime.TensorSignature("uint64_in", global::ModelRefs.Runtime.TensorElementKind.UInt64, new long[] { -1 }, new string?[] { "n" }, null),
-                new global::ModelRefs.Runtime.TensorSignature("bool_in", global::ModelRefs.Runtime.TensorElementKind.Bool, global::System.Array.Empty<long>(), global::System.Array.Empty<string?>(), null),
-                new global::ModelRefs.Runtime.TensorSignature("string_in", global::ModelRefs.Runtime.TensorElementKind.String, null, null, null),
-            },
-            new global::ModelRefs.Runtime.TensorSignature[]
-            {
-                new global::ModelRefs.Runtime.TensorSignature("float_out", global::ModelRefs.Runtime.TensorElementKind.Float, new long[] { -1 }, new string?[] { "n" }, null),
-                new global::ModelRefs.Runtime.TensorSignature("double_out", global::ModelRefs.Runtime.TensorElementKind.Double, global::System.Array.Empty<long>(), global::System.Array.Empty<string?>(), null),
-                new global::ModelRefs.Runtime.TensorSignature("float16_out", global::ModelRefs.Runtime.TensorElementKind.Float16, null, null, null),
-                new global::ModelRefs.Runtime.TensorSignature("bfloat16_out", global::ModelRefs.Runtime.TensorElementKind.BFloat16, new long[] { 2, -1 }, new string?[] { null, null }, null),
-                new global::ModelRefs.Runtime.TensorSignature("int8_out", global::ModelRefs.Runtime.TensorElementKind.Int8, new long[] { 1, 3 }, new string?[] { null, null }, null),
-                new global::ModelRefs.Runtime.TensorSignature("uint8_out", global::ModelRefs.Runtime.TensorElementKind.UInt8, new long[] { -1 }, new string?[] { "n" }, null),
-                new global::ModelRefs.Runtime.TensorSignature("int16_out", global::ModelRefs.Runtime.TensorElementKind.Int16, global::System.Array.Empty<long>(), global::System.Array.Empty<string?>(), null),
-                new global::ModelRefs.Runtime.TensorSignature("uint16_out", global::ModelRefs.Runtime.TensorElementKind.UInt16, null, null, null),
-                new global::ModelRefs.Runtime.TensorSignature("int32_out", global::ModelRefs.Runtime.TensorElementKind.Int32, new long[] { 2, -1 }, new string?[] { null, null }, null),
-                new global::ModelRefs.Runtime.TensorSignature("uint32_out", global::ModelRefs.Runtime.TensorElementKind.UInt32, new long[] { 1, 3 }, new string?[] { null, null }, null),
-                new global::ModelRefs.Runtime.TensorSignature("int64_out", global::ModelRefs.Runtime.TensorElementKind.Int64, new long[] { -1 }, new string?[] { "n" }, null),
-                new global::ModelRefs.Runtime.TensorSignature("uint64_out", global::ModelRefs.Runtime.TensorElementKind.UInt64, global::System.Array.Empty<long>(), global::System.Array.Empty<string?>(), null),
-                new global::ModelRefs.Runtime.TensorSignature("bool_out", global::ModelRefs.Runtime.TensorElementKind.Bool, null, null, null),
-                new global::ModelRefs.Runtime.TensorSignature("string_out", global::ModelRefs.Runtime.TensorElementKind.String, new long[] { 2, -1 }, new string?[] { null, null }, null),
-            });
+            global::ModelRefs.Runtime.TensorSignature.FromTable(
+                "8:float_in9:double_in10:float16_in11:bfloat16_in7:int8_in8:uint8_in8:int16_in9:uint16_in8:int32_in9:uint32_in8:int64_in9:uint64_in7:bool_in9:string_in",
+                "1,2,1,3,11,1,-1,10,0,16,-1,3,2,2,-1,2,2,1,3,5,1,-1,4,0,6,-1,12,2,2,-1,7,2,1,3,13,1,-1,9,0,8,-1,",
+                "--1:n----1:n----1:n",
+                null),
+            global::ModelRefs.Runtime.TensorSignature.FromTable(
+                "9:float_out10:double_out11:float16_out12:bfloat16_out8:int8_out9:uint8_out9:int16_out10:uint16_out9:int32_out10:uint32_out9:int64_out10:uint64_out8:bool_out10:string_out",
+                "1,1,-1,11,0,10,-1,16,2,2,-1,3,2,1,3,2,1,-1,5,0,4,-1,6,2,2,-1,12,2,1,3,7,1,-1,13,0,9,-1,8,2,2,-1,",
+                "1:n----1:n----1:n--",
+                null));
 
         /// <summary>Name of the manifest resource of this assembly that holds the model (<c>Embed="true"</c>: no model file is deployed).</summary>
         public const string ModelResource = "Samples.Models.AllTypes.onnx";

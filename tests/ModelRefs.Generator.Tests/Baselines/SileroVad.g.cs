@@ -43,17 +43,16 @@ namespace VoiceActivity.Models
             "MIT",
             "Silero VAD v5: voice activity detection.\nFeed 512 samples at 16 kHz (or 256 at 8 kHz) & keep the state between calls; speech if output > 0.5.",
             "pytorch 2.1.0",
-            new global::ModelRefs.Runtime.TensorSignature[]
-            {
-                new global::ModelRefs.Runtime.TensorSignature("input", global::ModelRefs.Runtime.TensorElementKind.Float, new long[] { -1, -1 }, new string?[] { "batch", null }, "Audio samples in [-1, 1]."),
-                new global::ModelRefs.Runtime.TensorSignature("state", global::ModelRefs.Runtime.TensorElementKind.Float, new long[] { 2, -1, 128 }, new string?[] { null, "batch", null }, null),
-                new global::ModelRefs.Runtime.TensorSignature("sr", global::ModelRefs.Runtime.TensorElementKind.Int64, global::System.Array.Empty<long>(), global::System.Array.Empty<string?>(), "Sample rate: 8000 or 16000."),
-            },
-            new global::ModelRefs.Runtime.TensorSignature[]
-            {
-                new global::ModelRefs.Runtime.TensorSignature("output", global::ModelRefs.Runtime.TensorElementKind.Float, new long[] { -1, 1 }, new string?[] { "batch", null }, "Speech probability."),
-                new global::ModelRefs.Runtime.TensorSignature("stateN", global::ModelRefs.Runtime.TensorElementKind.Float, new long[] { 2, -1, 128 }, new string?[] { null, "batch", null }, null),
-            });
+            global::ModelRefs.Runtime.TensorSignature.FromTable(
+                "5:input5:state2:sr",
+                "1,2,-1,-1,1,3,2,-1,128,7,0,",
+                "5:batch--5:batch-",
+                "25:Audio samples in [-1, 1].-27:Sample rate: 8000 or 16000."),
+            global::ModelRefs.Runtime.TensorSignature.FromTable(
+                "6:output6:stateN",
+                "1,2,-1,1,1,3,2,-1,128,",
+                "5:batch--5:batch-",
+                "19:Speech probability.-"));
 
         /// <summary>Path of the deployed model file, relative to the app's base directory.</summary>
         public const string ModelFile = "models/SileroVad.onnx";

@@ -160,104 +160,16 @@ namespace Tests.Wide
             "MIT",
             null,
             null,
-            global::ModelRefs.Runtime.TensorSignature.FromColumns(
-                new string[]
-                {
-                    "x.0", "x.1", "x.2", "x.3", "x.4", "x.5", "x.6", "x.7", "x.8", "x.9", "x.10", "x.11", "x.12", "x.13", "x.14", "x.15",
-                    "x.16", "x.17", "x.18", "x.19", "x.20", "x.21", "x.22", "x.23", "x.24", "x.25", "x.26", "x.27", "x.28", "x.29", "x.30", "x.31",
-                    "x.32", "x.33", "x.34", "x.35", "x.36", "x.37", "x.38", "x.39", "x.40", "x.41", "x.42", "x.43", "x.44", "x.45", "x.46", "x.47",
-                    "x.48", "x.49", "x.50", "x.51", "x.52", "x.53", "x.54", "x.55", "x.56", "x.57", "x.58", "x.59", "x.60", "x.61", "x.62", "x.63",
-                    "x.64",
-                },
-                new int[]
-                {
-                    1, 7, 1, 8, 10, 9, 1, 7, 1, 8, 10, 9, 1, 7, 1, 8,
-                    10, 9, 1, 7, 1, 8, 10, 9, 1, 7, 1, 8, 10, 9, 1, 7,
-                    1, 8, 10, 9, 1, 7, 1, 8, 10, 9, 1, 7, 1, 8, 10, 9,
-                    1, 7, 1, 8, 10, 9, 1, 7, 1, 8, 10, 9, 1, 7, 1, 8,
-                    10,
-                },
-                new int[]
-                {
-                    2, 0, 2, 1, -1, 1, 2, 0, 2, 1, -1, 1, 2, 0, 2, 1,
-                    -1, 1, 2, 0, 2, 1, -1, 1, 2, 0, 2, 1, -1, 1, 2, 0,
-                    2, 1, -1, 1, 2, 0, 2, 1, -1, 1, 2, 0, 2, 1, -1, 1,
-                    2, 0, 2, 1, -1, 1, 2, 0, 2, 1, -1, 1, 2, 0, 2, 1,
-                    -1,
-                },
-                new long[]
-                {
-                    -1, 4, 2, 3, -1, 1, -1, 4, 2, 3, -1, 1, -1, 4, 2, 3,
-                    -1, 1, -1, 4, 2, 3, -1, 1, -1, 4, 2, 3, -1, 1, -1, 4,
-                    2, 3, -1, 1, -1, 4, 2, 3, -1, 1, -1, 4, 2, 3, -1, 1,
-                    -1, 4, 2, 3, -1, 1, -1, 4, 2, 3, -1, 1, -1, 4, 2, 3,
-                    -1,
-                },
-                new string?[]
-                {
-                    "batch", null, null, null, "n", null, "batch", null, null, null, "n", null, "batch", null, null, null,
-                    "n", null, "batch", null, null, null, "n", null, "batch", null, null, null, "n", null, "batch", null,
-                    null, null, "n", null, "batch", null, null, null, "n", null, "batch", null, null, null, "n", null,
-                    "batch", null, null, null, "n", null, "batch", null, null, null, "n", null, "batch", null, null, null,
-                    "n",
-                },
-                new string?[]
-                {
-                    "Tensor 0.", null, null, null, null, null, "Tensor 6.", null, null, null, null, null, "Tensor 12.", null, null, null,
-                    null, null, "Tensor 18.", null, null, null, null, null, "Tensor 24.", null, null, null, null, null, "Tensor 30.", null,
-                    null, null, null, null, "Tensor 36.", null, null, null, null, null, "Tensor 42.", null, null, null, null, null,
-                    "Tensor 48.", null, null, null, null, null, "Tensor 54.", null, null, null, null, null, "Tensor 60.", null, null, null,
-                    null,
-                }),
-            global::ModelRefs.Runtime.TensorSignature.FromColumns(
-                new string[]
-                {
-                    "y:0", "y:1", "y:2", "y:3", "y:4", "y:5", "y:6", "y:7", "y:8", "y:9", "y:10", "y:11", "y:12", "y:13", "y:14", "y:15",
-                    "y:16", "y:17", "y:18", "y:19", "y:20", "y:21", "y:22", "y:23", "y:24", "y:25", "y:26", "y:27", "y:28", "y:29", "y:30", "y:31",
-                    "y:32", "y:33", "y:34", "y:35", "y:36", "y:37", "y:38", "y:39", "y:40", "y:41", "y:42", "y:43", "y:44", "y:45", "y:46", "y:47",
-                    "y:48", "y:49", "y:50", "y:51", "y:52", "y:53", "y:54", "y:55", "y:56", "y:57", "y:58", "y:59", "y:60", "y:61", "y:62", "y:63",
-                    "y:64",
-                },
-                new int[]
-                {
-                    1, 7, 1, 8, 10, 9, 1, 7, 1, 8, 10, 9, 1, 7, 1, 8,
-                    10, 9, 1, 7, 1, 8, 10, 9, 1, 7, 1, 8, 10, 9, 1, 7,
-                    1, 8, 10, 9, 1, 7, 1, 8, 10, 9, 1, 7, 1, 8, 10, 9,
-                    1, 7, 1, 8, 10, 9, 1, 7, 1, 8, 10, 9, 1, 7, 1, 8,
-                    10,
-                },
-                new int[]
-                {
-                    2, 0, 2, 1, -1, 1, 2, 0, 2, 1, -1, 1, 2, 0, 2, 1,
-                    -1, 1, 2, 0, 2, 1, -1, 1, 2, 0, 2, 1, -1, 1, 2, 0,
-                    2, 1, -1, 1, 2, 0, 2, 1, -1, 1, 2, 0, 2, 1, -1, 1,
-                    2, 0, 2, 1, -1, 1, 2, 0, 2, 1, -1, 1, 2, 0, 2, 1,
-                    -1,
-                },
-                new long[]
-                {
-                    -1, 4, 2, 3, -1, 1, -1, 4, 2, 3, -1, 1, -1, 4, 2, 3,
-                    -1, 1, -1, 4, 2, 3, -1, 1, -1, 4, 2, 3, -1, 1, -1, 4,
-                    2, 3, -1, 1, -1, 4, 2, 3, -1, 1, -1, 4, 2, 3, -1, 1,
-                    -1, 4, 2, 3, -1, 1, -1, 4, 2, 3, -1, 1, -1, 4, 2, 3,
-                    -1,
-                },
-                new string?[]
-                {
-                    "batch", null, null, null, "n", null, "batch", null, null, null, "n", null, "batch", null, null, null,
-                    "n", null, "batch", null, null, null, "n", null, "batch", null, null, null, "n", null, "batch", null,
-                    null, null, "n", null, "batch", null, null, null, "n", null, "batch", null, null, null, "n", null,
-                    "batch", null, null, null, "n", null, "batch", null, null, null, "n", null, "batch", null, null, null,
-                    "n",
-                },
-                new string?[]
-                {
-                    "Tensor 0.", null, null, null, null, null, "Tensor 6.", null, null, null, null, null, "Tensor 12.", null, null, null,
-                    null, null, "Tensor 18.", null, null, null, null, null, "Tensor 24.", null, null, null, null, null, "Tensor 30.", null,
-                    null, null, null, null, "Tensor 36.", null, null, null, null, null, "Tensor 42.", null, null, null, null, null,
-                    "Tensor 48.", null, null, null, null, null, "Tensor 54.", null, null, null, null, null, "Tensor 60.", null, null, null,
-                    null,
-                }));
+            global::ModelRefs.Runtime.TensorSignature.FromTable(
+                "3:x.03:x.13:x.23:x.33:x.43:x.53:x.63:x.73:x.83:x.94:x.104:x.114:x.124:x.134:x.144:x.154:x.164:x.174:x.184:x.194:x.204:x.214:x.224:x.234:x.244:x.254:x.264:x.274:x.284:x.294:x.304:x.314:x.324:x.334:x.344:x.354:x.364:x.374:x.384:x.394:x.404:x.414:x.424:x.434:x.444:x.454:x.464:x.474:x.484:x.494:x.504:x.514:x.524:x.534:x.544:x.554:x.564:x.574:x.584:x.594:x.604:x.614:x.624:x.634:x.64",
+                "1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,",
+                "5:batch---1:n-5:batch---1:n-5:batch---1:n-5:batch---1:n-5:batch---1:n-5:batch---1:n-5:batch---1:n-5:batch---1:n-5:batch---1:n-5:batch---1:n-5:batch---1:n",
+                "9:Tensor 0.-----9:Tensor 6.-----10:Tensor 12.-----10:Tensor 18.-----10:Tensor 24.-----10:Tensor 30.-----10:Tensor 36.-----10:Tensor 42.-----10:Tensor 48.-----10:Tensor 54.-----10:Tensor 60.----"),
+            global::ModelRefs.Runtime.TensorSignature.FromTable(
+                "3:y:03:y:13:y:23:y:33:y:43:y:53:y:63:y:73:y:83:y:94:y:104:y:114:y:124:y:134:y:144:y:154:y:164:y:174:y:184:y:194:y:204:y:214:y:224:y:234:y:244:y:254:y:264:y:274:y:284:y:294:y:304:y:314:y:324:y:334:y:344:y:354:y:364:y:374:y:384:y:394:y:404:y:414:y:424:y:434:y:444:y:454:y:464:y:474:y:484:y:494:y:504:y:514:y:524:y:534:y:544:y:554:y:564:y:574:y:584:y:594:y:604:y:614:y:624:y:634:y:64",
+                "1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,9,1,1,1,2,-1,4,7,0,1,2,2,3,8,1,-1,10,-1,",
+                "5:batch---1:n-5:batch---1:n-5:batch---1:n-5:batch---1:n-5:batch---1:n-5:batch---1:n-5:batch---1:n-5:batch---1:n-5:batch---1:n-5:batch---1:n-5:batch---1:n",
+                "9:Tensor 0.-----9:Tensor 6.-----10:Tensor 12.-----10:Tensor 18.-----10:Tensor 24.-----10:Tensor 30.-----10:Tensor 36.-----10:Tensor 42.-----10:Tensor 48.-----10:Tensor 54.-----10:Tensor 60.----"));
 
         /// <summary>Path of the deployed model file, relative to the app's base directory.</summary>
         public const string ModelFile = "wide.onnx";
