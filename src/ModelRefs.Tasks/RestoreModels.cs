@@ -77,7 +77,7 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
 
             // Download progress at high importance: the console logger shows it at the default
             // (minimal) verbosity and the terminal logger shows it too.
-            var restorer = new ModelRestorer(SharedHttp.Client, message => Log.LogMessage(MessageImportance.Normal, message),
+            var restorer = new ModelRestorer(() => SharedHttp.Client, message => Log.LogMessage(MessageImportance.Normal, message),
                 progress: message => Log.LogMessage(MessageImportance.High, message));
             var result = restorer.RestoreAsync(items, request, _cancel.Token).GetAwaiter().GetResult();
 

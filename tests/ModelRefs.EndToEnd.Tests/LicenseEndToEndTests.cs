@@ -56,7 +56,7 @@ public sealed class LicenseEndToEndTests(PackedPackages packages)
         // Up to date: the restore is a no-op (its record in obj/ is not rewritten), and the notices
         // are still deployed, to the output and the publish folder.
         File.Delete(notices);
-        var noOpRecord = Directory.GetFiles(Path.Combine(app.Directory, "obj"), "restore.noop.json", SearchOption.AllDirectories).Single();
+        var noOpRecord = Directory.GetFiles(Path.Combine(app.Directory, "obj"), "restore.noop", SearchOption.AllDirectories).Single();
         var restoredAt = File.GetLastWriteTimeUtc(noOpRecord);
         using var publishDir = new TempDirectory();
         var publish = app.Publish(publishDir.Path);

@@ -26,10 +26,10 @@ public static class AtomicFile
     }
 
     /// <summary>Writes <paramref name="text"/> as UTF-8 without a byte-order mark (as <see cref="File.WriteAllText(string, string?)"/> does).</summary>
-    public static void WriteAllText(string path, string text, string? tempDirectory = null)
+    public static void WriteAllText(string path, string text, string? tempDirectory = null, bool durable = true)
     {
         ArgumentNullException.ThrowIfNull(text);
-        WriteAllBytes(path, Utf8NoBom.GetBytes(text), tempDirectory);
+        WriteAllBytes(path, Utf8NoBom.GetBytes(text), tempDirectory, durable);
     }
 
     /// <summary>Lets <paramref name="write"/> fill the temp file, then renames it over <paramref name="path"/>.</summary>

@@ -20,7 +20,7 @@ public sealed partial class ModelRestorer
 {
     public const string ManifestExtension = Shared.Manifest.ManifestKeys.FileSuffix;
 
-    private readonly HttpClient _http;
+    private readonly Lazy<HttpClient> _http;
     private readonly Action<string> _log;
     private readonly Action<string>? _progress;
     private readonly ModelSources _sources;
@@ -32,8 +32,18 @@ public sealed partial class ModelRestorer
     /// importance); null sends them to <paramref name="log"/>. Called from several threads, one at a time.
     /// </param>
     public ModelRestorer(HttpClient http, Action<string>? log = null, ModelSources? sources = null, Action<string>? progress = null)
+        : this(() => http, log, sources, progress)
     {
-        _http = http;
+    }
+
+    /// <param name="http">Called at the first fetch only: an up-to-date restore never creates a client
+    /// (in a fresh MSBuild node, creating one costs more than the whole no-op check).</param>
+    /// <param name="log">Detailed messages (MSBuild: normal importance).</param>
+    /// <param name="sources">The sources; default <see cref="ModelSources.Default"/>.</param>
+    /// <param name="progress">Lines for the default verbosity; see the other constructor.</param>
+    public ModelRestorer(Func<HttpClient> http, Action<string>? log = null, ModelSources? sources = null, Action<string>? progress = null)
+    {
+        _http = new Lazy<HttpClient>(http);
         _log = log ?? (static _ => { });
         _sources = sources ?? ModelSources.Default;
         if (progress is not null)
@@ -306,7 +316,7 @@ public sealed partial class ModelRestorer
         var embed = ParseBool(item.EmbedText, "Embed", handle);
         Conversion.FormatMetadata.Parse(handle, item.GetMetadata("Format")); // an unknown Format fails before anything is fetched
 
-        var context = new FetchContext(cache, _http)
+        var context = new FetchContext(cache, _http.Value)
         {
             Credentials = credentials,
             Metadata = item.Metadata,

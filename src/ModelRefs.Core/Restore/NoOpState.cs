@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using ModelRefs.Core.Caching;
 using ModelRefs.Core.Sources;
 
@@ -15,7 +13,7 @@ namespace ModelRefs.Core.Restore;
 /// </summary>
 internal sealed record NoOpState(string InputsHash, IReadOnlyList<NoOpModel> Models, IReadOnlyList<NoOpFile> Files)
 {
-    public const string FileName = "restore.noop.json";
+    public const string FileName = "restore.noop";
 
     /// <summary>The warnings that follow from the inputs (<see cref="ModelRestorer.IsInputWarning"/>), given again by an up-to-date restore; null when none.</summary>
     public IReadOnlyList<NoOpWarning>? Warnings { get; init; }
@@ -53,13 +51,11 @@ internal sealed record NoOpState(string InputsHash, IReadOnlyList<NoOpModel> Mod
     {
         try
         {
-            if (!File.Exists(path))
-                return null;
-            return JsonSerializer.Deserialize(File.ReadAllBytes(path), NoOpStateJson.Default.NoOpState);
+            return File.Exists(path) ? NoOpRecordFormat.Parse(File.ReadAllText(path)) : null;
         }
-        catch (Exception ex) when (ex is JsonException or IOException or NotSupportedException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return null; // a damaged no-op record only costs a full restore
+            return null; // an unreadable no-op record only costs a full restore
         }
     }
 
@@ -76,10 +72,8 @@ internal sealed record NoOpState(string InputsHash, IReadOnlyList<NoOpModel> Mod
         return new NoOpFile(info.FullName, info.Length, info.LastWriteTimeUtc.Ticks);
     }
 
-    public void Save(string path)
-    {
-        IO.AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(this, NoOpStateJson.Default.NoOpState), durable: false);
-    }
+    public void Save(string path) =>
+        IO.AtomicFile.WriteAllText(path, NoOpRecordFormat.Write(this), durable: false);
 }
 
 internal sealed record NoOpModel(int ItemIndex, string Name, string OnnxPath, string TargetPath, string? ResourceName, string ManifestPath)
@@ -99,7 +93,3 @@ internal sealed record NoOpWarning(string Id, string Message, int ItemIndex)
     public RestoreProblem ToProblem(IReadOnlyList<ModelReference> items) =>
         new(Diagnostics.RestoreDiagnostics.ById(Id), Message, ItemIndex >= 0 && ItemIndex < items.Count ? items[ItemIndex] : null, IsError: false);
 }
-
-/// <summary>Source-generated JSON for the no-op record: it is read on every build, so no reflection warm-up.</summary>
-[JsonSerializable(typeof(NoOpState))]
-internal sealed partial class NoOpStateJson : JsonSerializerContext;

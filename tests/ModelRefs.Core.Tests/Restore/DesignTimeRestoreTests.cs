@@ -36,7 +36,7 @@ public sealed class DesignTimeRestoreTests
         Assert.Equal(lockBytes, File.ReadAllBytes(f.LockPath));
         Assert.False(result.LockFileWritten);
         // No no-op record: the next real build must restore what this one left out.
-        Assert.False(File.Exists(Path.Combine(request.IntermediatePath, "restore.noop.json")));
+        Assert.False(File.Exists(Path.Combine(request.IntermediatePath, "restore.noop")));
 
         var real = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), item, added);
         Assert.True(real.Succeeded, string.Join("\n", real.Problems.Select(p => p.Message)));
