@@ -5,6 +5,7 @@ using ModelRefs.Core.Caching;
 using ModelRefs.Core.Locking;
 using ModelRefs.Core.Restore;
 using ModelRefs.Core.Tests.Restore;
+using ModelRefs.TestSupport;
 using ModelRefs.TestSupport.Http;
 
 namespace ModelRefs.Core.Tests.Sources.Npm;
@@ -12,30 +13,6 @@ namespace ModelRefs.Core.Tests.Sources.Npm;
 /// <summary>Every file a restore wants from one package comes out of one pass over its tarball (NpmModelSource.Extraction).</summary>
 public sealed class NpmTarballPassTests
 {
-    private const string MitText = """
-        MIT License
-
-        Copyright (c) 2024 Jane Doe
-
-        Permission is hereby granted, free of charge, to any person obtaining a copy
-        of this software and associated documentation files (the "Software"), to deal
-        in the Software without restriction, including without limitation the rights
-        to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-        copies of the Software, and to permit persons to whom the Software is
-        furnished to do so, subject to the following conditions:
-
-        The above copyright notice and this permission notice shall be included in all
-        copies or substantial portions of the Software.
-
-        THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-        OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
-        SOFTWARE.
-        """;
-
     [Fact(Timeout = 60_000)]
     public async Task SixItemsNamingThreeFiles_ReadTheTarballOnce_WithItsLicenceFile()
     {
@@ -45,7 +22,7 @@ public sealed class NpmTarballPassTests
         var tarball = f.WriteTarballWithPackageJson("@test/three", "1.0.0",
             """{"name":"@test/three","version":"1.0.0","license":"SEE LICENSE IN LICENSE.md"}""",
             ("m/a.onnx", models[0]), ("README.md", "read me"u8.ToArray()), ("m/b.onnx", models[1]), ("m/c.onnx", models[2]),
-            ("LICENSE.md", Encoding.UTF8.GetBytes(MitText)));
+            ("LICENSE.md", Encoding.UTF8.GetBytes(LicenseTexts.Mit("Copyright (c) 2024 Jane Doe"))));
         using var registry = LoopbackNpmRegistry.Start();
         registry.AddTarball(tarball);
         var items = Enumerable.Range(0, 6)
