@@ -7,6 +7,8 @@ namespace ModelRefs.EndToEnd.Tests;
 [Collection(PackedPackagesCollection.Name)]
 public sealed class RestoreBehaviourTests(PackedPackages packages)
 {
+    private const string QuickKeyRenewed = "ModelRefs: the no-op record's quick key was renewed";
+
     private const string SileroItem = """<ModelReference Include="npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v5.onnx" Name="SileroVad" />""";
 
     [Fact]
@@ -32,8 +34,17 @@ public sealed class RestoreBehaviourTests(PackedPackages packages)
         var rebuild = app.Build("-v:n");
         Assert.True(rebuild.ExitCode == 0, rebuild.Output);
         Assert.Contains("ModelRefs: models are up to date (no-op restore).", rebuild.Output);
+        Assert.DoesNotContain(QuickKeyRenewed, rebuild.Output); // the task's quick check answered, before reading any setting
         Assert.Equal(requests, registry.Requests.Count);
         Assert.Equal(lockBytes, File.ReadAllBytes(app.LockFile));
+
+        // A touched project file (an item's line may have moved) is answered by the full check, which renews the quick one.
+        File.SetLastWriteTimeUtc(app.ProjectFile, DateTime.UtcNow);
+        var touched = app.Build("-v:n");
+        Assert.True(touched.ExitCode == 0, touched.Output);
+        Assert.Contains("ModelRefs: models are up to date (no-op restore).", touched.Output);
+        Assert.Contains(QuickKeyRenewed, touched.Output);
+        Assert.DoesNotContain(QuickKeyRenewed, app.Build("-v:n").Output);
         var lockedRebuild = app.Build("-p:ModelRefsLockedMode=true");
         Assert.True(lockedRebuild.ExitCode == 0, lockedRebuild.Output);
 

@@ -53,6 +53,10 @@ public sealed partial class ModelRestorer
         }
     }
 
+    /// <summary>Logged when the full no-op check answered what the quick check could not, and renewed its key.</summary>
+    public const string QuickKeyRenewedMessage =
+        "ModelRefs: the no-op record's quick key was renewed (the project file, the lock, an .npmrc file or the environment changed, not the restore's inputs).";
+
     /// <summary>The whole restore's deadline when <see cref="RestoreSettings.RestoreTimeout"/> is not set.</summary>
     public static readonly TimeSpan DefaultRestoreTimeout = TimeSpan.FromHours(1);
 
@@ -64,25 +68,21 @@ public sealed partial class ModelRestorer
         var noOpPath = Path.Combine(request.IntermediatePath, NoOpState.FileName);
         var noticesPath = Path.Combine(request.IntermediatePath, NoticesWriter.FileName);
         var bomPath = Path.Combine(request.IntermediatePath, ModelBomWriter.FileName);
+        // Stamped before anything is read from them: a change while this restore runs shows in the next one.
+        var probes = request.QuickKey is null ? null : Probes(request);
         var inputsHash = NoOpState.ComputeInputsHash(items, request, _sources, cache.Root, lockPath);
 
         if (NoOpState.TryLoad(noOpPath) is { } previous && previous.InputsHash == inputsHash && previous.FilesUnchanged()
-            && previous.Models.All(m => m.ItemIndex < items.Count))
+            && previous.Answer(items) is { } upToDate)
         {
-            _log("ModelRefs: models are up to date (no-op restore).");
-            // A build that deploys a cached blob uses it, even without looking it up: `modelref cache prune` must see that.
-            foreach (var file in previous.Files)
-                if (cache.Layout.IsBlobPath(file.Path))
-                    ModelCache.MarkUsed(file.Path);
-            var upToDate = previous.Models
-                .Select(m => new RestoredModel(items[m.ItemIndex], m.Name, m.OnnxPath, m.TargetPath, m.ResourceName, m.ManifestPath) { ExternalData = m.ExternalData ?? [] })
-                .ToList();
-            return new RestoreResult(upToDate, previous.Warnings?.Select(w => w.ToProblem(items)).ToList() ?? [])
+            _log(NoOpQuickCheck.UpToDateMessage);
+            // The quick check missed (a touched project file, another environment): renew its key so that the next build takes it.
+            if (probes is not null && !request.DesignTime && (previous.QuickKey != request.QuickKey || !previous.ProbesUnchanged()))
             {
-                WasNoOp = true,
-                NoticesPath = upToDate.Count > 0 ? noticesPath : null,
-                BomPath = request.GenerateBom && File.Exists(bomPath) ? bomPath : null,
-            };
+                (previous with { QuickKey = request.QuickKey, Probes = [.. probes, NoOpState.DescribeProbe(lockPath)] }).Save(noOpPath);
+                _log(QuickKeyRenewedMessage);
+            }
+            return upToDate;
         }
         if (File.Exists(noOpPath))
             File.Delete(noOpPath); // from here on, the obj/ state is not known to be good
@@ -207,7 +207,8 @@ public sealed partial class ModelRestorer
                 NoticesWriter.WriteIfChanged(noticesPath, manifests);
             else if (File.Exists(noticesPath))
                 File.Delete(noticesPath);
-            var files = models.SelectMany(m => new[] { m.OnnxPath, m.ManifestPath }.Concat(m.ExternalData.Select(f => f.Path))).Select(NoOpState.Describe).ToList();
+            var files = models.SelectMany(m => new[] { m.OnnxPath, m.ManifestPath }.Concat(m.ExternalData.Select(f => f.Path)))
+                .Select(path => NoOpState.Describe(path, isCacheBlob: cache.Layout.IsBlobPath(path))).ToList();
             if (models.Count > 0)
                 files.Add(NoOpState.Describe(noticesPath));
             if (request.GenerateBom)
@@ -227,6 +228,11 @@ public sealed partial class ModelRestorer
                 files)
             {
                 Warnings = problems.Where(p => IsInputWarning(p.Diagnostic)).Select(p => NoOpWarning.From(p, items)).ToList() is { Count: > 0 } kept ? kept : null,
+                NoticesPath = ReturnedNotices(),
+                BomPath = ReturnedBom(),
+                QuickKey = request.QuickKey,
+                // The lock as this restore left it (it may have written it), like the files above.
+                Probes = probes is null ? null : [.. probes, NoOpState.DescribeProbe(lockPath)],
             };
             if (!request.DesignTime)
                 saved.Save(noOpPath);
@@ -234,9 +240,25 @@ public sealed partial class ModelRestorer
         return new RestoreResult(models, problems)
         {
             LockFileWritten = lockWritten,
-            NoticesPath = models.Count > 0 && File.Exists(noticesPath) ? noticesPath : null,
-            BomPath = request.GenerateBom && File.Exists(bomPath) ? bomPath : null,
+            NoticesPath = ReturnedNotices(),
+            BomPath = ReturnedBom(),
         };
+
+        string? ReturnedNotices() => models.Count > 0 && File.Exists(noticesPath) ? noticesPath : null;
+        string? ReturnedBom() => request.GenerateBom && File.Exists(bomPath) ? bomPath : null;
+    }
+
+    /// <summary>
+    /// What the quick check stamps besides the record's files and the lock (present or not, stamped
+    /// as the restore leaves it): the project file (the items' lines come from it) and the files the
+    /// sources read for the project.
+    /// </summary>
+    private List<NoOpFile> Probes(RestoreRequest request)
+    {
+        var probes = new List<NoOpFile> { NoOpState.DescribeProbe(request.ProjectFile) };
+        foreach (var file in _sources.ProjectInputFiles(request.Settings))
+            probes.Add(NoOpState.DescribeProbe(file));
+        return probes;
     }
 
     private RestoreProblem DeadlinePassed(ModelReference item, RestoreRequest request, TimeSpan deadline) => new(RestoreDiagnostics.DownloadFailed,

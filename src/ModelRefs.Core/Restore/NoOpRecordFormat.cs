@@ -13,12 +13,16 @@ namespace ModelRefs.Core.Restore;
 /// </summary>
 internal static class NoOpRecordFormat
 {
-    private const string Header = "modelrefs-noop 1";
+    private const string Header = "modelrefs-noop 2";
 
     public static string Write(NoOpState state)
     {
         var text = new StringBuilder(Header).Append('\n');
         Line(text, "inputs", state.InputsHash);
+        if (state.QuickKey is { } quick)
+            Line(text, "quick", quick);
+        foreach (var probe in state.Probes ?? [])
+            Line(text, "probe", probe.Path, Long(probe.Size), Long(probe.LastWriteTicks));
         foreach (var model in state.Models)
         {
             Line(text, "model", Int(model.ItemIndex), model.Name, model.OnnxPath, model.TargetPath, model.ResourceName ?? "", model.ManifestPath);
@@ -26,9 +30,13 @@ internal static class NoOpRecordFormat
                 Line(text, "data", data.Path, data.TargetPath, data.Sha256);
         }
         foreach (var file in state.Files)
-            Line(text, "file", file.Path, file.Size.ToString(CultureInfo.InvariantCulture), file.LastWriteTicks.ToString(CultureInfo.InvariantCulture));
+            Line(text, file.IsCacheBlob ? "blob" : "file", file.Path, Long(file.Size), Long(file.LastWriteTicks));
+        if (state.NoticesPath is { } notices)
+            Line(text, "notices", notices);
+        if (state.BomPath is { } bom)
+            Line(text, "bom", bom);
         foreach (var warning in state.Warnings ?? [])
-            Line(text, "warning", warning.Id, Int(warning.ItemIndex), warning.Message);
+            Line(text, "warning", warning.Id, Int(warning.ItemIndex), Int(warning.Line), warning.Title, warning.Message);
         return text.ToString();
     }
 
@@ -37,7 +45,8 @@ internal static class NoOpRecordFormat
         var lines = text.Split('\n');
         if (lines.Length < 2 || lines[0] != Header)
             return null;
-        string? inputs = null;
+        string? inputs = null, quick = null, notices = null, bom = null;
+        List<NoOpFile>? probes = null;
         var models = new List<NoOpModel>();
         var modelData = new List<List<DeployedFile>>();
         var files = new List<NoOpFile>();
@@ -54,6 +63,18 @@ internal static class NoOpRecordFormat
                 case "inputs" when f.Length == 2:
                     inputs = f[1];
                     break;
+                case "quick" when f.Length == 2:
+                    quick = f[1];
+                    break;
+                case "probe" when f.Length == 4 && TryLong(f[2], out var probeSize, NumberStyles.AllowLeadingSign) && TryLong(f[3], out var probeTicks):
+                    (probes ??= []).Add(new NoOpFile(f[1], probeSize, probeTicks));
+                    break;
+                case "notices" when f.Length == 2:
+                    notices = f[1];
+                    break;
+                case "bom" when f.Length == 2:
+                    bom = f[1];
+                    break;
                 case "model" when f.Length == 7 && TryInt(f[1], out var index):
                     models.Add(new NoOpModel(index, f[2], f[3], f[4], f[5].Length == 0 ? null : f[5], f[6]));
                     modelData.Add([]);
@@ -61,12 +82,11 @@ internal static class NoOpRecordFormat
                 case "data" when f.Length == 4 && modelData.Count > 0:
                     modelData[^1].Add(new DeployedFile(f[1], f[2], f[3]));
                     break;
-                case "file" when f.Length == 4 && long.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out var size)
-                                               && long.TryParse(f[3], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks):
-                    files.Add(new NoOpFile(f[1], size, ticks));
+                case "file" or "blob" when f.Length == 4 && TryLong(f[2], out var size) && TryLong(f[3], out var ticks):
+                    files.Add(new NoOpFile(f[1], size, ticks) { IsCacheBlob = f[0] == "blob" });
                     break;
-                case "warning" when f.Length == 4 && TryInt(f[2], out var itemIndex):
-                    warnings.Add(new NoOpWarning(f[1], f[3], itemIndex));
+                case "warning" when f.Length == 6 && TryInt(f[2], out var itemIndex) && TryInt(f[3], out var itemLine):
+                    warnings.Add(new NoOpWarning(f[1], f[4], f[5], itemIndex, itemLine));
                     break;
                 default:
                     return null;
@@ -74,9 +94,18 @@ internal static class NoOpRecordFormat
         }
         if (inputs is null)
             return null;
-        return new NoOpState(inputs, models.Select((m, i) => modelData[i].Count > 0 ? m with { ExternalData = modelData[i] } : m).ToList(), files)
+        for (var i = 0; i < models.Count; i++)
+        {
+            if (modelData[i].Count > 0)
+                models[i] = models[i] with { ExternalData = modelData[i] };
+        }
+        return new NoOpState(inputs, models, files)
         {
             Warnings = warnings.Count > 0 ? warnings : null,
+            QuickKey = quick,
+            Probes = probes,
+            NoticesPath = notices,
+            BomPath = bom,
         };
     }
 
@@ -89,6 +118,11 @@ internal static class NoOpRecordFormat
     }
 
     private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Long(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static bool TryLong(string text, out long value, NumberStyles styles = NumberStyles.None) =>
+        long.TryParse(text, styles, CultureInfo.InvariantCulture, out value);
 
     private static bool TryInt(string text, out int value) =>
         int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);

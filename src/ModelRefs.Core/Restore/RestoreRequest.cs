@@ -45,6 +45,13 @@ public sealed record RestoreRequest
     public string ProjectDirectory => Path.GetDirectoryName(Path.GetFullPath(ProjectFile))!;
 
     /// <summary>
+    /// The host's <see cref="NoOpQuickCheck.Key"/> over the raw inputs this request was made from;
+    /// the restore keeps it in the no-op record so that the next unchanged build is answered by the
+    /// quick check. Null (other hosts): the record has none and only the full no-op check applies.
+    /// </summary>
+    public string? QuickKey { get; init; }
+
+    /// <summary>
     /// A request from the project's settings as a build host has them (MSBuild property → value):
     /// <see cref="RestoreSettings"/> become the typed properties, and every value stays in
     /// <see cref="Settings"/> for the sources. Throws <see cref="FormatException"/> for a boolean
@@ -56,7 +63,7 @@ public sealed record RestoreRequest
         return new RestoreRequest
         {
             ProjectFile = projectFile,
-            IntermediatePath = Path.GetFullPath(intermediatePath, projectDirectory),
+            IntermediatePath = ResolveIntermediatePath(projectFile, intermediatePath),
             DefaultNamespace = defaultNamespace,
             OutputFolder = settings.Get(RestoreSettings.OutputFolder) ?? "models",
             Offline = settings.GetBool(RestoreSettings.Offline),
@@ -67,4 +74,8 @@ public sealed record RestoreRequest
             Settings = settings.ForProject(projectDirectory),
         };
     }
+
+    /// <summary>The intermediate folder a host names, relative to the project's folder.</summary>
+    internal static string ResolveIntermediatePath(string projectFile, string intermediatePath) =>
+        Path.GetFullPath(intermediatePath, Path.GetDirectoryName(Path.GetFullPath(projectFile))!);
 }

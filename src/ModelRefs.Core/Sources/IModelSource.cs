@@ -59,6 +59,13 @@ public interface IModelSource
     /// </summary>
     string? DescribeProjectInputs(SettingValues settings) => null;
 
+    /// <summary>
+    /// The files <see cref="DescribeProjectInputs"/> reads (npm: every .npmrc it would look at,
+    /// whether it exists or not), so that the no-op restore's quick check can tell by their size
+    /// and timestamp that the inputs may have changed (<see cref="Restore.NoOpState.Probes"/>).
+    /// </summary>
+    IEnumerable<string> ProjectInputFiles(SettingValues settings) => [];
+
     /// <summary>Pickled weight files (PyTorch <c>.pth</c>/<c>.pt</c>) this source keeps in the cache and runs code on, for <c>modelref audit</c>.</summary>
     IEnumerable<string> PickledWeightFiles(Caching.ModelCache cache) => [];
 }

@@ -141,4 +141,7 @@ public sealed partial class ModelSources
     /// <summary>What the sources add to the no-op restore's hash for a project (see <see cref="IModelSource.DescribeProjectInputs"/>).</summary>
     public IEnumerable<string> DescribeProjectInputs(SettingValues settings) =>
         _sources.Select(s => s.DescribeProjectInputs(settings) is { } inputs ? s.Scheme + "=" + inputs : null).OfType<string>();
+
+    /// <summary>The files those inputs are read from (see <see cref="IModelSource.ProjectInputFiles"/>).</summary>
+    public IEnumerable<string> ProjectInputFiles(SettingValues settings) => _sources.SelectMany(s => s.ProjectInputFiles(settings));
 }

@@ -20,9 +20,21 @@ public sealed class NoOpRecordFormatTests
                     ExternalData = [new DeployedFile("/cache/blobs/cd/y", "models/w\r.bin", "ff00"), new DeployedFile("/z", "models/z.bin", "00ff")],
                 },
             ],
-            [new NoOpFile("/obj/Vad.modelref.json", 1234, 638_999_999_999_999_999), new NoOpFile("/p\t/%0A", 0, 0)])
+            [
+                new NoOpFile("/obj/Vad.modelref.json", 1234, 638_999_999_999_999_999),
+                new NoOpFile("/cache/blobs/ab/x", 99, 5) { IsCacheBlob = true },
+                new NoOpFile("/p\t/%0A", 0, 0),
+            ])
         {
-            Warnings = [new NoOpWarning("MR0017", "Licence 'ISC' is\tdeclared by\nthe npm package (100%)", 1), new NoOpWarning("MR0016", "plain", -1)],
+            Warnings =
+            [
+                new NoOpWarning("MR0017", "Licence declared by the\tpackage", "Licence 'ISC' is\tdeclared by\nthe npm package (100%)", 1, 12),
+                new NoOpWarning("MR0016", "t", "plain", -1, 0),
+            ],
+            QuickKey = "k\t1",
+            Probes = [new NoOpFile("/app/App.csproj", 300, 7), new NoOpFile("/app/.npmrc", NoOpFile.Absent, 0)],
+            NoticesPath = "/obj/THIRD-PARTY\nNOTICES.txt",
+            BomPath = "/obj/bom.json",
         };
 
         var read = NoOpRecordFormat.Parse(NoOpRecordFormat.Write(state));
@@ -31,6 +43,10 @@ public sealed class NoOpRecordFormatTests
         Assert.Equal(state.InputsHash, read.InputsHash);
         Assert.Equal(state.Files, read.Files);
         Assert.Equal(state.Warnings, read.Warnings);
+        Assert.Equal(state.QuickKey, read.QuickKey);
+        Assert.Equal(state.Probes, read.Probes);
+        Assert.Equal(state.NoticesPath, read.NoticesPath);
+        Assert.Equal(state.BomPath, read.BomPath);
         Assert.Equal(state.Models.Count, read.Models.Count);
         for (var i = 0; i < state.Models.Count; i++)
         {
@@ -38,6 +54,19 @@ public sealed class NoOpRecordFormatTests
             Assert.Equal(state.Models[i].ExternalData ?? [], read.Models[i].ExternalData ?? []);
         }
         Assert.Null(read.Models[0].ExternalData);
+        Assert.True(read.Files[1].IsCacheBlob);
+        Assert.False(read.Files[0].IsCacheBlob);
+    }
+
+    [Fact]
+    public void Parse_OfARecordWithoutQuickKeyOrProbes_LeavesThemNull_SoTheQuickCheckNeverAnswersIt()
+    {
+        var read = NoOpRecordFormat.Parse(NoOpRecordFormat.Write(new NoOpState("h", [], [])));
+
+        Assert.NotNull(read);
+        Assert.Null(read.QuickKey);
+        Assert.Null(read.Probes);
+        Assert.False(read.ProbesUnchanged());
     }
 
     [Fact]
@@ -47,18 +76,22 @@ public sealed class NoOpRecordFormatTests
 
         var lines = NoOpRecordFormat.Write(state).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-        Assert.Equal(["modelrefs-noop 1", "inputs\th", "model\t0\tM\t/a%0Ab\tt\t\tm", "file\t/a%0Ab\t1\t2"], lines);
+        Assert.Equal(["modelrefs-noop 2", "inputs\th", "model\t0\tM\t/a%0Ab\tt\t\tm", "file\t/a%0Ab\t1\t2"], lines);
     }
 
     [Theory]
     [InlineData("")]
     [InlineData("{\"InputsHash\":\"abc\",\"Models\":[],\"Files\":[]}")] // a record from before this format
-    [InlineData("modelrefs-noop 1\n")] // no inputs line
-    [InlineData("modelrefs-noop 2\ninputs\th\n")] // a later format
-    [InlineData("modelrefs-noop 1\ninputs\th\nfile\t/a\tnot-a-size\t2\n")]
-    [InlineData("modelrefs-noop 1\ninputs\th\nmodel\t0\tM\n")] // cut short
-    [InlineData("modelrefs-noop 1\ninputs\th\ndata\t/a\tt\tsha\n")] // data before any model
-    [InlineData("modelrefs-noop 1\ninputs\th\nsomething\tnew\n")]
+    [InlineData("modelrefs-noop 2\n")] // no inputs line
+    [InlineData("modelrefs-noop 1\ninputs\th\n")] // the format before quick keys
+    [InlineData("modelrefs-noop 3\ninputs\th\n")] // a later format
+    [InlineData("modelrefs-noop 2\ninputs\th\nfile\t/a\tnot-a-size\t2\n")]
+    [InlineData("modelrefs-noop 2\ninputs\th\nfile\t/a\t-1\t2\n")] // only a probe can be absent
+    [InlineData("modelrefs-noop 2\ninputs\th\nprobe\t/a\tx\t2\n")]
+    [InlineData("modelrefs-noop 2\ninputs\th\nmodel\t0\tM\n")] // cut short
+    [InlineData("modelrefs-noop 2\ninputs\th\nwarning\tMR0017\t0\tlicence\n")] // a warning of format 1
+    [InlineData("modelrefs-noop 2\ninputs\th\ndata\t/a\tt\tsha\n")] // data before any model
+    [InlineData("modelrefs-noop 2\ninputs\th\nsomething\tnew\n")]
     public void Parse_OfWhatIsNotARecord_IsNull(string text)
     {
         Assert.Null(NoOpRecordFormat.Parse(text));

@@ -26,6 +26,10 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
     /// <summary>The registry the project's .npmrc files name changes what a handle fetches.</summary>
     public string? DescribeProjectInputs(SettingValues settings) => NpmSettings.ResolveRegistry(settings);
 
+    /// <summary>The .npmrc files that registry comes from, when no setting names one.</summary>
+    public IEnumerable<string> ProjectInputFiles(SettingValues settings) =>
+        settings.Get(NpmSettings.Registry) is null ? NpmRegistry.ConfigFiles(settings.ProjectDirectory ?? Environment.CurrentDirectory) : [];
+
     /// <summary>The <c>licenseSource</c> this source reports (lock file, manifest).</summary>
     public const string LicenseSourceName = "npm";
 

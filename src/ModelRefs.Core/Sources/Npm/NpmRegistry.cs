@@ -20,22 +20,28 @@ public static class NpmRegistry
             if (Normalize(environment(variable)) is { } fromEnvironment)
                 return fromEnvironment;
 
-        var visited = new HashSet<string>(StringComparer.Ordinal);
-        for (var directory = new DirectoryInfo(Path.GetFullPath(projectDirectory)); directory is not null; directory = directory.Parent)
-        {
-            var npmrc = Path.Combine(directory.FullName, ".npmrc");
-            visited.Add(npmrc);
-            if (ReadRegistry(npmrc, environment) is { } fromProject)
-                return fromProject;
-        }
+        foreach (var npmrc in ConfigFiles(projectDirectory, userProfile))
+            if (ReadRegistry(npmrc, environment) is { } registry)
+                return registry;
+        return DefaultUrl;
+    }
 
+    /// <summary>The .npmrc files npm reads for a project, nearest first, whether they exist or not: the project folder's and each parent's, then <c>~/.npmrc</c>.</summary>
+    public static IReadOnlyList<string> ConfigFiles(string projectDirectory) =>
+        ConfigFiles(projectDirectory, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+
+    internal static List<string> ConfigFiles(string projectDirectory, string? userProfile)
+    {
+        var files = new List<string>();
+        for (var directory = new DirectoryInfo(Path.GetFullPath(projectDirectory)); directory is not null; directory = directory.Parent)
+            files.Add(Path.Combine(directory.FullName, ".npmrc"));
         if (!string.IsNullOrEmpty(userProfile))
         {
             var userNpmrc = Path.Combine(userProfile, ".npmrc");
-            if (!visited.Contains(userNpmrc) && ReadRegistry(userNpmrc, environment) is { } fromUser)
-                return fromUser;
+            if (!files.Contains(userNpmrc, StringComparer.Ordinal))
+                files.Add(userNpmrc);
         }
-        return DefaultUrl;
+        return files;
     }
 
     /// <summary>The unscoped <c>registry</c> key of an ini-style .npmrc (scoped and auth keys are ignored).</summary>
@@ -78,16 +84,7 @@ public static class NpmRegistry
 
     internal static IReadOnlyList<NpmAuthToken> ReadAuthTokens(string projectDirectory, Func<string, string?> environment, string? userProfile)
     {
-        var files = new List<string>();
-        for (var directory = new DirectoryInfo(Path.GetFullPath(projectDirectory)); directory is not null; directory = directory.Parent)
-            files.Add(Path.Combine(directory.FullName, ".npmrc"));
-        if (!string.IsNullOrEmpty(userProfile))
-        {
-            var userNpmrc = Path.Combine(userProfile, ".npmrc");
-            if (!files.Contains(userNpmrc, StringComparer.Ordinal))
-                files.Add(userNpmrc);
-        }
-
+        var files = ConfigFiles(projectDirectory, userProfile);
         var tokens = new Dictionary<string, NpmAuthToken>(StringComparer.OrdinalIgnoreCase);
         foreach (var file in files)
             foreach (var (prefix, token) in ReadAuthTokenLines(file, environment))
