@@ -6,13 +6,15 @@ namespace ModelRefs.Benchmarks;
 
 /// <summary>
 /// What ModelRefs adds to an edit-and-build cycle (issue 16 item 3): one console app, built from the
-/// packed packages like a user's project, in two arms. "Without ModelRefs" has no package reference
-/// (no task, generator, analyzer or runtime); "with three models" adds the ModelRefs package, three
-/// <c>ModelReference</c> items (Silero VAD v5, v6 and legacy from npm) and one file that runs the
-/// three generated classes. <c>Program.cs</c> is the same file in both arms (the model file fills a
-/// partial method), and each timed build touches it, as an edit would. Reports medians of
-/// interleaved builds, MSBuild's CoreCompile, csc's <c>ReportAnalyzer</c> account (the SDK's own
-/// analyzers run in both arms) and the targets whose time differs between the arms.
+/// packed packages like a user's project, in three arms. "With three models" has the ModelRefs
+/// package, three <c>ModelReference</c> items (Silero VAD v5, v6 and legacy from npm) and one file
+/// that runs the three generated classes. "By hand" runs the same three models without ModelRefs,
+/// as before it: the .onnx files copied into the project, a package reference to ONNX Runtime and
+/// hand-written session code. "Without models" has neither models nor packages. <c>Program.cs</c>
+/// is the same file in every arm (the model file fills a partial method the last arm leaves empty),
+/// and each timed build touches it, as an edit would. Reports medians of interleaved builds,
+/// MSBuild's CoreCompile, csc's <c>ReportAnalyzer</c> account (the SDK's own analyzers run in every
+/// arm) and the targets whose time differs between the arms.
 /// </summary>
 internal static partial class CompileBenchmark
 {
@@ -45,7 +47,10 @@ internal static partial class CompileBenchmark
             var version = RestoreBenchmark.PackPackages(work.FullName);
             var with = WriteApp(work.FullName, "WithModels", version);
             var without = WriteApp(work.FullName, "WithoutModels", version: null);
-            foreach (var project in new[] { with, without })
+            for (int i = 0; i < 2; i++)
+                Exec("dotnet", "build", with, "-c", "Release", "-nodeReuse:false");
+            var byHand = WriteByHandApp(work.FullName, with);
+            foreach (var project in new[] { byHand, without })
             {
                 for (int i = 0; i < 2; i++)
                     Exec("dotnet", "build", project, "-c", "Release", "-nodeReuse:false");
@@ -61,7 +66,7 @@ internal static partial class CompileBenchmark
                     var before = CompilerServers();
                     try
                     {
-                        Measure(with, without, runs, reports, "compiler server (UseSharedCompilation=true, warm)", "-p:UseSharedCompilation=true");
+                        Measure(with, byHand, without, runs, reports, "compiler server (UseSharedCompilation=true, warm)", "-p:UseSharedCompilation=true");
                     }
                     finally
                     {
@@ -81,7 +86,7 @@ internal static partial class CompileBenchmark
                 }
                 else
                 {
-                    Measure(with, without, runs, reports, "csc started per build (UseSharedCompilation=false)", "-p:UseSharedCompilation=false");
+                    Measure(with, byHand, without, runs, reports, "csc started per build (UseSharedCompilation=false)", "-p:UseSharedCompilation=false");
                 }
             }
 
@@ -101,9 +106,9 @@ internal static partial class CompileBenchmark
         }
     }
 
-    private static void Measure(string with, string without, int runs, int reports, string label, string compiler)
+    private static void Measure(string with, string byHand, string without, int runs, int reports, string label, string compiler)
     {
-        string[] arms = [with, without];
+        string[] arms = [with, byHand, without];
         Console.WriteLine();
         Console.WriteLine($"Load average before: {LoadAverage()}");
         // The server JIT-compiles Roslyn, the generators and the analyzers over its first builds
@@ -146,7 +151,7 @@ internal static partial class CompileBenchmark
         Console.WriteLine();
         Console.WriteLine("| app | build s | CoreCompile s | CoreCompile (ReportAnalyzer) s | ModelRefs generator s | ModelRefs analyzer s | all generators s | all analyzers s | rest of CoreCompile s |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var (project, arm) in new[] { (with, "three models (ModelRefs package, Silero v5, v6, legacy)"), (without, "without ModelRefs") })
+        foreach (var (project, arm) in new[] { (with, "three models with ModelRefs (Silero v5, v6, legacy)"), (byHand, "the three models by hand (files copied, ONNX Runtime)"), (without, "without models") })
         {
             var a = accounts[project];
             double core = Statistics.Median(a.Select(r => r.CoreCompile));
@@ -158,19 +163,20 @@ internal static partial class CompileBenchmark
 
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Ratio with / without: build {Statistics.Median(totals[with]) / Statistics.Median(totals[without]):0.000}, CoreCompile {Statistics.Median(compiles[with]) / Statistics.Median(compiles[without]):0.000}"));
+            $"Ratio with ModelRefs / by hand: build {Statistics.Median(totals[with]) / Statistics.Median(totals[byHand]):0.000}, CoreCompile {Statistics.Median(compiles[with]) / Statistics.Median(compiles[byHand]):0.000}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Ratio with ModelRefs / without models: build {Statistics.Median(totals[with]) / Statistics.Median(totals[without]):0.000}, CoreCompile {Statistics.Median(compiles[with]) / Statistics.Median(compiles[without]):0.000}"));
         Console.WriteLine($"Load average after the timed builds: {loadAfter}");
         Console.WriteLine();
         Console.WriteLine("Targets whose median differs by 5 ms or more (MSBuild performance summary, ms):");
         Console.WriteLine();
-        Console.WriteLine("| target | with | without |");
-        Console.WriteLine("| --- | ---: | ---: |");
-        foreach (var target in targets[with].Keys.Union(targets[without].Keys).Order(StringComparer.Ordinal))
+        Console.WriteLine("| target | with ModelRefs | by hand | without models |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        foreach (var target in arms.SelectMany(a => targets[a].Keys).Distinct().Order(StringComparer.Ordinal))
         {
-            double a = targets[with].TryGetValue(target, out var x) ? Statistics.Median(x) : 0;
-            double b = targets[without].TryGetValue(target, out var y) ? Statistics.Median(y) : 0;
-            if (Math.Abs(a - b) >= 5)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {target} | {a:0} | {b:0} |"));
+            var medians = arms.Select(a => targets[a].TryGetValue(target, out var times) ? Statistics.Median(times) : 0).ToArray();
+            if (medians.Max() - medians.Min() >= 5)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {target} | {medians[0]:0} | {medians[1]:0} | {medians[2]:0} |"));
         }
     }
 
@@ -256,6 +262,44 @@ internal static partial class CompileBenchmark
             File.WriteAllText(Path.Combine(dir, "VadModels.cs"), AppModels);
         return Path.Combine(dir, name + ".csproj");
     }
+
+    /// <summary>
+    /// The same app using the same three models without ModelRefs, as it is done by hand: the .onnx
+    /// files (taken from the ModelRefs arm's output) copied into <c>models/</c> and to the output,
+    /// a package reference to the ONNX Runtime version the ModelRefs arm resolved, and
+    /// <c>InferenceSession</c> code with the inputs and outputs by name.
+    /// </summary>
+    private static string WriteByHandApp(string work, string withProject)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(work, "ByHand")).FullName;
+        var models = Directory.CreateDirectory(Path.Combine(dir, "models")).FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(Path.GetDirectoryName(withProject)!, "bin", "Release", "net10.0", "models"), "*.onnx"))
+            File.Copy(file, Path.Combine(models, Path.GetFileName(file)));
+        var assets = File.ReadAllText(Path.Combine(Path.GetDirectoryName(withProject)!, "obj", "project.assets.json"));
+        var ortVersion = OnnxRuntimeVersion().Match(assets) is { Success: true } m ? m.Groups[1].Value
+            : throw new InvalidOperationException("the ModelRefs arm resolved no Microsoft.ML.OnnxRuntime");
+        File.WriteAllText(Path.Combine(dir, "ByHand.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+                <RootNamespace>VadApp</RootNamespace>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Microsoft.ML.OnnxRuntime" Version="{ortVersion}" />
+                <None Include="models/*.onnx" CopyToOutputDirectory="PreserveNewest" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(dir, "Program.cs"), AppProgram);
+        File.WriteAllText(Path.Combine(dir, "VadModels.cs"), ByHandModels);
+        return Path.Combine(dir, "ByHand.csproj");
+    }
+
+    [GeneratedRegex(@"""Microsoft\.ML\.OnnxRuntime/([0-9][^""]*)""")]
+    private static partial Regex OnnxRuntimeVersion();
 
     private const string AppProgram = """
         using System.Buffers.Binary;
@@ -456,6 +500,83 @@ internal static partial class CompileBenchmark
                 }
 
                 public void Dispose() => model.Dispose();
+            }
+        }
+
+        """;
+
+    /// <summary>What VadModels.cs does, written against ONNX Runtime as without ModelRefs.</summary>
+    private const string ByHandModels = """
+        using Microsoft.ML.OnnxRuntime;
+
+        namespace VadApp;
+
+        /// <summary>One ONNX model run with ONNX Runtime directly: inputs and outputs by name, from models/ next to the app.</summary>
+        internal sealed class OrtModel : IDisposable
+        {
+            private readonly InferenceSession _session;
+            private readonly RunOptions _options = new();
+
+            public OrtModel(string file) => _session = new InferenceSession(Path.Combine(AppContext.BaseDirectory, "models", file));
+
+            public IDisposableReadOnlyCollection<OrtValue> Run(IReadOnlyDictionary<string, OrtValue> inputs) =>
+                _session.Run(_options, inputs, _session.OutputNames);
+
+            public void Dispose()
+            {
+                _options.Dispose();
+                _session.Dispose();
+            }
+        }
+
+        /// <summary>Silero VAD v5 or v6 (the same signature): one state tensor carried between frames.</summary>
+        internal sealed class SileroDetector(string file) : IDetector
+        {
+            private readonly OrtModel _model = new(file);
+            private readonly float[] _state = new float[2 * 128];
+
+            public float Step(ReadOnlySpan<float> frame)
+            {
+                using var input = OrtValue.CreateTensorValueFromMemory(frame.ToArray(), [1, frame.Length]);
+                using var state = OrtValue.CreateTensorValueFromMemory(_state, [2, 1, 128]);
+                using var sr = OrtValue.CreateTensorValueFromMemory(new long[] { 16000 }, []);
+                using var outputs = _model.Run(new Dictionary<string, OrtValue> { ["input"] = input, ["state"] = state, ["sr"] = sr });
+                outputs[1].GetTensorDataAsSpan<float>().CopyTo(_state);
+                return outputs[0].GetTensorDataAsSpan<float>()[0];
+            }
+
+            public void Dispose() => _model.Dispose();
+        }
+
+        /// <summary>The legacy Silero model: two recurrent states, h and c.</summary>
+        internal sealed class LegacyDetector : IDetector
+        {
+            private readonly OrtModel _model = new("SileroLegacy.onnx");
+            private readonly float[] _h = new float[2 * 64];
+            private readonly float[] _c = new float[2 * 64];
+
+            public float Step(ReadOnlySpan<float> frame)
+            {
+                using var input = OrtValue.CreateTensorValueFromMemory(frame.ToArray(), [1, frame.Length]);
+                using var sr = OrtValue.CreateTensorValueFromMemory(new long[] { 16000 }, []);
+                using var h = OrtValue.CreateTensorValueFromMemory(_h, [2, 1, 64]);
+                using var c = OrtValue.CreateTensorValueFromMemory(_c, [2, 1, 64]);
+                using var outputs = _model.Run(new Dictionary<string, OrtValue> { ["input"] = input, ["sr"] = sr, ["h"] = h, ["c"] = c });
+                outputs[1].GetTensorDataAsSpan<float>().CopyTo(_h);
+                outputs[2].GetTensorDataAsSpan<float>().CopyTo(_c);
+                return outputs[0].GetTensorDataAsSpan<float>()[0];
+            }
+
+            public void Dispose() => _model.Dispose();
+        }
+
+        internal static partial class Program
+        {
+            static partial void AddModelDetectors(Dictionary<string, Func<IDetector>> detectors)
+            {
+                detectors["silero-v5"] = () => new SileroDetector("SileroV5.onnx");
+                detectors["silero-v6"] = () => new SileroDetector("SileroV6.onnx");
+                detectors["silero-legacy"] = () => new LegacyDetector();
             }
         }
 
