@@ -69,7 +69,7 @@ public sealed partial class ModelRestorer
         var noticesPath = Path.Combine(request.IntermediatePath, NoticesWriter.FileName);
         var bomPath = Path.Combine(request.IntermediatePath, ModelBomWriter.FileName);
         // Stamped before anything is read from them: a change while this restore runs shows in the next one.
-        var probes = request.QuickKey is null ? null : Probes(request);
+        var probes = request.QuickKey is null ? null : Probes(request, lockPath);
         var inputsHash = NoOpState.ComputeInputsHash(items, request, _sources, cache.Root, lockPath);
 
         if (NoOpState.TryLoad(noOpPath) is { } previous && previous.InputsHash == inputsHash && previous.FilesUnchanged()
@@ -79,7 +79,7 @@ public sealed partial class ModelRestorer
             // The quick check missed (a touched project file, another environment): renew its key so that the next build takes it.
             if (probes is not null && !request.DesignTime && (previous.QuickKey != request.QuickKey || !previous.ProbesUnchanged()))
             {
-                (previous with { QuickKey = request.QuickKey, Probes = [.. probes, NoOpState.DescribeProbe(lockPath)] }).Save(noOpPath);
+                (previous with { QuickKey = request.QuickKey, Probes = probes }).Save(noOpPath);
                 _log(QuickKeyRenewedMessage);
             }
             return upToDate;
@@ -231,8 +231,8 @@ public sealed partial class ModelRestorer
                 NoticesPath = ReturnedNotices(),
                 BomPath = ReturnedBom(),
                 QuickKey = request.QuickKey,
-                // The lock as this restore left it (it may have written it), like the files above.
-                Probes = probes is null ? null : [.. probes, NoOpState.DescribeProbe(lockPath)],
+                // A lock this restore wrote is stamped as written, like the files above (else the next build would miss).
+                Probes = probes is null || !lockWritten ? probes : [.. probes.Where(p => p.Path != Path.GetFullPath(lockPath)), NoOpState.DescribeProbe(lockPath)],
             };
             if (!request.DesignTime)
                 saved.Save(noOpPath);
@@ -249,13 +249,13 @@ public sealed partial class ModelRestorer
     }
 
     /// <summary>
-    /// What the quick check stamps besides the record's files and the lock (present or not, stamped
-    /// as the restore leaves it): the project file (the items' lines come from it) and the files the
-    /// sources read for the project.
+    /// What the quick check stamps besides the record's files: the lock (present or not) and the
+    /// files the sources read for the project. (The project file, where the items' lines come from,
+    /// is in the quick key itself: the task stamps it before it reads the lines.)
     /// </summary>
-    private List<NoOpFile> Probes(RestoreRequest request)
+    private List<NoOpFile> Probes(RestoreRequest request, string lockPath)
     {
-        var probes = new List<NoOpFile> { NoOpState.DescribeProbe(request.ProjectFile) };
+        var probes = new List<NoOpFile> { NoOpState.DescribeProbe(lockPath) };
         foreach (var file in _sources.ProjectInputFiles(request.Settings))
             probes.Add(NoOpState.DescribeProbe(file));
         return probes;

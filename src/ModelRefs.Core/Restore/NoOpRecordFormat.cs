@@ -75,7 +75,7 @@ internal static class NoOpRecordFormat
                 case "bom" when f.Length == 2:
                     bom = f[1];
                     break;
-                case "model" when f.Length == 7 && TryInt(f[1], out var index):
+                case "model" when f.Length == 7 && TryInt(f[1], out var index) && index >= 0:
                     models.Add(new NoOpModel(index, f[2], f[3], f[4], f[5].Length == 0 ? null : f[5], f[6]));
                     modelData.Add([]);
                     break;

@@ -29,10 +29,10 @@ internal sealed record NoOpState(string InputsHash, IReadOnlyList<NoOpModel> Mod
     public string? QuickKey { get; init; }
 
     /// <summary>
-    /// The files the inputs were read from besides the host's (the project file for item lines, the
-    /// lock, the sources' <see cref="IModelSource.ProjectInputFiles"/>), by size and timestamp or as
-    /// absent (<see cref="NoOpFile.Absent"/>), taken before they were read: the quick check's half of
-    /// what <see cref="InputsHash"/> covers by content.
+    /// The files the inputs were read from besides the host's (the lock, the sources'
+    /// <see cref="IModelSource.ProjectInputFiles"/>), by size and timestamp or as absent
+    /// (<see cref="NoOpFile.Absent"/>), taken before they were read (a lock the restore wrote: after
+    /// writing it): the quick check's half of what <see cref="InputsHash"/> covers by content.
     /// </summary>
     public IReadOnlyList<NoOpFile>? Probes { get; init; }
 
@@ -49,9 +49,9 @@ internal sealed record NoOpState(string InputsHash, IReadOnlyList<NoOpModel> Mod
         // Every declared setting (endpoints, trust, Python, verifier…) and what the sources read
         // from the project besides them (npm: the registry of its .npmrc files).
         foreach (var setting in sources.Settings)
-            text.Append("setting=").Append(setting.Property).Append('=').Append(request.Settings.Get(setting)).Append('\n');
+            AppendField(AppendField(text.Append("setting="), setting.Property), request.Settings.Get(setting)).Append('\n');
         foreach (var inputs in sources.DescribeProjectInputs(request.Settings))
-            text.Append("source=").Append(inputs).Append('\n');
+            AppendField(text.Append("source="), inputs).Append('\n');
         foreach (var item in items)
             AppendItem(text, item, withLine: true);
         // The lock is small: its bytes go into the hash, so an edited or checked-out lock restores again.
@@ -69,18 +69,25 @@ internal sealed record NoOpState(string InputsHash, IReadOnlyList<NoOpModel> Mod
     /// <summary>An item and its metadata (by name, in a fixed order), one line.</summary>
     internal static void AppendItem(StringBuilder text, ModelReference item, bool withLine)
     {
-        text.Append("item=").Append(item.Include);
+        AppendField(text.Append("item="), item.Include);
         if (withLine)
-            text.Append('|').Append(item.Line);
+            text.Append(item.Line).Append(';');
         var keys = new string[item.Metadata.Count];
         var i = 0;
         foreach (var key in item.Metadata.Keys)
             keys[i++] = key;
         Array.Sort(keys, StringComparer.Ordinal);
         foreach (var key in keys)
-            text.Append('|').Append(key).Append('=').Append(item.Metadata[key]);
+            AppendField(AppendField(text, key), item.Metadata[key]);
         text.Append('\n');
     }
+
+    /// <summary>
+    /// A value prefixed by its length, so that no value can pass for a separator: <c>Include="a|Name=b"</c>
+    /// and <c>Include="a" Name="b"</c> hash differently. Null is <c>-1:</c>.
+    /// </summary>
+    internal static StringBuilder AppendField(StringBuilder text, string? value) =>
+        text.Append(value?.Length ?? -1).Append(':').Append(value);
 
     internal static string HashText(StringBuilder text) => Sha256Hex.ToHex(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
 
@@ -136,7 +143,7 @@ internal sealed record NoOpState(string InputsHash, IReadOnlyList<NoOpModel> Mod
         var models = new List<RestoredModel>(Models.Count);
         foreach (var m in Models)
         {
-            if (m.ItemIndex >= items.Count)
+            if (m.ItemIndex < 0 || m.ItemIndex >= items.Count)
                 return null;
             models.Add(new RestoredModel(items[m.ItemIndex], m.Name, m.OnnxPath, m.TargetPath, m.ResourceName, m.ManifestPath) { ExternalData = m.ExternalData ?? [] });
         }

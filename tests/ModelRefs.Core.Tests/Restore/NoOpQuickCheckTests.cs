@@ -51,9 +51,9 @@ public sealed class NoOpQuickCheckTests
 
     public static TheoryData<string> InputChanges => new()
     {
-        "item metadata", "item added", "setting", "setting cleared", "environment variable", "intermediate path",
-        "deployed model file", "lock edited", "lock deleted", "npmrc in the project folder", "npmrc appears in a parent folder",
-        "project file touched",
+        "item metadata", "item added", "setting", "setting cleared", "environment variable",
+        "intermediate path", "deployed model file", "lock edited", "lock deleted", "npmrc in the project folder",
+        "npmrc deleted", "npmrc appears in a parent folder", "project file touched",
     };
 
     [Theory]
@@ -110,6 +110,9 @@ public sealed class NoOpQuickCheckTests
             case "npmrc in the project folder":
                 File.AppendAllText(npmrc, "registry=http://127.0.0.1:10/\n");
                 break;
+            case "npmrc deleted":
+                File.Delete(npmrc);
+                break;
             case "npmrc appears in a parent folder":
                 File.WriteAllText(Path.Combine(f.Root, ".npmrc"), "registry=http://127.0.0.1:11/\n");
                 restores = false; // the project's own .npmrc still names the registry
@@ -150,18 +153,127 @@ public sealed class NoOpQuickCheckTests
     }
 
     [Fact]
-    public void TheKey_CoversTheEnvironment_WithoutWritingIt()
+    public void TheKey_CoversTheEnvironment_ButNoCredential()
     {
         using var f = new RestoreFixture();
         var host = new TaskLikeHost(f);
         var item = RestoreFixture.Item("a.onnx");
         var key = host.Key(item);
-        host.Environment["NPM_TOKEN"] = "npm_secret_token_value";
-        var withToken = host.Key(item);
 
-        Assert.NotEqual(key, withToken);
+        host.Environment["SOME_SETTING"] = "1";
+        var withVariable = host.Key(item);
+        host.Environment["NPM_TOKEN"] = "npm_secret_one";
+        var withToken = host.Key(item);
+        host.Environment["NPM_TOKEN"] = "npm_secret_two";
+
+        Assert.NotEqual(key, withVariable);
+        Assert.NotEqual(withVariable, withToken); // that a credential is there, not its value
         Assert.Equal(withToken, host.Key(item));
         Assert.Matches("^[0-9a-f]{64}$", withToken);
+    }
+
+    [Fact]
+    public void TheKey_TellsFieldsApart_WhateverTheyContain()
+    {
+        using var f = new RestoreFixture();
+        var host = new TaskLikeHost(f);
+
+        Assert.NotEqual(host.Key(RestoreFixture.Item("a.onnx", ("License", "MIT"))), host.Key(RestoreFixture.Item("a.onnx|License=MIT")));
+        Assert.NotEqual(host.Key(RestoreFixture.Item("a.onnx", ("Name", "B"), ("License", "MIT"))), host.Key(RestoreFixture.Item("a.onnx", ("Name", "B|License=MIT"))));
+        host.Settings["ModelRefsOutputFolder"] = "a\nsetting=ModelRefsOffline=true";
+        var injected = host.Key(RestoreFixture.Item("a.onnx"));
+        host.Settings["ModelRefsOutputFolder"] = "a";
+        host.Settings["ModelRefsOffline"] = "true";
+        Assert.NotEqual(injected, host.Key(RestoreFixture.Item("a.onnx")));
+    }
+
+    [Fact]
+    public void NoSettingFallsBackToAVariableTheKeyLeavesOut()
+    {
+        var variables = Core.Sources.ModelSources.Default.Settings.Select(s => s.EnvironmentVariable).OfType<string>()
+            .Concat([Core.Caching.ModelCache.HomeVariable, "npm_config_registry", "NPM_CONFIG_REGISTRY"]).ToList();
+
+        Assert.Contains("HF_ENDPOINT", variables);
+        Assert.All(variables, v => Assert.False(NoOpQuickCheck.IsCredentialName(v), v));
+        Assert.All(["NPM_TOKEN", "HF_TOKEN", "GITHUB_TOKEN", "MODELREFS_OCI_PASSWORD", "AWS_SECRET_ACCESS_KEY", "OPENAI_API_KEY", "SSH_AUTH_SOCK"],
+            v => Assert.True(NoOpQuickCheck.IsCredentialName(v), v));
+    }
+
+    [Fact]
+    public async Task TheRecord_HoldsNoValueOfTheEnvironment()
+    {
+        using var f = new RestoreFixture();
+        var host = new TaskLikeHost(f);
+        host.Environment["NPM_TOKEN"] = "npm_0123456789abcdef_secret";
+        host.Environment["SOME_PATH"] = "/opt/very-recognisable-value";
+        f.WriteModel("a.onnx", "a");
+        Assert.True((await host.BuildAsync(RestoreFixture.Item("a.onnx", ("License", "MIT")))).Result.Succeeded);
+
+        var record = File.ReadAllText(Path.Combine(f.ProjectDirectory, "obj", "modelrefs", NoOpState.FileName));
+
+        Assert.DoesNotContain("npm_0123456789abcdef_secret", record);
+        Assert.DoesNotContain("very-recognisable-value", record);
+        Assert.DoesNotContain("NPM_TOKEN", record);
+    }
+
+    [Fact]
+    public async Task AMovedItemLine_RestoresAgain_AndTheKeptWarningMovesWithIt()
+    {
+        using var f = new RestoreFixture();
+        var host = new TaskLikeHost(f);
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.AddTarball(f.WriteTarball("@test/models", "1.0.0", "MIT", ("m/model.onnx", RestoreFixture.Model("npm"))));
+        host.Settings["ModelRefsNpmRegistry"] = registry.Url;
+        var item = RestoreFixture.Item("npm:@test/models@1.0.0/m/model.onnx");
+        Assert.Equal(3, Assert.Single((await host.BuildAsync(item with { Line = 3 })).Result.Problems).Item!.Line);
+        Assert.True((await host.BuildAsync(item)).Quick);
+
+        // A line inserted above the item: the project file changes, so the key does.
+        File.WriteAllText(f.ProjectFile, "<Project>\n</Project>\n");
+        var (moved, quick) = await host.BuildAsync(item with { Line = 4 });
+        var (again, quickAgain) = await host.BuildAsync(item);
+
+        Assert.False(quick);
+        Assert.False(moved.WasNoOp);
+        Assert.Equal(4, Assert.Single(moved.Problems).Item!.Line);
+        Assert.True(quickAgain);
+        Assert.Equal(4, Assert.Single(again.Problems).Item!.Line);
+    }
+
+    [Fact]
+    public async Task TheBillOfMaterials_IsReturnedByTheQuickCheck_AsByTheRestore()
+    {
+        using var f = new RestoreFixture();
+        var host = new TaskLikeHost(f);
+        host.Settings["ModelRefsGenerateBom"] = "true";
+        f.WriteModel("a.onnx", "a");
+        var item = RestoreFixture.Item("a.onnx", ("License", "MIT"));
+        var (first, _) = await host.BuildAsync(item);
+
+        var (again, quick) = await host.BuildAsync(item);
+
+        Assert.True(quick);
+        Assert.NotNull(first.BomPath);
+        Assert.True(File.Exists(first.BomPath));
+        Assert.Equal(first.BomPath, again.BomPath);
+    }
+
+    [Fact]
+    public async Task ADesignTimeBuild_IsAnsweredByTheFullCheck_ButDoesNotRenewTheKey()
+    {
+        using var f = new RestoreFixture();
+        var host = new TaskLikeHost(f);
+        f.WriteModel("a.onnx", "a");
+        var item = RestoreFixture.Item("a.onnx", ("License", "MIT"));
+        Assert.False((await host.BuildAsync(item)).Quick);
+        host.Environment["IDE_SESSION"] = "1";
+
+        var designTime = await f.RestoreAsync(host.Request(host.Key(item)) with { DesignTime = true }, item);
+
+        Assert.True(designTime.WasNoOp);
+        Assert.DoesNotContain(ModelRestorer.QuickKeyRenewedMessage, f.Log);
+        Assert.False((await host.BuildAsync(item)).Quick); // a real build renews it
+        Assert.True((await host.BuildAsync(item)).Quick);
     }
 
     /// <summary>What the MSBuild task does with its parameters, with the environment given explicitly.</summary>

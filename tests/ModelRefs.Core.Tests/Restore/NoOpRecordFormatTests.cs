@@ -89,6 +89,7 @@ public sealed class NoOpRecordFormatTests
     [InlineData("modelrefs-noop 2\ninputs\th\nfile\t/a\t-1\t2\n")] // only a probe can be absent
     [InlineData("modelrefs-noop 2\ninputs\th\nprobe\t/a\tx\t2\n")]
     [InlineData("modelrefs-noop 2\ninputs\th\nmodel\t0\tM\n")] // cut short
+    [InlineData("modelrefs-noop 2\ninputs\th\nmodel\t-1\tM\t/a\tt\t\tm\n")] // no item has that index
     [InlineData("modelrefs-noop 2\ninputs\th\nwarning\tMR0017\t0\tlicence\n")] // a warning of format 1
     [InlineData("modelrefs-noop 2\ninputs\th\ndata\t/a\tt\tsha\n")] // data before any model
     [InlineData("modelrefs-noop 2\ninputs\th\nsomething\tnew\n")]
