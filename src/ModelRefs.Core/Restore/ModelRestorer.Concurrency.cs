@@ -36,7 +36,7 @@ public sealed partial class ModelRestorer
         var fetches = new ConcurrentDictionary<string, Lazy<Task<FetchedArtifact>>>(StringComparer.Ordinal);
         var batch = Batch(items, pending, request, cache, lockFile);
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(MaxConcurrentItems, pending.Count), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(pending, options, async (index, _) =>
+        await Parallel.ForEachAsync(StartOrder(items, pending, request), options, async (index, _) =>
         {
             try
             {
@@ -49,6 +49,34 @@ public sealed partial class ModelRestorer
             }
         }).ConfigureAwait(false);
         return outcomes;
+    }
+
+    /// <summary>
+    /// The order items start in: one of each fetch group (<see cref="ModelHandle.FetchGroup"/>) in
+    /// item order, then the second of each, and so on. Items in item order would let the second
+    /// file of a package hold one of the few slots while it only waits for the first one's fetch,
+    /// and a model from another package would start only when some item ended (six models from
+    /// three packages: the third package began its download after the first two were done).
+    /// Reports stay in item order whatever the start order.
+    /// </summary>
+    private List<int> StartOrder(IReadOnlyList<ModelReference> items, IReadOnlyList<int> pending, RestoreRequest request)
+    {
+        var groups = new List<List<int>>();
+        var byGroup = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        foreach (var index in pending)
+        {
+            // An item that does not parse fails on its own: a group of its own.
+            var group = TryParse(items[index], request)?.FetchGroup ?? "#" + index;
+            if (!byGroup.TryGetValue(group, out var members))
+                groups.Add(byGroup[group] = members = []);
+            members.Add(index);
+        }
+        var order = new List<int>(pending.Count);
+        for (var round = 0; order.Count < pending.Count; round++)
+            foreach (var members in groups)
+                if (round < members.Count)
+                    order.Add(members[round]);
+        return order;
     }
 
     /// <summary>One item, start to end; every failure is its problem alone (only the caller's cancellation escapes).</summary>

@@ -35,6 +35,14 @@ public abstract class ModelHandle : IEquatable<ModelHandle>
     internal virtual string Address => Text;
 
     /// <summary>
+    /// What this handle's fetch may share with other handles' (one npm package version's tarball,
+    /// one Hugging Face repository revision, one torch.hub repository archive); the handle itself
+    /// by default. Restore starts one item of each group before a second of any, so that items
+    /// waiting for a fetch another item makes do not keep independent ones from starting.
+    /// </summary>
+    public virtual string FetchGroup => Address;
+
+    /// <summary>
     /// True for a file of the project's own (a local path): its content is whatever the file holds,
     /// so a change is a change of the lock, and nothing about it is remembered in the cache. Remote
     /// handles are pinned by the lock.

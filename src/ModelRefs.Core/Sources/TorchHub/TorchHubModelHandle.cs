@@ -35,6 +35,9 @@ public sealed partial class TorchHubModelHandle : ModelHandle
 
     public override string Scheme => "torchhub";
 
+    /// <summary>The entry points of one repository ref share its download.</summary>
+    public override string FetchGroup => $"torchhub:{Owner}/{Repo}:{Ref}";
+
     public override string? MovablePin(IReadOnlyDictionary<string, string> metadata) =>
         metadata.TryGetValue("HubDirectory", out var folder) && !string.IsNullOrWhiteSpace(folder)
             ? "the model comes from a local folder (HubDirectory), whose files can change."
