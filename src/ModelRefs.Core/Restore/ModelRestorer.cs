@@ -72,12 +72,15 @@ public sealed partial class ModelRestorer
         var probes = request.QuickKey is null ? null : Probes(request, lockPath);
         var inputsHash = NoOpState.ComputeInputsHash(items, request, _sources, cache.Root, lockPath);
 
+        var recordRead = NoOpState.DescribeProbe(noOpPath);
         if (NoOpState.TryLoad(noOpPath) is { } previous && previous.InputsHash == inputsHash && previous.FilesUnchanged()
             && previous.Answer(items) is { } upToDate)
         {
             _log(NoOpQuickCheck.UpToDateMessage);
-            // The quick check missed (a touched project file, another environment): renew its key so that the next build takes it.
-            if (probes is not null && !request.DesignTime && (previous.QuickKey != request.QuickKey || !previous.ProbesUnchanged()))
+            // The quick check missed (a touched project file, another environment): renew its key so that the next build takes it,
+            // unless another restore of this obj/ has written a newer record meanwhile.
+            if (probes is not null && !request.DesignTime && (previous.QuickKey != request.QuickKey || !previous.ProbesUnchanged())
+                && NoOpState.DescribeProbe(noOpPath) == recordRead)
             {
                 (previous with { QuickKey = request.QuickKey, Probes = probes }).Save(noOpPath);
                 _log(QuickKeyRenewedMessage);
