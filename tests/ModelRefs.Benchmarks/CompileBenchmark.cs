@@ -243,6 +243,13 @@ internal static partial class CompileBenchmark
                 <ModelReference Include="npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v6.onnx" Name="SileroV6" />
                 <ModelReference Include="npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_legacy.onnx" Name="SileroLegacy" />
             """;
+        WriteAppFiles(dir, name, items, version is null ? null : AppModels);
+        return Path.Combine(dir, name + ".csproj");
+    }
+
+    /// <summary>Every arm's project: the same properties, its own items, the same Program.cs, and its VadModels.cs if any.</summary>
+    private static void WriteAppFiles(string dir, string name, string items, string? models)
+    {
         File.WriteAllText(Path.Combine(dir, name + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -258,9 +265,8 @@ internal static partial class CompileBenchmark
             </Project>
             """);
         File.WriteAllText(Path.Combine(dir, "Program.cs"), AppProgram);
-        if (version is not null)
-            File.WriteAllText(Path.Combine(dir, "VadModels.cs"), AppModels);
-        return Path.Combine(dir, name + ".csproj");
+        if (models is not null)
+            File.WriteAllText(Path.Combine(dir, "VadModels.cs"), models);
     }
 
     /// <summary>
@@ -278,23 +284,10 @@ internal static partial class CompileBenchmark
         var assets = File.ReadAllText(Path.Combine(Path.GetDirectoryName(withProject)!, "obj", "project.assets.json"));
         var ortVersion = OnnxRuntimeVersion().Match(assets) is { Success: true } m ? m.Groups[1].Value
             : throw new InvalidOperationException("the ModelRefs arm resolved no Microsoft.ML.OnnxRuntime");
-        File.WriteAllText(Path.Combine(dir, "ByHand.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Nullable>enable</Nullable>
-                <RootNamespace>VadApp</RootNamespace>
-              </PropertyGroup>
-              <ItemGroup>
+        WriteAppFiles(dir, "ByHand", $"""
                 <PackageReference Include="Microsoft.ML.OnnxRuntime" Version="{ortVersion}" />
                 <None Include="models/*.onnx" CopyToOutputDirectory="PreserveNewest" />
-              </ItemGroup>
-            </Project>
-            """);
-        File.WriteAllText(Path.Combine(dir, "Program.cs"), AppProgram);
-        File.WriteAllText(Path.Combine(dir, "VadModels.cs"), ByHandModels);
+            """, ByHandModels);
         return Path.Combine(dir, "ByHand.csproj");
     }
 
