@@ -58,7 +58,26 @@ public static class TarArchive
         ArgumentNullException.ThrowIfNull(limits);
         ReadObserver.Value?.Invoke(path);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        using var input = compression == TarCompression.Gzip || IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
+        foreach (var entry in Read(file, compression == TarCompression.Gzip || IsGzip(file), limits, cancellationToken))
+            yield return entry;
+    }
+
+    /// <summary>
+    /// The same from a stream of a tar.gz read front to back (a download as it arrives,
+    /// <see cref="Caching.BlobFeed"/>); <paramref name="name"/> is what the read is observed as.
+    /// The stream's Position must count the compressed bytes read (the expansion budget uses it).
+    /// </summary>
+    public static IEnumerable<TarArchiveEntry> GzipEntries(Stream compressed, string name, ArchiveLimits limits, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(compressed);
+        ArgumentNullException.ThrowIfNull(limits);
+        ReadObserver.Value?.Invoke(name);
+        return Read(compressed, gzip: true, limits, cancellationToken);
+    }
+
+    private static IEnumerable<TarArchiveEntry> Read(Stream file, bool gzip, ArchiveLimits limits, CancellationToken cancellationToken)
+    {
+        using var input = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file;
         using var reader = new TarReader(input, leaveOpen: true);
         var budget = new ArchiveBudget(limits, () => file.Position);
         while (true)

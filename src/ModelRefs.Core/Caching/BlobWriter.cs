@@ -19,18 +19,25 @@ internal sealed class BlobWriter : IAsyncDisposable
     private readonly ModelCache _cache;
     private readonly HashAlgorithmName? _extraAlgorithm;
     private readonly FileStream _file;
+    private readonly BlobFeed? _feed;
+    private long _fed;
     private IncrementalHash _sha256;
     private IncrementalHash? _extra;
     private bool _done;
 
-    internal BlobWriter(ModelCache cache, string tempPath, HashAlgorithmName? extraAlgorithm)
+    /// <param name="feed">A reader of the bytes as they are written (<see cref="BlobFeed"/>); null for none.</param>
+    internal BlobWriter(ModelCache cache, string tempPath, HashAlgorithmName? extraAlgorithm, BlobFeed? feed = null)
     {
         _cache = cache;
         TempPath = tempPath;
         _extraAlgorithm = extraAlgorithm;
-        _file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        // With a feed, its reader opens the file too (and keeps it open while it is renamed).
+        _file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, feed is null ? FileShare.None : FileShare.Read | FileShare.Delete,
+            1 << 16, FileOptions.Asynchronous);
         _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         _extra = extraAlgorithm is { } name ? IncrementalHash.CreateHash(name) : null;
+        _feed = feed;
+        feed?.Attach(tempPath);
     }
 
     public string TempPath { get; }
@@ -45,7 +52,17 @@ internal sealed class BlobWriter : IAsyncDisposable
         _sha256.AppendData(data.Span);
         _extra?.AppendData(data.Span);
         Length += data.Length;
+        if (_feed is not null && Length - _fed >= FeedStep)
+        {
+            // To the file system (not the disk), so that the feed's reader can read it; in steps,
+            // not per network read, so the reader wakes a few hundred times for a large download.
+            await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
+            _fed = Length;
+            _feed.Advance(Length);
+        }
     }
+
+    private const long FeedStep = 256 * 1024;
 
     /// <summary>Forgets everything written: the next byte is the content's first (a download restarted from 0).</summary>
     public void Reset()
@@ -58,6 +75,8 @@ internal sealed class BlobWriter : IAsyncDisposable
         _extra?.Dispose();
         _extra = _extraAlgorithm is { } name ? IncrementalHash.CreateHash(name) : null;
         Length = 0;
+        _fed = 0;
+        _feed?.Restart();
     }
 
     /// <summary>
@@ -70,6 +89,7 @@ internal sealed class BlobWriter : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_done, this);
         var expected = ModelCache.NormalizeExpected(options);
         await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
+        _feed?.Advance(Length); // the last bytes, still unverified: the reader commits nothing before the feed's outcome
         // Durable before it becomes visible: a crash must not leave a renamed, empty blob (unless
         // the content is always hashed again before use, BlobAddOptions.Durable).
         if (options.Durable)
@@ -91,7 +111,9 @@ internal sealed class BlobWriter : IAsyncDisposable
         var overwrite = !_cache.ExistingBlobIsIntact(hashes.Sha256, destination);
         AtomicFile.MoveIntoPlace(TempPath, destination, overwrite);
         _cache.RememberVerified(destination);
-        return new CachedBlob(hashes.Sha256, destination, hashes.Length);
+        var blob = new CachedBlob(hashes.Sha256, destination, hashes.Length);
+        _feed?.Complete(blob);
+        return blob;
     }
 
     private async ValueTask DisposeFileAsync()
@@ -106,6 +128,7 @@ internal sealed class BlobWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _feed?.Fail();
         if (_done && !File.Exists(TempPath))
             return;
         try

@@ -35,6 +35,9 @@ public sealed record BlobAddOptions
     /// read to extract from it): a crash may then leave it cut short, which its next use finds and fetches again.
     /// </summary>
     public bool Durable { get; init; } = true;
+
+    /// <summary>A reader of the content while it is written, before it is verified (<see cref="BlobFeed"/>); null for none.</summary>
+    public BlobFeed? Feed { get; init; }
 }
 
 /// <summary>
@@ -201,7 +204,7 @@ public sealed partial class ModelCache
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(options);
         NormalizeExpected(options);
-        await using var writer = CreateBlobWriter(options.ExtraHashAlgorithm);
+        await using var writer = CreateBlobWriter(options.ExtraHashAlgorithm, options.Feed);
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
         {
@@ -227,10 +230,10 @@ public sealed partial class ModelCache
     internal const int CopyBufferSize = 1 << 16;
 
     /// <summary>A temp file in <c>blobs/sha256/.tmp/</c> that becomes a blob only when committed.</summary>
-    internal BlobWriter CreateBlobWriter(HashAlgorithmName? extraHashAlgorithm = null)
+    internal BlobWriter CreateBlobWriter(HashAlgorithmName? extraHashAlgorithm = null, BlobFeed? feed = null)
     {
         Directory.CreateDirectory(Layout.BlobTempDirectory);
-        return new BlobWriter(this, Layout.NewBlobTempPath(), extraHashAlgorithm);
+        return new BlobWriter(this, Layout.NewBlobTempPath(), extraHashAlgorithm, feed);
     }
 
     internal static string? NormalizeExpected(BlobAddOptions options) =>

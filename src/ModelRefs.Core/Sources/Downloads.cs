@@ -51,7 +51,7 @@ internal static class Downloads
     {
         var settings = context.Download;
         var expected = ModelCache.NormalizeExpected(options);
-        await using var writer = context.Cache.CreateBlobWriter(options.ExtraHashAlgorithm);
+        await using var writer = context.Cache.CreateBlobWriter(options.ExtraHashAlgorithm, options.Feed);
         var chain = new List<Uri>();
         RangeConditionHeaderValue? validator = null; // identifies the content the writer holds
         var stitched = false;

@@ -49,6 +49,9 @@ public sealed class LoopbackNpmRegistry : IDisposable, IAsyncDisposable
     /// <summary>A pause after every 64 KiB of a tarball, for downloads that last (progress).</summary>
     public TimeSpan TarballChunkDelay { get; set; }
 
+    /// <summary>When set, the next tarball response drops the connection after this many body bytes (once; later ones are whole).</summary>
+    public long? DropNextTarballAfterBytes { get; set; }
+
     public int RequestCount => Server.RequestCount;
 
     public void ClearRequests() => Server.ClearRequests();
@@ -93,12 +96,20 @@ public sealed class LoopbackNpmRegistry : IDisposable, IAsyncDisposable
         if (rest.Length == 2 && rest[0] == "-")
         {
             var match = _packages.Values.FirstOrDefault(p => p.Name == name && p.TarballUrl.EndsWith("/-/" + rest[1], StringComparison.Ordinal));
-            return match is null ? NotFoundJson() : new LoopbackResponse
+            if (match is null)
+                return NotFoundJson();
+            var response = new LoopbackResponse
             {
                 Body = match.ServedTarball(),
                 Headers = { ["Content-Type"] = "application/octet-stream" },
                 ChunkDelay = TarballChunkDelay,
             };
+            if (DropNextTarballAfterBytes is { } cut)
+            {
+                response.DropAfterBodyBytes = cut;
+                DropNextTarballAfterBytes = null;
+            }
+            return response;
         }
         return NotFoundJson();
     }

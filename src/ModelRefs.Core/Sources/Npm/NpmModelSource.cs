@@ -241,8 +241,11 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
             var attribution = author is null ? null : "Author: " + author;
 
             context.Log($"{npm.Text}: downloading {Downloads.Redact(tarballUrl)}");
+            // The restore's pass over the tarball reads it as it arrives, and keeps nothing before it is verified.
+            var feed = StartPassWhileDownloading(npm, context, Downloads.Redact(registry), Downloads.Redact(tarballUrl), license, attribution, cancellationToken);
             var options = new BlobAddOptions
             {
+                Feed = feed,
                 ExtraHashAlgorithm = integrity.Algorithm,
                 // Only ever extracted from, and taken from the cache only through TryGetBlob, which hashes it first.
                 Durable = false,

