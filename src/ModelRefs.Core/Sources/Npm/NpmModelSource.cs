@@ -258,7 +258,16 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
                             "corrupted or tampered with (a proxy or mirror?). Restore again; if it persists, check the registry.");
                 },
             };
-            var (blob, _) = await Downloads.DownloadToCacheAsync(npm, context, tarballUrl, options, cancellationToken).ConfigureAwait(false);
+            CachedBlob blob;
+            try
+            {
+                (blob, _) = await Downloads.DownloadToCacheAsync(npm, context, tarballUrl, options, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Whatever ended the download before its writer existed, the pass must not wait for it (no-op after a commit).
+                feed?.Fail();
+            }
             var url = Downloads.Redact(tarballUrl);
             context.Cache.SetRef(new CacheRef(tarballKey, blob.Sha256, url, license, license is null ? null : LicenseSourceName) { Attribution = attribution });
             return new TarballInfo(blob.Path, url, license, attribution);

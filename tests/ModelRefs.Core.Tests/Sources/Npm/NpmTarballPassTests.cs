@@ -160,4 +160,23 @@ public sealed class NpmTarballPassTests
         for (var i = 0; i < 2; i++)
             Assert.Equal(models[i], File.ReadAllBytes(result.Models[i].OnnxPath));
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ADownloadThatCannotEvenStart_FailsBothItems_EachWithItsProblem()
+    {
+        using var f = new RestoreFixture();
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.AddTarball(f.WriteTarball("@test/two", "1.0.0", "MIT", ("m/a.onnx", RestoreFixture.Model("a")), ("m/b.onnx", RestoreFixture.Model("b"))));
+        // A file where the cache's folder for blobs being written goes: no download can create its temp file.
+        var blobTemp = new ModelCache(f.CacheRoot).Layout.BlobTempDirectory;
+        Directory.CreateDirectory(Path.GetDirectoryName(blobTemp)!);
+        File.WriteAllText(blobTemp, "not a folder");
+        var items = new[] { RestoreFixture.Item("npm:@test/two@1.0.0/m/a.onnx"), RestoreFixture.Item("npm:@test/two@1.0.0/m/b.onnx") };
+
+        var result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), items);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(2, result.Problems.Count(p => p.IsError));
+        Assert.Empty(result.Models);
+    }
 }
