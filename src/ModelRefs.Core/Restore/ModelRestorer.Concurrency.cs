@@ -48,6 +48,7 @@ public sealed partial class ModelRestorer
                 log.Complete(index);
             }
         }).ConfigureAwait(false);
+        await batch.WhenIdleAsync().ConfigureAwait(false);
         return outcomes;
     }
 

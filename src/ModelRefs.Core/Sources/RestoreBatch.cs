@@ -29,4 +29,26 @@ public sealed class RestoreBatch
         var shared = _shared.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await start().ConfigureAwait(false)));
         return (T)await shared.Value.ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Waits for every shared task that was started, whatever became of it: work started for the
+    /// items (a pass over a tarball while it downloads) does not outlive the restore, even when no
+    /// item stayed to await it.
+    /// </summary>
+    public async Task WhenIdleAsync()
+    {
+        foreach (var shared in _shared.Values)
+        {
+            if (!shared.IsValueCreated)
+                continue;
+            try
+            {
+                await shared.Value.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Its own callers saw it; here it only had to end.
+            }
+        }
+    }
 }

