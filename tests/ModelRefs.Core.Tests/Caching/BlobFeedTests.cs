@@ -16,9 +16,8 @@ public sealed class BlobFeedTests
     public async Task TheReader_GetsTheBytesBeforeTheCommit_AndEndsWhereTheBlobEnds()
     {
         using var dir = new TempDirectory("modelrefs-feed-");
-        var cache = new ModelCache(dir.Path);
-        var feed = new BlobFeed();
-        await using var writer = cache.CreateBlobWriter(feed: feed);
+        var (feed, writer) = Writing(dir);
+        await using var _ = writer;
         await writer.WriteAsync(Content.AsMemory(0, 600 * 1024), CancellationToken.None);
         using var reader = feed.OpenReader(CancellationToken.None);
 
@@ -41,9 +40,8 @@ public sealed class BlobFeedTests
     public async Task ARestartedWrite_AbortsTheReader_AndItsBytesAreNotTheBlobs()
     {
         using var dir = new TempDirectory("modelrefs-feed-");
-        var cache = new ModelCache(dir.Path);
-        var feed = new BlobFeed();
-        await using var writer = cache.CreateBlobWriter(feed: feed);
+        var (feed, writer) = Writing(dir);
+        await using var _ = writer;
         await writer.WriteAsync(Content.AsMemory(0, 300 * 1024), CancellationToken.None);
         using var reader = feed.OpenReader(CancellationToken.None);
         Assert.Equal(Content.AsSpan(0, 256 * 1024).ToArray(), ReadExactly(reader, 256 * 1024));
@@ -61,9 +59,8 @@ public sealed class BlobFeedTests
     public async Task AReaderThatStoppedEarly_DoesNotHoldTheBlob_WhenTheWriteStartedAgainAfterIt()
     {
         using var dir = new TempDirectory("modelrefs-feed-");
-        var cache = new ModelCache(dir.Path);
-        var feed = new BlobFeed();
-        await using var writer = cache.CreateBlobWriter(feed: feed);
+        var (feed, writer) = Writing(dir);
+        await using var _ = writer;
         await writer.WriteAsync(Content.AsMemory(0, 300 * 1024), CancellationToken.None);
         var reader = feed.OpenReader(CancellationToken.None);
         ReadExactly(reader, 1024);
@@ -80,9 +77,7 @@ public sealed class BlobFeedTests
     public async Task AWriterDisposedWithoutACommit_AbortsTheReader_AndLeavesNoOutcome()
     {
         using var dir = new TempDirectory("modelrefs-feed-");
-        var cache = new ModelCache(dir.Path);
-        var feed = new BlobFeed();
-        var writer = cache.CreateBlobWriter(feed: feed);
+        var (feed, writer) = Writing(dir);
         await writer.WriteAsync(Content.AsMemory(0, 300 * 1024), CancellationToken.None);
         using var reader = feed.OpenReader(CancellationToken.None);
         var waiting = Task.Factory.StartNew(() => ReadToEnd(reader), TaskCreationOptions.LongRunning);
@@ -93,6 +88,13 @@ public sealed class BlobFeedTests
         Assert.Null(await feed.Outcome);
         Assert.False(feed.Holds(reader));
         Assert.Empty(Directory.GetFiles(dir.Path, "*", SearchOption.AllDirectories));
+    }
+
+    /// <summary>A writer of a blob in a cache of its own, with a feed.</summary>
+    private static (BlobFeed Feed, BlobWriter Writer) Writing(TempDirectory dir)
+    {
+        var feed = new BlobFeed();
+        return (feed, new ModelCache(dir.Path).CreateBlobWriter(feed: feed));
     }
 
     private static byte[] ReadExactly(Stream stream, int count)
