@@ -103,9 +103,35 @@ public sealed class BlobFeed
             path = _path;
             generation = _generation;
         }
-        // Delete shared: the writer renames the file into the cache while it may still be read.
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
+        FileStream file;
+        try
+        {
+            // Delete shared: the writer renames the file into the cache while it may still be read.
+            file = Open(path);
+        }
+        catch (FileNotFoundException)
+        {
+            // Renamed into the cache already (a short download): read the blob, once the commit is known.
+            file = Open(WaitForCommittedPath(cancellationToken));
+        }
         return new Reader(this, file, generation, cancellationToken);
+    }
+
+    private static FileStream Open(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
+
+    private string WaitForCommittedPath(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            while (!_completed)
+            {
+                if (_failed)
+                    throw new BlobFeedAbortedException("the download failed");
+                Wait(cancellationToken);
+            }
+        }
+        return _outcome.Task.Result!.Path;
     }
 
     /// <summary>How many bytes are readable from <paramref name="position"/> on: waits while none are and more may come; 0 at the end.</summary>

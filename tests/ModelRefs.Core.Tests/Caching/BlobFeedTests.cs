@@ -37,6 +37,23 @@ public sealed class BlobFeedTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task AReaderOpenedAfterTheCommit_ReadsTheBlob()
+    {
+        using var dir = new TempDirectory("modelrefs-feed-");
+        var (feed, writer) = Writing(dir);
+        await using var _ = writer;
+        await writer.WriteAsync(Content, CancellationToken.None);
+        var blob = await writer.CommitAsync(new BlobAddOptions(), CancellationToken.None);
+
+        // A short download can be renamed into the cache before the pass's thread opens it.
+        using var reader = feed.OpenReader(CancellationToken.None);
+
+        Assert.Equal(Content, ReadToEnd(reader));
+        Assert.True(feed.Holds(reader));
+        Assert.Same(blob, await feed.Outcome);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task ARestartedWrite_AbortsTheReader_AndItsBytesAreNotTheBlobs()
     {
         using var dir = new TempDirectory("modelrefs-feed-");
