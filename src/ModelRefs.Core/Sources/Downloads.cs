@@ -56,6 +56,24 @@ internal static class Downloads
         RangeConditionHeaderValue? validator = null; // identifies the content the writer holds
         var stitched = false;
         long? total = null;
+        // A source's own check (npm's integrity, a listed size) refusing stitched content is a
+        // mismatch like a wrong SHA-256: the parts may come from two versions of the file.
+        var refusedByCheck = false;
+        var commitOptions = options.Verify is not { } verify ? options : options with
+        {
+            Verify = hashes =>
+            {
+                try
+                {
+                    verify(hashes);
+                }
+                catch
+                {
+                    refusedByCheck = true;
+                    throw;
+                }
+            },
+        };
         await using var progress = new DownloadProgress(handle.Text, context);
 
         for (var attempt = 1; ; attempt++)
@@ -109,11 +127,12 @@ internal static class Downloads
 
                 try
                 {
-                    var blob = await writer.CommitAsync(options, cancellationToken).ConfigureAwait(false);
+                    refusedByCheck = false;
+                    var blob = await writer.CommitAsync(commitOptions, cancellationToken).ConfigureAwait(false);
                     progress.Completed(blob.Length);
                     return new Downloaded(blob, chain[^1]);
                 }
-                catch (ContentHashMismatchException) when (stitched && attempt < settings.MaxAttempts)
+                catch (Exception e) when ((e is ContentHashMismatchException || refusedByCheck) && stitched && attempt < settings.MaxAttempts)
                 {
                     // The parts may come from two versions of the file: one clean download decides.
                     context.Log($"ModelRefs: downloading {handle.Text}: the resumed download does not verify, downloading it again in full");

@@ -52,6 +52,18 @@ public sealed class LoopbackNpmRegistry : IDisposable, IAsyncDisposable
     /// <summary>When set, the next tarball response drops the connection after this many body bytes (once; later ones are whole).</summary>
     public long? DropNextTarballAfterBytes { get; set; }
 
+    /// <summary>
+    /// Serve tarballs the way the public registry's CDN does: an <c>ETag</c>, and <c>Range</c>
+    /// honoured with 206 (so an interrupted download resumes); off by default, which starts it again.
+    /// </summary>
+    public bool ServeRanges { get; set; }
+
+    /// <summary>
+    /// When set, the next answer to a <c>Range</c> request serves its bytes from a copy corrupted in
+    /// the tarball's last quarter, under the same ETag (once): a CDN edge with a stale file.
+    /// </summary>
+    public bool CorruptNextResumedTarball { get; set; }
+
     public int RequestCount => Server.RequestCount;
 
     public void ClearRequests() => Server.ClearRequests();
@@ -98,12 +110,22 @@ public sealed class LoopbackNpmRegistry : IDisposable, IAsyncDisposable
             var match = _packages.Values.FirstOrDefault(p => p.Name == name && p.TarballUrl.EndsWith("/-/" + rest[1], StringComparison.Ordinal));
             if (match is null)
                 return NotFoundJson();
-            var response = new LoopbackResponse
+            var served = match.ServedTarball();
+            LoopbackResponse response;
+            if (ServeRanges)
             {
-                Body = match.ServedTarball(),
-                Headers = { ["Content-Type"] = "application/octet-stream" },
-                ChunkDelay = TarballChunkDelay,
-            };
+                if (CorruptNextResumedTarball && request.Header("Range") is not null)
+                {
+                    CorruptNextResumedTarball = false;
+                    served = LoopbackNpmPackage.Corrupted(served, served.Length * 3 / 4);
+                }
+                response = LoopbackResponse.Ranged(request, served, etag: $"\"{match.Shasum}\"");
+            }
+            else
+            {
+                response = new LoopbackResponse { Body = served, Headers = { ["Content-Type"] = "application/octet-stream" } };
+            }
+            response.ChunkDelay = TarballChunkDelay;
             if (DropNextTarballAfterBytes is { } cut)
             {
                 response.DropAfterBodyBytes = cut;
@@ -216,12 +238,13 @@ public sealed class LoopbackNpmPackage
         return document;
     }
 
-    internal byte[] ServedTarball()
+    internal byte[] ServedTarball() => CorruptTarball ? Corrupted(Tarball, Tarball.Length / 2) : Tarball;
+
+    /// <summary>The bytes with 16 of them flipped from <paramref name="at"/> on.</summary>
+    internal static byte[] Corrupted(byte[] tarball, int at)
     {
-        if (!CorruptTarball)
-            return Tarball;
-        var corrupted = (byte[])Tarball.Clone();
-        for (var i = corrupted.Length / 2; i < corrupted.Length / 2 + 16 && i < corrupted.Length; i++)
+        var corrupted = (byte[])tarball.Clone();
+        for (var i = at; i < at + 16 && i < corrupted.Length; i++)
             corrupted[i] ^= 0xFF;
         return corrupted;
     }

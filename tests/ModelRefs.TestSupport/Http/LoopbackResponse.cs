@@ -40,7 +40,7 @@ public sealed class LoopbackResponse
     public TimeSpan Delay { get; init; }
 
     /// <summary>Wait this long between body chunks of 64 KiB (slow servers).</summary>
-    public TimeSpan ChunkDelay { get; init; }
+    public TimeSpan ChunkDelay { get; set; }
 
     public static LoopbackResponse Bytes(byte[] body, string contentType = "application/octet-stream") =>
         new LoopbackResponse { Body = body }.WithHeader("Content-Type", contentType);

@@ -169,6 +169,67 @@ public sealed class NpmTarballPassTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task ADownloadThatResumes_IsReadOnce_WhileItDownloads()
+    {
+        using var f = new RestoreFixture();
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.ServeRanges = true;
+        var models = new[] { RestoreFixture.Model("a"), RestoreFixture.Model("b") };
+        var filler = System.Security.Cryptography.RandomNumberGenerator.GetBytes(1 << 20);
+        var package = registry.AddTarball(f.WriteTarball("@test/two", "1.0.0", "MIT", ("m/a.onnx", models[0]), ("m/b.onnx", models[1]), ("m/filler.bin", filler)));
+        registry.DropNextTarballAfterBytes = 700 * 1024;
+        var items = new[] { RestoreFixture.Item("npm:@test/two@1.0.0/m/a.onnx", ("License", "MIT")), RestoreFixture.Item("npm:@test/two@1.0.0/m/b.onnx", ("License", "MIT")) };
+        var reads = new ConcurrentQueue<string>();
+
+        RestoreResult result;
+        using (TarArchive.ObserveReads(reads.Enqueue))
+            result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), items);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
+        var tarballRequests = registry.Requests.Where(r => r.Path.EndsWith(".tgz", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(2, tarballRequests.Length);
+        Assert.Null(tarballRequests[0].Header("Range"));
+        Assert.Matches("^bytes=[0-9]+-$", tarballRequests[1].Header("Range"));
+        Assert.Contains(f.Log, l => l.Contains("resuming at byte", StringComparison.Ordinal));
+        // The stitched bytes the pass read are those the download verified: no second pass over the cached tarball.
+        Assert.Equal([package.TarballUrl + " (while it downloads)"], reads.ToArray());
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(models[i], File.ReadAllBytes(result.Models[i].OnnxPath));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task AResumedDownloadThatDoesNotVerify_IsDownloadedAgainInFull_AndReadFromTheVerifiedTarball()
+    {
+        using var f = new RestoreFixture();
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.ServeRanges = true;
+        registry.CorruptNextResumedTarball = true; // in the tarball's last quarter, after the cut below
+        var models = new[] { RestoreFixture.Model("a"), RestoreFixture.Model("b") };
+        var filler = System.Security.Cryptography.RandomNumberGenerator.GetBytes(1 << 20);
+        var package = registry.AddTarball(f.WriteTarball("@test/two", "1.0.0", "MIT", ("m/a.onnx", models[0]), ("m/b.onnx", models[1]), ("m/filler.bin", filler)));
+        registry.DropNextTarballAfterBytes = 700 * 1024;
+        var items = new[] { RestoreFixture.Item("npm:@test/two@1.0.0/m/a.onnx", ("License", "MIT")), RestoreFixture.Item("npm:@test/two@1.0.0/m/b.onnx", ("License", "MIT")) };
+        var reads = new ConcurrentQueue<string>();
+
+        RestoreResult result;
+        using (TarArchive.ObserveReads(reads.Enqueue))
+            result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), items);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
+        var tarballRequests = registry.Requests.Where(r => r.Path.EndsWith(".tgz", StringComparison.Ordinal)).ToArray();
+        Assert.Equal([false, true, false], tarballRequests.Select(r => r.Header("Range") is not null).ToArray());
+        Assert.Contains(f.Log, l => l.Contains("the resumed download does not verify, downloading it again in full", StringComparison.Ordinal));
+        // What the pass read while it downloaded was the stitched, failing copy: the files come from the verified tarball.
+        var cache = new ModelCache(f.CacheRoot);
+        var tarballBlob = cache.GetBlobPath(Sha256Hex.ToHex(System.Security.Cryptography.SHA256.HashData(package.Tarball)));
+        Assert.Equal([package.TarballUrl + " (while it downloads)", tarballBlob], reads.ToArray());
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(models[i], File.ReadAllBytes(result.Models[i].OnnxPath));
+        var blobs = Directory.GetFiles(Path.Combine(f.CacheRoot, "blobs"), "*", SearchOption.AllDirectories);
+        Assert.Equal(3, blobs.Length); // the tarball and the two models, nothing of the failed copy
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task ADownloadThatCannotEvenStart_FailsBothItems_EachWithItsProblem()
     {
         using var f = new RestoreFixture();
