@@ -46,11 +46,13 @@ internal static partial class CompileBenchmark
             Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()}");
             var version = RestoreBenchmark.PackPackages(work.FullName);
             var with = WriteApp(work.FullName, "WithModels", version);
+            // The same app with the IL task and generator, as every build ran them before the ReadyToRun images.
+            var withIL = WriteApp(work.FullName, "WithModelsIL", version, "<ModelRefsReadyToRun>false</ModelRefsReadyToRun>");
             var without = WriteApp(work.FullName, "WithoutModels", version: null);
             for (int i = 0; i < 2; i++)
                 Exec("dotnet", "build", with, "-c", "Release", "-nodeReuse:false");
             var byHand = WriteByHandApp(work.FullName, with);
-            foreach (var project in new[] { byHand, without })
+            foreach (var project in new[] { withIL, byHand, without })
             {
                 for (int i = 0; i < 2; i++)
                     Exec("dotnet", "build", project, "-c", "Release", "-nodeReuse:false");
@@ -66,7 +68,7 @@ internal static partial class CompileBenchmark
                     var before = CompilerServers();
                     try
                     {
-                        Measure(with, byHand, without, runs, reports, "compiler server (UseSharedCompilation=true, warm)", "-p:UseSharedCompilation=true");
+                        Measure([with, withIL, byHand, without], runs, reports, "compiler server (UseSharedCompilation=true, warm)", "-p:UseSharedCompilation=true");
                     }
                     finally
                     {
@@ -86,7 +88,7 @@ internal static partial class CompileBenchmark
                 }
                 else
                 {
-                    Measure(with, byHand, without, runs, reports, "csc started per build (UseSharedCompilation=false)", "-p:UseSharedCompilation=false");
+                    Measure([with, withIL, byHand, without], runs, reports, "csc started per build (UseSharedCompilation=false)", "-p:UseSharedCompilation=false");
                 }
             }
 
@@ -106,9 +108,10 @@ internal static partial class CompileBenchmark
         }
     }
 
-    private static void Measure(string with, string byHand, string without, int runs, int reports, string label, string compiler)
+    /// <param name="arms">With ModelRefs, with its IL assemblies, by hand, without models.</param>
+    private static void Measure(string[] arms, int runs, int reports, string label, string compiler)
     {
-        string[] arms = [with, byHand, without];
+        var (with, withIL, byHand, without) = (arms[0], arms[1], arms[2], arms[3]);
         Console.WriteLine();
         Console.WriteLine($"Load average before: {LoadAverage()}");
         // The server JIT-compiles Roslyn, the generators and the analyzers over its first builds
@@ -151,7 +154,13 @@ internal static partial class CompileBenchmark
         Console.WriteLine();
         Console.WriteLine("| app | build s | CoreCompile s | CoreCompile (ReportAnalyzer) s | ModelRefs generator s | ModelRefs analyzer s | all generators s | all analyzers s | rest of CoreCompile s |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var (project, arm) in new[] { (with, "three models with ModelRefs (Silero v5, v6, legacy)"), (byHand, "the three models by hand (files copied, ONNX Runtime)"), (without, "without models") })
+        foreach (var (project, arm) in new[]
+        {
+            (with, "three models with ModelRefs (Silero v5, v6, legacy)"),
+            (withIL, "the same, IL task and generator (ModelRefsReadyToRun=false)"),
+            (byHand, "the three models by hand (files copied, ONNX Runtime)"),
+            (without, "without models"),
+        })
         {
             var a = accounts[project];
             double core = Statistics.Median(a.Select(r => r.CoreCompile));
@@ -165,18 +174,20 @@ internal static partial class CompileBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Ratio with ModelRefs / by hand: build {Statistics.Median(totals[with]) / Statistics.Median(totals[byHand]):0.000}, CoreCompile {Statistics.Median(compiles[with]) / Statistics.Median(compiles[byHand]):0.000}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Ratio with ModelRefs, IL assemblies / by hand: build {Statistics.Median(totals[withIL]) / Statistics.Median(totals[byHand]):0.000}, CoreCompile {Statistics.Median(compiles[withIL]) / Statistics.Median(compiles[byHand]):0.000}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Ratio with ModelRefs / without models: build {Statistics.Median(totals[with]) / Statistics.Median(totals[without]):0.000}, CoreCompile {Statistics.Median(compiles[with]) / Statistics.Median(compiles[without]):0.000}"));
         Console.WriteLine($"Load average after the timed builds: {loadAfter}");
         Console.WriteLine();
         Console.WriteLine("Targets whose median differs by 5 ms or more (MSBuild performance summary, ms):");
         Console.WriteLine();
-        Console.WriteLine("| target | with ModelRefs | by hand | without models |");
-        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        Console.WriteLine("| target | with ModelRefs | IL assemblies | by hand | without models |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
         foreach (var target in arms.SelectMany(a => targets[a].Keys).Distinct().Order(StringComparer.Ordinal))
         {
             var medians = arms.Select(a => targets[a].TryGetValue(target, out var times) ? Statistics.Median(times) : 0).ToArray();
             if (medians.Max() - medians.Min() >= 5)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {target} | {medians[0]:0} | {medians[1]:0} | {medians[2]:0} |"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {target} | {medians[0]:0} | {medians[1]:0} | {medians[2]:0} | {medians[3]:0} |"));
         }
     }
 
@@ -232,7 +243,7 @@ internal static partial class CompileBenchmark
     /// 512-sample frame and prints the speech segments. Its own detector is an energy threshold; with
     /// <paramref name="version"/>, the ModelRefs package and VadModels.cs add the three models.
     /// </summary>
-    private static string WriteApp(string work, string name, string? version)
+    private static string WriteApp(string work, string name, string? version, string properties = "")
     {
         var dir = Directory.CreateDirectory(Path.Combine(work, name)).FullName;
         string items = version is null
@@ -243,12 +254,12 @@ internal static partial class CompileBenchmark
                 <ModelReference Include="npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v6.onnx" Name="SileroV6" />
                 <ModelReference Include="npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_legacy.onnx" Name="SileroLegacy" />
             """;
-        WriteAppFiles(dir, name, items, version is null ? null : AppModels);
+        WriteAppFiles(dir, name, items, version is null ? null : AppModels, properties);
         return Path.Combine(dir, name + ".csproj");
     }
 
     /// <summary>Every arm's project: the same properties, its own items, the same Program.cs, and its VadModels.cs if any.</summary>
-    private static void WriteAppFiles(string dir, string name, string items, string? models)
+    private static void WriteAppFiles(string dir, string name, string items, string? models, string properties = "")
     {
         File.WriteAllText(Path.Combine(dir, name + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
@@ -258,6 +269,7 @@ internal static partial class CompileBenchmark
                 <ImplicitUsings>enable</ImplicitUsings>
                 <Nullable>enable</Nullable>
                 <RootNamespace>VadApp</RootNamespace>
+                {properties}
               </PropertyGroup>
               <ItemGroup>
             {items}

