@@ -77,7 +77,7 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
         }
         else
         {
-            tarball = await LockedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
+            tarball = await SharedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
         }
 
         // The file (and every other file the restore wants from this package) out of the tarball in
@@ -125,7 +125,7 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
                     $"Model '{handle.Text}': restore is offline (ModelRefsOffline) and its external data files ({string.Join(", ", wanted.Values.Select(f => f.Location))}) " +
                     $"in {npm.PackageName}@{npm.Version} are not in the cache ({cache.Root}). Restore once with the network (without ModelRefsOffline) to fill the cache.");
             else
-                tarball = await LockedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
+                tarball = await SharedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
 
             try
             {
@@ -181,6 +181,36 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
             throw new ModelRefsException(RestoreDiagnostics.InvalidMetadata,
                 $"Model '{handle.Text}': the npm registry '{registry}' is not an http(s) URL. Set ModelRefsNpmRegistry to a URL such as {NpmRegistry.DefaultUrl}.");
         return uri;
+    }
+
+    /// <summary>
+    /// The download of a package version, once for every item of the restore that needs it
+    /// (<see cref="RestoreBatch"/>), its failure included: sixteen items of a package whose tarball
+    /// does not verify, or whose registry is down, make one download (with its retries) and get its
+    /// one error, each under its own model's name, instead of sixteen downloads.
+    /// </summary>
+    private static async Task<TarballInfo> SharedDownloadTarballAsync(NpmModelHandle npm, FetchContext context, Uri registry, string tarballKey, CancellationToken cancellationToken)
+    {
+        if (context.Batch is not { } batch)
+            return await LockedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await batch.ShareAsync("npm-download|" + tarballKey,
+                () => LockedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (ModelRefsException e) when (ModelNamed(e.Message) is { } first && first != npm.Text)
+        {
+            // The message names the item that started the download: this item gets it under its own name.
+            throw new ModelRefsException(e.Diagnostic, $"Model '{npm.Text}'" + e.Message[$"Model '{first}'".Length..], e);
+        }
+    }
+
+    /// <summary>The model a restore error message starts with (<c>Model '…':</c>), if it does.</summary>
+    private static string? ModelNamed(string message)
+    {
+        const string Start = "Model '";
+        var end = message.IndexOf("': ", StringComparison.Ordinal);
+        return message.StartsWith(Start, StringComparison.Ordinal) && end > Start.Length ? message[Start.Length..end] : null;
     }
 
     /// <summary>One process downloads a package version; the others wait and take it from the cache.</summary>

@@ -133,6 +133,15 @@ public sealed class NpmTarballPassTests
 
         Assert.All(result.Problems, p => Assert.Equal("MR0006", p.Diagnostic.Id));
         Assert.Equal(2, result.Problems.Count);
+        // One download for both items, its failure too (a whole download that fails its integrity is
+        // not fetched again, only stitched ones are), and each item's problem under its own name.
+        Assert.Single(registry.Requests, r => r.Path.EndsWith(".tgz", StringComparison.Ordinal));
+        Assert.Single(registry.Requests, r => r.Path.EndsWith("/1.0.0", StringComparison.Ordinal));
+        for (var i = 0; i < 2; i++)
+        {
+            var problem = Assert.Single(result.Problems, p => p.Item?.Include == items[i].Include);
+            Assert.StartsWith($"Model '{items[i].Include}': the tarball ", problem.Message);
+        }
         Assert.Contains(package.TarballUrl + " (while it downloads)", reads);
         // Neither file became a blob, no ref names one, and no temp file stayed (the restore waits for the pass to end).
         var blobs = Path.Combine(f.CacheRoot, "blobs");
