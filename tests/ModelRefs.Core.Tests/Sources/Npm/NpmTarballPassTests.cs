@@ -155,26 +155,14 @@ public sealed class NpmTarballPassTests
     {
         using var f = new RestoreFixture();
         using var registry = LoopbackNpmRegistry.Start();
-        var models = new[] { RestoreFixture.Model("a"), RestoreFixture.Model("b") };
-        // A megabyte of filler after the models: the connection drops in it, after the models were read.
-        var filler = System.Security.Cryptography.RandomNumberGenerator.GetBytes(1 << 20);
-        var package = registry.AddTarball(f.WriteTarball("@test/two", "1.0.0", "MIT", ("m/a.onnx", models[0]), ("m/b.onnx", models[1]), ("m/filler.bin", filler)));
-        registry.DropNextTarballAfterBytes = 700 * 1024;
-        var items = new[] { RestoreFixture.Item("npm:@test/two@1.0.0/m/a.onnx", ("License", "MIT")), RestoreFixture.Item("npm:@test/two@1.0.0/m/b.onnx", ("License", "MIT")) };
-        var reads = new ConcurrentQueue<string>();
 
-        RestoreResult result;
-        using (TarArchive.ObserveReads(reads.Enqueue))
-            result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), items);
+        var (result, reads, package, models) = await RestoreThroughADroppedConnectionAsync(f, registry);
 
         Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
         Assert.Equal(2, registry.Requests.Count(r => r.Path.EndsWith(".tgz", StringComparison.Ordinal)));
         // The bytes read during the first attempt are not the verified ones: the files come from a pass over the cached tarball.
-        var cache = new ModelCache(f.CacheRoot);
-        var tarballBlob = cache.GetBlobPath(Sha256Hex.ToHex(System.Security.Cryptography.SHA256.HashData(package.Tarball)));
-        Assert.Equal([package.TarballUrl + " (while it downloads)", tarballBlob], reads.ToArray());
-        for (var i = 0; i < 2; i++)
-            Assert.Equal(models[i], File.ReadAllBytes(result.Models[i].OnnxPath));
+        Assert.Equal([package.TarballUrl + " (while it downloads)", TarballBlob(f, package)], reads);
+        AssertModels(result, models);
     }
 
     [Fact(Timeout = 60_000)]
@@ -183,16 +171,8 @@ public sealed class NpmTarballPassTests
         using var f = new RestoreFixture();
         using var registry = LoopbackNpmRegistry.Start();
         registry.ServeRanges = true;
-        var models = new[] { RestoreFixture.Model("a"), RestoreFixture.Model("b") };
-        var filler = System.Security.Cryptography.RandomNumberGenerator.GetBytes(1 << 20);
-        var package = registry.AddTarball(f.WriteTarball("@test/two", "1.0.0", "MIT", ("m/a.onnx", models[0]), ("m/b.onnx", models[1]), ("m/filler.bin", filler)));
-        registry.DropNextTarballAfterBytes = 700 * 1024;
-        var items = new[] { RestoreFixture.Item("npm:@test/two@1.0.0/m/a.onnx", ("License", "MIT")), RestoreFixture.Item("npm:@test/two@1.0.0/m/b.onnx", ("License", "MIT")) };
-        var reads = new ConcurrentQueue<string>();
 
-        RestoreResult result;
-        using (TarArchive.ObserveReads(reads.Enqueue))
-            result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), items);
+        var (result, reads, package, models) = await RestoreThroughADroppedConnectionAsync(f, registry);
 
         Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
         var tarballRequests = registry.Requests.Where(r => r.Path.EndsWith(".tgz", StringComparison.Ordinal)).ToArray();
@@ -201,9 +181,8 @@ public sealed class NpmTarballPassTests
         Assert.Matches("^bytes=[0-9]+-$", tarballRequests[1].Header("Range"));
         Assert.Contains(f.Log, l => l.Contains("resuming at byte", StringComparison.Ordinal));
         // The stitched bytes the pass read are those the download verified: no second pass over the cached tarball.
-        Assert.Equal([package.TarballUrl + " (while it downloads)"], reads.ToArray());
-        for (var i = 0; i < 2; i++)
-            Assert.Equal(models[i], File.ReadAllBytes(result.Models[i].OnnxPath));
+        Assert.Equal([package.TarballUrl + " (while it downloads)"], reads);
+        AssertModels(result, models);
     }
 
     [Fact(Timeout = 60_000)]
@@ -212,30 +191,47 @@ public sealed class NpmTarballPassTests
         using var f = new RestoreFixture();
         using var registry = LoopbackNpmRegistry.Start();
         registry.ServeRanges = true;
-        registry.CorruptNextResumedTarball = true; // in the tarball's last quarter, after the cut below
-        var models = new[] { RestoreFixture.Model("a"), RestoreFixture.Model("b") };
-        var filler = System.Security.Cryptography.RandomNumberGenerator.GetBytes(1 << 20);
-        var package = registry.AddTarball(f.WriteTarball("@test/two", "1.0.0", "MIT", ("m/a.onnx", models[0]), ("m/b.onnx", models[1]), ("m/filler.bin", filler)));
-        registry.DropNextTarballAfterBytes = 700 * 1024;
-        var items = new[] { RestoreFixture.Item("npm:@test/two@1.0.0/m/a.onnx", ("License", "MIT")), RestoreFixture.Item("npm:@test/two@1.0.0/m/b.onnx", ("License", "MIT")) };
-        var reads = new ConcurrentQueue<string>();
+        registry.CorruptNextResumedTarball = true; // in the tarball's last quarter, after the cut
 
-        RestoreResult result;
-        using (TarArchive.ObserveReads(reads.Enqueue))
-            result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), items);
+        var (result, reads, package, models) = await RestoreThroughADroppedConnectionAsync(f, registry);
 
         Assert.True(result.Succeeded, string.Join("\n", result.Problems.Select(p => p.Message)));
         var tarballRequests = registry.Requests.Where(r => r.Path.EndsWith(".tgz", StringComparison.Ordinal)).ToArray();
         Assert.Equal([false, true, false], tarballRequests.Select(r => r.Header("Range") is not null).ToArray());
         Assert.Contains(f.Log, l => l.Contains("the resumed download does not verify, downloading it again in full", StringComparison.Ordinal));
         // What the pass read while it downloaded was the stitched, failing copy: the files come from the verified tarball.
-        var cache = new ModelCache(f.CacheRoot);
-        var tarballBlob = cache.GetBlobPath(Sha256Hex.ToHex(System.Security.Cryptography.SHA256.HashData(package.Tarball)));
-        Assert.Equal([package.TarballUrl + " (while it downloads)", tarballBlob], reads.ToArray());
-        for (var i = 0; i < 2; i++)
-            Assert.Equal(models[i], File.ReadAllBytes(result.Models[i].OnnxPath));
+        Assert.Equal([package.TarballUrl + " (while it downloads)", TarballBlob(f, package)], reads);
+        AssertModels(result, models);
         var blobs = Directory.GetFiles(Path.Combine(f.CacheRoot, "blobs"), "*", SearchOption.AllDirectories);
         Assert.Equal(3, blobs.Length); // the tarball and the two models, nothing of the failed copy
+    }
+
+    /// <summary>
+    /// Two models of one package followed by a megabyte of random filler (it does not compress), and
+    /// the tarball's first response dropped 700 KiB in: after the models were read, inside the filler.
+    /// </summary>
+    private static async Task<(RestoreResult Result, string[] Reads, LoopbackNpmPackage Package, byte[][] Models)> RestoreThroughADroppedConnectionAsync(
+        RestoreFixture f, LoopbackNpmRegistry registry)
+    {
+        var models = new[] { RestoreFixture.Model("a"), RestoreFixture.Model("b") };
+        var filler = System.Security.Cryptography.RandomNumberGenerator.GetBytes(1 << 20);
+        var package = registry.AddTarball(f.WriteTarball("@test/two", "1.0.0", "MIT", ("m/a.onnx", models[0]), ("m/b.onnx", models[1]), ("m/filler.bin", filler)));
+        registry.DropNextTarballAfterBytes = 700 * 1024;
+        var items = new[] { RestoreFixture.Item("npm:@test/two@1.0.0/m/a.onnx", ("License", "MIT")), RestoreFixture.Item("npm:@test/two@1.0.0/m/b.onnx", ("License", "MIT")) };
+        var reads = new ConcurrentQueue<string>();
+        RestoreResult result;
+        using (TarArchive.ObserveReads(reads.Enqueue))
+            result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), items);
+        return (result, reads.ToArray(), package, models);
+    }
+
+    private static string TarballBlob(RestoreFixture f, LoopbackNpmPackage package) =>
+        new ModelCache(f.CacheRoot).GetBlobPath(Sha256Hex.ToHex(System.Security.Cryptography.SHA256.HashData(package.Tarball)));
+
+    private static void AssertModels(RestoreResult result, byte[][] models)
+    {
+        for (var i = 0; i < models.Length; i++)
+            Assert.Equal(models[i], File.ReadAllBytes(result.Models[i].OnnxPath));
     }
 
     [Fact(Timeout = 60_000)]
