@@ -218,7 +218,7 @@ internal static partial class CompileBenchmark
         return pids;
     }
 
-    private static IEnumerable<(string Target, double Ms)> TargetTimes(string output)
+    internal static IEnumerable<(string Target, double Ms)> TargetTimes(string output)
     {
         int start = output.IndexOf("Target Performance Summary:", StringComparison.Ordinal);
         if (start < 0)

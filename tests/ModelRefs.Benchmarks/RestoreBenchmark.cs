@@ -19,8 +19,21 @@ internal static class RestoreBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        // "up-to-date" runs part (2) alone; a number is the size of part (1)'s artifact in MB.
+        // "up-to-date" runs part (2) alone, "fresh-node" part (3) alone; a number is the size of part (1)'s artifact in MB.
         var upToDateOnly = args.FirstOrDefault() == "up-to-date";
+        if (args.FirstOrDefault() == "fresh-node")
+        {
+            var scratch = Directory.CreateTempSubdirectory("modelrefs-bench-");
+            try
+            {
+                FreshNodeRestore(scratch.FullName);
+                return 0;
+            }
+            finally
+            {
+                scratch.Delete(recursive: true);
+            }
+        }
         var megabytes = args.Length > 0 && !upToDateOnly ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
         var work = Directory.CreateTempSubdirectory("modelrefs-bench-");
         try
@@ -158,6 +171,51 @@ internal static class RestoreBenchmark
         Console.WriteLine("ModelRefs targets in that build (MSBuild performance summary):");
         foreach (var line in targetLines)
             Console.WriteLine("    " + line);
+    }
+
+    /// <summary>
+    /// (3) The restore task's fixed cost in a fresh MSBuild node (as in CI, or the first build after
+    /// the nodes ended): one local model, and three npm models whose files are in the cache, each
+    /// restored in full (its obj/ record deleted before each build) by the package's ReadyToRun task
+    /// and by its IL one (ModelRefsReadyToRun=false), interleaved; MSBuild's account of the target.
+    /// </summary>
+    private static void FreshNodeRestore(string work)
+    {
+        var version = PackPackages(work);
+        var vad = ModelRefs.TestSupport.NpmPackages.GetFile(ModelRefs.TestSupport.NpmPackages.SileroVad, ModelRefs.TestSupport.NpmPackages.SileroVadV5Path);
+        string[] npm =
+        [
+            "npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v5.onnx",
+            "npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_v6.onnx",
+            "npm:@ricky0123/vad-web@0.0.31/dist/silero_vad_legacy.onnx",
+        ];
+        const string IL = "<ModelRefsReadyToRun>false</ModelRefsReadyToRun>";
+        var arms = new (string Label, string Project)[]
+        {
+            ("one local model, ReadyToRun task", WriteProject(work, "LocalImage", version, [$"\"{vad}\" Name=\"Vad\""])),
+            ("one local model, IL task", WriteProject(work, "LocalIL", version, [$"\"{vad}\" Name=\"Vad\""], IL)),
+            ("three npm models from the cache, ReadyToRun task", WriteProject(work, "NpmImage", version, npm)),
+            ("three npm models from the cache, IL task", WriteProject(work, "NpmIL", version, npm, IL)),
+        };
+        foreach (var (_, project) in arms)
+            Exec("dotnet", "build", project, "-c", "Release", "-nodeReuse:false");
+
+        const int runs = 9;
+        var times = arms.ToDictionary(a => a.Project, _ => new List<double>());
+        for (var run = 0; run < runs; run++)
+            foreach (var (_, project) in arms)
+            {
+                Directory.Delete(Path.Combine(Path.GetDirectoryName(project)!, "obj", "Release", "net10.0", "modelrefs"), recursive: true);
+                var output = Exec("dotnet", "build", project, "-c", "Release", "--no-restore", "-nodeReuse:false", "-clp:PerformanceSummary");
+                times[project].Add(CompileBenchmark.TargetTimes(output).Single(t => t.Target == "_ModelRefsRestoreModels").Ms);
+            }
+
+        Console.WriteLine($"The restore target in a fresh MSBuild node, a full restore (obj/'s record deleted) with the models in the cache, median of {runs}, interleaved:");
+        Console.WriteLine();
+        Console.WriteLine("| project | `_ModelRefsRestoreModels` ms |");
+        Console.WriteLine("| --- | ---: |");
+        foreach (var (label, project) in arms)
+            Console.WriteLine($"| {label} | {Statistics.Median(times[project]):0} |");
     }
 
     /// <summary>Packs this repo's ModelRefs and runtime packages into a private feed under <paramref name="work"/> (its nuget.config names it); returns their version.</summary>
