@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ModelRefs.Core.Diagnostics;
 
 namespace ModelRefs.Core.Sources;
 
@@ -28,6 +29,32 @@ public sealed class RestoreBatch
         ArgumentNullException.ThrowIfNull(start);
         var shared = _shared.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await start().ConfigureAwait(false)));
         return (T)await shared.Value.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="ShareAsync{T}"/> for work that the first item starts on behalf of every item that
+    /// needs it (a package's download, a repository's file list): a failure whose message names the
+    /// first item's model (<c>Model '…': …</c>) reaches <paramref name="handle"/>'s item under its own name.
+    /// </summary>
+    public async Task<T> ShareForAsync<T>(string key, ModelHandle handle, Func<Task<T>> start) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        try
+        {
+            return await ShareAsync(key, start).ConfigureAwait(false);
+        }
+        catch (ModelRefsException e) when (ModelNamed(e.Message) is { } first && first != handle.Text)
+        {
+            throw new ModelRefsException(e.Diagnostic, $"Model '{handle.Text}'" + e.Message[$"Model '{first}'".Length..], e);
+        }
+    }
+
+    /// <summary>The model a restore error message starts with (<c>Model '…':</c>), if it does.</summary>
+    private static string? ModelNamed(string message)
+    {
+        const string Start = "Model '";
+        var end = message.IndexOf("': ", StringComparison.Ordinal);
+        return message.StartsWith(Start, StringComparison.Ordinal) && end > Start.Length ? message[Start.Length..end] : null;
     }
 
     /// <summary>

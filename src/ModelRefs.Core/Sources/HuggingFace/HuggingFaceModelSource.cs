@@ -84,7 +84,7 @@ public sealed partial class HuggingFaceModelSource : IModelSource
             if (commit is not null && Cached(cache, FileKey(endpointText, hf, commit), expected) is { } fresh)
                 return fresh; // another restore downloaded it while this one waited
 
-            var info = await GetRepoInfoAsync(hf, context, endpoint, commit ?? hf.Revision, cancellationToken).ConfigureAwait(false);
+            var info = await SharedRepoInfoAsync(hf, context, endpoint, commit ?? hf.Revision, cancellationToken).ConfigureAwait(false);
             if (commit is not null && info.Commit != commit)
                 throw new ModelRefsException(RestoreDiagnostics.HuggingFaceInvalidAnswer,
                     $"Model '{hf.Text}': asked for commit {commit}, the endpoint {endpointText} answered with commit {info.Commit}. " +
@@ -165,7 +165,7 @@ public sealed partial class HuggingFaceModelSource : IModelSource
             var missing = Missing();
             if (missing.Count == 0)
                 return files.Select(f => found[f.Location]).ToArray();
-            var info = await GetRepoInfoAsync(hf, context, endpoint, commit, cancellationToken).ConfigureAwait(false);
+            var info = await SharedRepoInfoAsync(hf, context, endpoint, commit, cancellationToken).ConfigureAwait(false);
             foreach (var file in missing)
             {
                 var path = folder + file.Location;
@@ -196,6 +196,17 @@ public sealed partial class HuggingFaceModelSource : IModelSource
     }
 
     /// <summary><c>{endpoint}/api/models/{owner}/{repo}/revision/{revision}?blobs=true</c>, with the Hub's errors named.</summary>
+    /// <summary>
+    /// The repository's file list at a revision, asked for once for every item of the restore that
+    /// names that repository and revision (<see cref="RestoreBatch"/>), its failure included: sixteen
+    /// files of one repository make one API request, not sixteen.
+    /// </summary>
+    private static Task<HuggingFaceRepoInfo> SharedRepoInfoAsync(HuggingFaceModelHandle hf, FetchContext context, Uri endpoint, string revision,
+        CancellationToken cancellationToken) =>
+        context.Batch is { } batch
+            ? batch.ShareForAsync($"hf-info|{Downloads.Redact(endpoint)}|{hf.RepoId}@{revision}", hf, () => GetRepoInfoAsync(hf, context, endpoint, revision, cancellationToken))
+            : GetRepoInfoAsync(hf, context, endpoint, revision, cancellationToken);
+
     private static async Task<HuggingFaceRepoInfo> GetRepoInfoAsync(HuggingFaceModelHandle hf, FetchContext context, Uri endpoint, string revision,
         CancellationToken cancellationToken)
     {

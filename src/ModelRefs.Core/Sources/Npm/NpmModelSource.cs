@@ -189,29 +189,10 @@ public sealed partial class NpmModelSource : IModelSource, IVersionedSource
     /// does not verify, or whose registry is down, make one download (with its retries) and get its
     /// one error, each under its own model's name, instead of sixteen downloads.
     /// </summary>
-    private static async Task<TarballInfo> SharedDownloadTarballAsync(NpmModelHandle npm, FetchContext context, Uri registry, string tarballKey, CancellationToken cancellationToken)
-    {
-        if (context.Batch is not { } batch)
-            return await LockedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await batch.ShareAsync("npm-download|" + tarballKey,
-                () => LockedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken)).ConfigureAwait(false);
-        }
-        catch (ModelRefsException e) when (ModelNamed(e.Message) is { } first && first != npm.Text)
-        {
-            // The message names the item that started the download: this item gets it under its own name.
-            throw new ModelRefsException(e.Diagnostic, $"Model '{npm.Text}'" + e.Message[$"Model '{first}'".Length..], e);
-        }
-    }
-
-    /// <summary>The model a restore error message starts with (<c>Model '…':</c>), if it does.</summary>
-    private static string? ModelNamed(string message)
-    {
-        const string Start = "Model '";
-        var end = message.IndexOf("': ", StringComparison.Ordinal);
-        return message.StartsWith(Start, StringComparison.Ordinal) && end > Start.Length ? message[Start.Length..end] : null;
-    }
+    private static Task<TarballInfo> SharedDownloadTarballAsync(NpmModelHandle npm, FetchContext context, Uri registry, string tarballKey, CancellationToken cancellationToken) =>
+        context.Batch is { } batch
+            ? batch.ShareForAsync("npm-download|" + tarballKey, npm, () => LockedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken))
+            : LockedDownloadTarballAsync(npm, context, registry, tarballKey, cancellationToken);
 
     /// <summary>One process downloads a package version; the others wait and take it from the cache.</summary>
     private static async Task<TarballInfo> LockedDownloadTarballAsync(NpmModelHandle npm, FetchContext context, Uri registry, string tarballKey, CancellationToken cancellationToken)

@@ -56,6 +56,40 @@ public sealed class HuggingFaceRestoreTests
     }
 
     [Fact]
+    public async Task FilesOfOneRepository_AskForItsFileListOnce_AndItsFailureReachesEachItemUnderItsOwnName()
+    {
+        using var f = new RestoreFixture();
+        using var hub = LoopbackHuggingFace.Start();
+        hub.AddRepo("onnx-community/silero-vad").Commit(new()
+        {
+            ["onnx/model.onnx"] = HuggingFaceSourceTests.SileroV5,
+            ["onnx/legacy.onnx"] = HuggingFaceSourceTests.SileroLegacy,
+            ["onnx/copy.onnx"] = HuggingFaceSourceTests.SileroV5,
+        });
+        var request = f.Request() with { Settings = new SettingValues { [HuggingFaceSettings.Url] = hub.Url } };
+        var items = new[] { "model", "legacy", "copy" }.Select(n => RestoreFixture.Item($"hf:onnx-community/silero-vad/onnx/{n}.onnx")).ToArray();
+
+        var result = await f.RestoreAsync(request, items);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems));
+        Assert.Equal(3, result.Models.Count);
+        Assert.Single(hub.ApiRequests);
+
+        // A repository that is not there: one request, and each item's problem names its own model.
+        hub.ClearRequests();
+        var missing = new[] { "a", "b" }.Select(n => RestoreFixture.Item($"hf:nobody/missing/{n}.onnx")).ToArray();
+        var failed = await f.RestoreAsync(request, missing);
+
+        Assert.Single(hub.ApiRequests);
+        foreach (var item in missing)
+        {
+            var problem = Assert.Single(failed.Problems, p => p.Item?.Include == item.Include);
+            Assert.Equal("MR0040", problem.Diagnostic.Id);
+            Assert.StartsWith($"Model '{item.Include}': ", problem.Message);
+        }
+    }
+
+    [Fact]
     public async Task HubErrors_ReachTheRestoreResult_WithTheirIds()
     {
         using var f = new RestoreFixture();
