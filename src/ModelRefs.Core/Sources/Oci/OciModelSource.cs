@@ -85,7 +85,7 @@ public sealed partial class OciModelSource : IModelSource
                 return fresh; // another restore fetched it while this one waited
 
             var client = Client(oci, context);
-            var resolution = await ResolveAsync(oci, client, context, digest ?? oci.Reference, cancellationToken).ConfigureAwait(false);
+            var resolution = await SharedResolveAsync(oci, client, context, digest ?? oci.Reference, cancellationToken).ConfigureAwait(false);
             if (digest is null)
                 context.Log($"{oci.Text}: tag '{oci.Tag}' names the manifest {resolution.Digest}; models.lock.json pins it");
 
@@ -178,6 +178,16 @@ public sealed partial class OciModelSource : IModelSource
     }
 
     /// <summary>The manifest (from the cache when it is there by its digest), an index followed to its model manifest, read as an artifact.</summary>
+    /// <summary>
+    /// <see cref="ResolveAsync"/> once for every item of the restore that names the same artifact
+    /// (<see cref="RestoreBatch"/>), its failure included: items taking different files of one
+    /// artifact fetch its manifest once.
+    /// </summary>
+    private static Task<Resolution> SharedResolveAsync(OciModelHandle oci, OciRegistryClient client, FetchContext context, string reference, CancellationToken cancellationToken) =>
+        context.Batch is { } batch
+            ? batch.ShareForAsync($"oci-resolve|{oci.Registry}/{oci.Repository}@{reference}", oci, () => ResolveAsync(oci, client, context, reference, cancellationToken))
+            : ResolveAsync(oci, client, context, reference, cancellationToken);
+
     private static async Task<Resolution> ResolveAsync(OciModelHandle oci, OciRegistryClient client, FetchContext context, string reference, CancellationToken cancellationToken)
     {
         var (digest, manifest) = await ManifestAsync(oci, client, context, reference, cancellationToken).ConfigureAwait(false);

@@ -187,4 +187,38 @@ public sealed class OciFaultTests : IDisposable
         Assert.Equal("MR0067", e.Diagnostic.Id);
         Assert.Contains("ModelRefsInsecureRegistries", e.Message);
     }
+
+    [Fact]
+    public async Task ItemsTakingDifferentFilesOfOneArtifact_FetchItsManifestOnce_AndItsFailureReachesEachUnderItsOwnName()
+    {
+        TestLayer[] layers = [TestLayer.Raw("v5/vad.onnx", _model), TestLayer.Raw("legacy/vad.onnx", OciRegistryRestoreTests.SileroLegacy)];
+        var config = OciTestClient.ModelPackConfig("vad", ["MIT"], layers);
+        _registry.AddBlob(config);
+        _registry.AddBlob(_model);
+        _registry.AddBlob(OciRegistryRestoreTests.SileroLegacy);
+        _registry.AddManifest("team/vad", "all", OciTestClient.ManifestOf(config, OciTestClient.ModelPackConfigType, layers, OciTestClient.ModelPackManifestType));
+        using var f = new Restore.RestoreFixture();
+        var items = new[] { "v5", "legacy" }
+            .Select(n => Restore.RestoreFixture.Item($"oci:{_registry.Authority}/team/vad:all", ("Name", "Vad" + n), ("File", n + "/vad.onnx")))
+            .ToArray();
+
+        var result = await OciTestSources.Restorer(f).RestoreAsync(items, f.Request());
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Problems));
+        Assert.Single(_registry.Server.Requests, r => r.Path.Contains("/manifests/", StringComparison.Ordinal));
+
+        // A tag that is not there: one manifest request, each item's problem under its own name.
+        _registry.Server.ClearRequests();
+        var missing = new[] { "a", "b" }
+            .Select(n => Restore.RestoreFixture.Item($"oci:{_registry.Authority}/team/vad:nope", ("Name", "Vad" + n), ("File", n + ".onnx")))
+            .ToArray();
+        var failed = await OciTestSources.Restorer(f).RestoreAsync(missing, f.Request());
+
+        Assert.Single(_registry.Server.Requests, r => r.Path.Contains("/manifests/", StringComparison.Ordinal));
+        foreach (var item in missing)
+        {
+            var problem = Assert.Single(failed.Problems, p => p.Item?.Include == item.Include && p.Item.Metadata["Name"] == item.Metadata["Name"]);
+            Assert.StartsWith($"Model '{item.Include}': ", problem.Message);
+        }
+    }
 }
