@@ -12,9 +12,17 @@ public sealed record BatchItem(ModelHandle Handle, string? Sha256);
 /// several of them need (the npm source reads every wanted file of a package tarball in one pass),
 /// and a place to keep that shared work for the length of the restore.
 /// </summary>
+/// <remarks>
+/// One batch is one restore: one set of settings and credentials and one cancellation token for
+/// all of its items (<see cref="Restore.ModelRestorer"/>), so a key names the work (a registry, a
+/// package, a revision) and nothing of the item that happens to start it.
+/// </remarks>
 public sealed class RestoreBatch
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _shared = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Shared> _shared = new(StringComparer.Ordinal);
+
+    /// <summary>Work started for a key, with the model text of the item that started it (null when it names none).</summary>
+    private sealed record Shared(Lazy<Task<object>> Work, string? Owner);
 
     public RestoreBatch(IReadOnlyList<BatchItem> items) => Items = items ?? throw new ArgumentNullException(nameof(items));
 
@@ -27,8 +35,8 @@ public sealed class RestoreBatch
     public async Task<T> ShareAsync<T>(string key, Func<Task<T>> start) where T : class
     {
         ArgumentNullException.ThrowIfNull(start);
-        var shared = _shared.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await start().ConfigureAwait(false)));
-        return (T)await shared.Value.ConfigureAwait(false);
+        var shared = _shared.GetOrAdd(key, _ => new Shared(new Lazy<Task<object>>(async () => await start().ConfigureAwait(false)), Owner: null));
+        return (T)await shared.Work.Value.ConfigureAwait(false);
     }
 
     /// <summary>
@@ -36,25 +44,30 @@ public sealed class RestoreBatch
     /// needs it (a package's download, a repository's file list): a failure whose message names the
     /// first item's model (<c>Model '…': …</c>) reaches <paramref name="handle"/>'s item under its own name.
     /// </summary>
+    /// <remarks>
+    /// A failure that is not a <see cref="ModelRefsException"/> (a local I/O error, say) reaches the
+    /// items waiting for it, but the next item to ask starts the work again, as it would have without sharing.
+    /// The work runs with the cancellation token its starter passed: the restore's, every item's.
+    /// </remarks>
     public async Task<T> ShareForAsync<T>(string key, ModelHandle handle, Func<Task<T>> start) where T : class
     {
         ArgumentNullException.ThrowIfNull(handle);
+        ArgumentNullException.ThrowIfNull(start);
+        // The stored entry carries the closure and the model of the caller whose entry won.
+        var entry = _shared.GetOrAdd(key, _ => new Shared(new Lazy<Task<object>>(async () => await start().ConfigureAwait(false)), handle.Text));
         try
         {
-            return await ShareAsync(key, start).ConfigureAwait(false);
+            return (T)await entry.Work.Value.ConfigureAwait(false);
         }
-        catch (ModelRefsException e) when (ModelNamed(e.Message) is { } first && first != handle.Text)
+        catch (ModelRefsException e) when (entry.Owner is { } owner && owner != handle.Text && e.Message.StartsWith($"Model '{owner}': ", StringComparison.Ordinal))
         {
-            throw new ModelRefsException(e.Diagnostic, $"Model '{handle.Text}'" + e.Message[$"Model '{first}'".Length..], e);
+            throw new ModelRefsException(e.Diagnostic, $"Model '{handle.Text}'" + e.Message[$"Model '{owner}'".Length..], e);
         }
-    }
-
-    /// <summary>The model a restore error message starts with (<c>Model '…':</c>), if it does.</summary>
-    private static string? ModelNamed(string message)
-    {
-        const string Start = "Model '";
-        var end = message.IndexOf("': ", StringComparison.Ordinal);
-        return message.StartsWith(Start, StringComparison.Ordinal) && end > Start.Length ? message[Start.Length..end] : null;
+        catch (Exception e) when (e is not ModelRefsException and not OperationCanceledException)
+        {
+            _shared.TryRemove(new KeyValuePair<string, Shared>(key, entry));
+            throw;
+        }
     }
 
     /// <summary>
@@ -66,11 +79,11 @@ public sealed class RestoreBatch
     {
         foreach (var shared in _shared.Values)
         {
-            if (!shared.IsValueCreated)
+            if (!shared.Work.IsValueCreated)
                 continue;
             try
             {
-                await shared.Value.ConfigureAwait(false);
+                await shared.Work.Value.ConfigureAwait(false);
             }
             catch (Exception)
             {

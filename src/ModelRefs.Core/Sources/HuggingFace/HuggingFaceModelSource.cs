@@ -195,7 +195,6 @@ public sealed partial class HuggingFaceModelSource : IModelSource
             : null;
     }
 
-    /// <summary><c>{endpoint}/api/models/{owner}/{repo}/revision/{revision}?blobs=true</c>, with the Hub's errors named.</summary>
     /// <summary>
     /// The repository's file list at a revision, asked for once for every item of the restore that
     /// names that repository and revision (<see cref="RestoreBatch"/>), its failure included: sixteen
@@ -207,6 +206,7 @@ public sealed partial class HuggingFaceModelSource : IModelSource
             ? batch.ShareForAsync($"hf-info|{Downloads.Redact(endpoint)}|{hf.RepoId}@{revision}", hf, () => GetRepoInfoAsync(hf, context, endpoint, revision, cancellationToken))
             : GetRepoInfoAsync(hf, context, endpoint, revision, cancellationToken);
 
+    /// <summary><c>{endpoint}/api/models/{owner}/{repo}/revision/{revision}?blobs=true</c>, with the Hub's errors named.</summary>
     private static async Task<HuggingFaceRepoInfo> GetRepoInfoAsync(HuggingFaceModelHandle hf, FetchContext context, Uri endpoint, string revision,
         CancellationToken cancellationToken)
     {
@@ -342,7 +342,8 @@ public sealed partial class HuggingFaceModelSource : IModelSource
                     $"{hf.RepoId} has no revision '{revision}' (HTTP {status}){hubSays}. Write an existing branch, tag or 40-digit commit after '@' " +
                     $"(see the branches and the commit history on {page}), or leave it out for main.");
             case "EntryNotFound":
-                return FileNotFound(hf, info, $" (HTTP {status}){hubSays}");
+                // Not of the file list, which items share (RestoreBatch): that one names no item's file.
+                return isApi ? RepoNotFound() : FileNotFound(hf, info, $" (HTTP {status}){hubSays}");
             case "RepoNotFound":
                 return RepoNotFound();
         }

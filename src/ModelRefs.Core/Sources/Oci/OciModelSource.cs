@@ -177,7 +177,6 @@ public sealed partial class OciModelSource : IModelSource
             : null;
     }
 
-    /// <summary>The manifest (from the cache when it is there by its digest), an index followed to its model manifest, read as an artifact.</summary>
     /// <summary>
     /// <see cref="ResolveAsync"/> once for every item of the restore that names the same artifact
     /// (<see cref="RestoreBatch"/>), its failure included: items taking different files of one
@@ -188,6 +187,7 @@ public sealed partial class OciModelSource : IModelSource
             ? batch.ShareForAsync($"oci-resolve|{oci.Registry}/{oci.Repository}@{reference}", oci, () => ResolveAsync(oci, client, context, reference, cancellationToken))
             : ResolveAsync(oci, client, context, reference, cancellationToken);
 
+    /// <summary>The manifest (from the cache when it is there by its digest), an index followed to its model manifest, read as an artifact.</summary>
     private static async Task<Resolution> ResolveAsync(OciModelHandle oci, OciRegistryClient client, FetchContext context, string reference, CancellationToken cancellationToken)
     {
         var (digest, manifest) = await ManifestAsync(oci, client, context, reference, cancellationToken).ConfigureAwait(false);

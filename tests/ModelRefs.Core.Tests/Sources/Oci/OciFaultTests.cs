@@ -207,17 +207,19 @@ public sealed class OciFaultTests : IDisposable
         Assert.True(result.Succeeded, string.Join("\n", result.Problems));
         Assert.Single(_registry.Server.Requests, r => r.Path.Contains("/manifests/", StringComparison.Ordinal));
 
-        // A tag that is not there: one manifest request, each item's problem under its own name.
+        // A manifest that is not there, named by two handles (the tag is a note, the digest is fetched):
+        // one manifest request, and each item's problem under its own handle.
         _registry.Server.ClearRequests();
-        var missing = new[] { "a", "b" }
-            .Select(n => Restore.RestoreFixture.Item($"oci:{_registry.Authority}/team/vad:nope", ("Name", "Vad" + n), ("File", n + ".onnx")))
+        var absent = "@sha256:" + new string('0', 64);
+        var missing = new[] { $"oci:{_registry.Authority}/team/vad{absent}", $"oci:{_registry.Authority}/team/vad:old{absent}" }
+            .Select((handle, i) => Restore.RestoreFixture.Item(handle, ("Name", $"Vad{i}")))
             .ToArray();
         var failed = await OciTestSources.Restorer(f).RestoreAsync(missing, f.Request());
 
         Assert.Single(_registry.Server.Requests, r => r.Path.Contains("/manifests/", StringComparison.Ordinal));
         foreach (var item in missing)
         {
-            var problem = Assert.Single(failed.Problems, p => p.Item?.Include == item.Include && p.Item.Metadata["Name"] == item.Metadata["Name"]);
+            var problem = Assert.Single(failed.Problems, p => p.Item?.Include == item.Include);
             Assert.StartsWith($"Model '{item.Include}': ", problem.Message);
         }
     }
