@@ -1,6 +1,6 @@
 using ModelRefs.Benchmarks;
 
-// dotnet run -c Release --project tests/ModelRefs.Benchmarks [vad [rounds] | restore [megabytes | up-to-date | fresh-node] | restore-npm [runs] | deploy [megabytes] [runs] | generator [inputs…] [runs=R] | compile [cold | server] [runs=R] [reports=K]]
+// dotnet run -c Release --project tests/ModelRefs.Benchmarks [vad [rounds] | restore [megabytes | up-to-date | fresh-node] | restore-npm [runs] [readytorun] [mbps=N] | restore-npm trace one|three|six|sixteen | deploy [megabytes] [runs] | generator [inputs…] [runs=R] | compile [cold | server] [runs=R] [reports=K]]
 //   compile: the touched-file build of one app with three Silero models (ModelRefs package) against the
 //   same app without ModelRefs, with csc started per build ("cold") and with a warm compiler server
 //   ("server"); runs=R builds per arm (default 11), reports=K ReportAnalyzer builds (default 3).

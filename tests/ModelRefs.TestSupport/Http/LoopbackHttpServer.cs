@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -228,6 +229,7 @@ public sealed class LoopbackHttpServer : IDisposable, IAsyncDisposable
             var buffer = new byte[64 * 1024];
             long sent = 0;
             int read;
+            var started = Stopwatch.GetTimestamp();
             while (sent < limit && (read = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, limit - sent)), token).ConfigureAwait(false)) > 0)
             {
                 await stream.WriteAsync(buffer.AsMemory(0, read), token).ConfigureAwait(false);
@@ -235,6 +237,10 @@ public sealed class LoopbackHttpServer : IDisposable, IAsyncDisposable
                 Interlocked.Add(ref _bodyBytesSent, read);
                 if (response.ChunkDelay > TimeSpan.Zero)
                     await Task.Delay(response.ChunkDelay, token).ConfigureAwait(false);
+                // Paced against the start, not per chunk, so that timer granularity does not add up.
+                if (response.BytesPerSecond is { } rate
+                    && TimeSpan.FromSeconds(sent / rate) - Stopwatch.GetElapsedTime(started) is { Ticks: > 0 } ahead)
+                    await Task.Delay(ahead, token).ConfigureAwait(false);
             }
             if (response.StallAfterBodyBytes is not null && sent >= response.StallAfterBodyBytes)
             {

@@ -49,6 +49,9 @@ public sealed class LoopbackNpmRegistry : IDisposable, IAsyncDisposable
     /// <summary>A pause after every 64 KiB of a tarball, for downloads that last (progress).</summary>
     public TimeSpan TarballChunkDelay { get; set; }
 
+    /// <summary>Each tarball response at most this many bytes a second (every download on a link of its own); null for loopback speed.</summary>
+    public double? TarballBytesPerSecond { get; set; }
+
     /// <summary>When set, the next tarball response drops the connection after this many body bytes (once; later ones are whole).</summary>
     public long? DropNextTarballAfterBytes { get; set; }
 
@@ -126,6 +129,7 @@ public sealed class LoopbackNpmRegistry : IDisposable, IAsyncDisposable
                 response = new LoopbackResponse { Body = served, Headers = { ["Content-Type"] = "application/octet-stream" } };
             }
             response.ChunkDelay = TarballChunkDelay;
+            response.BytesPerSecond = TarballBytesPerSecond;
             if (DropNextTarballAfterBytes is { } cut)
             {
                 response.DropAfterBodyBytes = cut;

@@ -42,6 +42,9 @@ public sealed class LoopbackResponse
     /// <summary>Wait this long between body chunks of 64 KiB (slow servers).</summary>
     public TimeSpan ChunkDelay { get; set; }
 
+    /// <summary>Send the body no faster than this many bytes a second (a link of that speed for this connection); null for as fast as loopback goes.</summary>
+    public double? BytesPerSecond { get; set; }
+
     public static LoopbackResponse Bytes(byte[] body, string contentType = "application/octet-stream") =>
         new LoopbackResponse { Body = body }.WithHeader("Content-Type", contentType);
 
