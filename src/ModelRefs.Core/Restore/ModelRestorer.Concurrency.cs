@@ -36,19 +36,27 @@ public sealed partial class ModelRestorer
         var fetches = new ConcurrentDictionary<string, Lazy<Task<FetchedArtifact>>>(StringComparer.Ordinal);
         var batch = Batch(items, pending, request, cache, lockFile);
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(MaxConcurrentItems, pending.Count), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(StartOrder(items, pending, request), options, async (index, _) =>
+        try
         {
-            try
+            await Parallel.ForEachAsync(StartOrder(items, pending, request), options, async (index, _) =>
             {
-                outcomes[index] = await RestoreItemAsync(items[index], index, request, cache, credentials, lockFile, download, deadline, timeout,
-                    fetches, batch, log, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                log.Complete(index);
-            }
-        }).ConfigureAwait(false);
-        await batch.WhenIdleAsync().ConfigureAwait(false);
+                try
+                {
+                    outcomes[index] = await RestoreItemAsync(items[index], index, request, cache, credentials, lockFile, download, deadline, timeout,
+                        fetches, batch, log, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    log.Complete(index);
+                }
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Also when the build is cancelled: a pass over a tarball still running must end (and
+            // delete its temp files) before the restore returns and its deadline's source is disposed.
+            await batch.WhenIdleAsync().ConfigureAwait(false);
+        }
         return outcomes;
     }
 

@@ -30,13 +30,22 @@ public sealed class RestoreBatch
 
     /// <summary>
     /// The task started for <paramref name="key"/> by the first caller; later callers await the same
-    /// one. Its result (or exception) is every caller's, so it must not name one item.
+    /// one. Its result (or exception) is every caller's, so it must not name one item; a local
+    /// failure (<see cref="IsLocal"/>) is started again by the next caller.
     /// </summary>
     public async Task<T> ShareAsync<T>(string key, Func<Task<T>> start) where T : class
     {
         ArgumentNullException.ThrowIfNull(start);
-        var shared = _shared.GetOrAdd(key, _ => new Shared(new Lazy<Task<object>>(async () => await start().ConfigureAwait(false)), Owner: null));
-        return (T)await shared.Work.Value.ConfigureAwait(false);
+        var entry = _shared.GetOrAdd(key, _ => new Shared(Started(start), Owner: null));
+        try
+        {
+            return (T)await entry.Work.Value.ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsLocal(e))
+        {
+            _shared.TryRemove(new KeyValuePair<string, Shared>(key, entry));
+            throw;
+        }
     }
 
     /// <summary>
@@ -45,8 +54,9 @@ public sealed class RestoreBatch
     /// first item's model (<c>Model '…': …</c>) reaches <paramref name="handle"/>'s item under its own name.
     /// </summary>
     /// <remarks>
-    /// A failure that is not a <see cref="ModelRefsException"/> (a local I/O error, say) reaches the
-    /// items waiting for it, but the next item to ask starts the work again, as it would have without sharing.
+    /// A local failure (<see cref="IsLocal"/>) reaches the items waiting for it, but the next item to
+    /// ask starts the work again, as it would have without sharing; any other failure (the source's
+    /// answer, a bug of ours) is every item's, so that N items do not make N requests for it.
     /// The work runs with the cancellation token its starter passed: the restore's, every item's.
     /// </remarks>
     public async Task<T> ShareForAsync<T>(string key, ModelHandle handle, Func<Task<T>> start) where T : class
@@ -54,7 +64,7 @@ public sealed class RestoreBatch
         ArgumentNullException.ThrowIfNull(handle);
         ArgumentNullException.ThrowIfNull(start);
         // The stored entry carries the closure and the model of the caller whose entry won.
-        var entry = _shared.GetOrAdd(key, _ => new Shared(new Lazy<Task<object>>(async () => await start().ConfigureAwait(false)), handle.Text));
+        var entry = _shared.GetOrAdd(key, _ => new Shared(Started(start), handle.Text));
         try
         {
             return (T)await entry.Work.Value.ConfigureAwait(false);
@@ -63,12 +73,21 @@ public sealed class RestoreBatch
         {
             throw new ModelRefsException(e.Diagnostic, $"Model '{handle.Text}'" + e.Message[$"Model '{owner}'".Length..], e);
         }
-        catch (Exception e) when (e is not ModelRefsException and not OperationCanceledException)
+        catch (Exception e) when (IsLocal(e))
         {
             _shared.TryRemove(new KeyValuePair<string, Shared>(key, entry));
             throw;
         }
     }
+
+    /// <summary>A failure of this machine (a file busy or not writable, a full disk), which another try may not meet.</summary>
+    private static bool IsLocal(Exception e) => e is IOException or UnauthorizedAccessException;
+
+    // Runs start's synchronous part on the caller's thread, as its first caller may rely on (the
+    // npm pass while a tarball downloads); callers that find it started wait on the Lazy's lock
+    // meanwhile, so long synchronous work belongs on the thread pool (Task.Run) inside start.
+    private static Lazy<Task<object>> Started<T>(Func<Task<T>> start) where T : class =>
+        new(async () => await start().ConfigureAwait(false));
 
     /// <summary>
     /// Waits for every shared task that was started, whatever became of it: work started for the

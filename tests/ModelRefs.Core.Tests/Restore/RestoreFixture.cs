@@ -46,6 +46,9 @@ internal sealed class RestoreFixture : IDisposable
     public Task<RestoreResult> RestoreAsync(RestoreRequest request, params ModelReference[] items) =>
         new ModelRestorer(Http, Log.Add).RestoreAsync(items, request);
 
+    public Task<RestoreResult> RestoreAsync(RestoreRequest request, CancellationToken cancellationToken, params ModelReference[] items) =>
+        new ModelRestorer(Http, Log.Add).RestoreAsync(items, request, cancellationToken);
+
     /// <summary>
     /// Publishes <c>@test/models@1.0.0</c> (model "v1"), restores it once through a loopback registry
     /// that is gone afterwards, and returns the item and that registry's URL: a cache and lock

@@ -58,4 +58,33 @@ public sealed class RestoreBatchTests
 
         Assert.Equal(2, starts);
     }
+
+    [Fact]
+    public async Task AnotherFailure_IsEveryItems_WithoutStartingTheWorkAgain()
+    {
+        // A bug of ours or an answer not understood: N items must not make N requests for it.
+        var batch = new RestoreBatch([]);
+        var starts = 0;
+        Task<string> Work() => ++starts == 1 ? Task.FromException<string>(new InvalidOperationException("bug")) : Task.FromResult("done");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => batch.ShareForAsync("key", First, Work));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => batch.ShareForAsync("key", Second, Work));
+
+        Assert.Equal(1, starts);
+    }
+
+    [Fact]
+    public async Task ALocalFailureOfWorkForEveryItem_IsTriedAgainByTheNextCaller()
+    {
+        // ShareAsync (the npm pass over a cached tarball): a file the cache could not write.
+        var batch = new RestoreBatch([]);
+        var starts = 0;
+        Task<string> Work() => ++starts == 1 ? Task.FromException<string>(new UnauthorizedAccessException("read-only")) : Task.FromResult("done");
+
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => batch.ShareAsync("key", Work));
+        Assert.Equal("done", await batch.ShareAsync("key", Work));
+        Assert.Equal("done", await batch.ShareAsync("key", Work));
+
+        Assert.Equal(2, starts);
+    }
 }

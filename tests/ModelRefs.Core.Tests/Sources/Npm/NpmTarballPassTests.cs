@@ -151,6 +151,41 @@ public sealed class NpmTarballPassTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task ACancelledRestore_ReturnsOnlyOnceItsPassOverTheTarballEnded()
+    {
+        using var f = new RestoreFixture();
+        using var registry = LoopbackNpmRegistry.Start();
+        var filler = System.Security.Cryptography.RandomNumberGenerator.GetBytes(1 << 20);
+        registry.AddTarball(f.WriteTarball("@test/two", "1.0.0", "MIT",
+            ("m/a.onnx", RestoreFixture.Model("a")), ("m/b.onnx", RestoreFixture.Model("b")), ("m/filler.bin", filler)));
+        registry.TarballChunkDelay = TimeSpan.FromMilliseconds(20);
+        var items = new[] { RestoreFixture.Item("npm:@test/two@1.0.0/m/a.onnx"), RestoreFixture.Item("npm:@test/two@1.0.0/m/b.onnx") };
+        using var cancel = new CancellationTokenSource();
+        using var passEnded = new ManualResetEventSlim();
+
+        // The build is cancelled as the pass starts reading the download, and the pass is slow to
+        // get going: the items end at once (their download is cancelled), the pass only later.
+        using (TarArchive.ObserveReads(name =>
+        {
+            if (!name.EndsWith(" (while it downloads)", StringComparison.Ordinal))
+                return;
+            _ = Task.Run(cancel.Cancel);
+            Thread.Sleep(500);
+            passEnded.Set();
+        }))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => f.RestoreAsync(f.Request(npmRegistry: registry.Url), cancel.Token, items));
+        }
+
+        Assert.True(passEnded.IsSet, "the restore returned while its pass over the tarball still ran");
+        // Nothing of the pass or the download stayed: no temp file, no blob, no ref.
+        var blobs = Path.Combine(f.CacheRoot, "blobs");
+        Assert.Empty(Directory.Exists(blobs) ? Directory.GetFiles(blobs, "*", SearchOption.AllDirectories) : []);
+        var refs = new ModelCache(f.CacheRoot).Layout.RefsDirectory;
+        Assert.Empty(Directory.Exists(refs) ? Directory.GetFiles(refs, "*", SearchOption.AllDirectories) : []);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task ADownloadThatStartsAgainFromByteZero_IsReadAgain_FromTheVerifiedTarball()
     {
         using var f = new RestoreFixture();
