@@ -81,6 +81,16 @@ public sealed class RestoreModels : Microsoft.Build.Utilities.Task, ICancelableT
             Log.LogWarning("ModelRefs: restore was cancelled.");
             return false;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // This machine's file system (obj/ or the cache not writable, a full disk), not a bug: no stack trace.
+            var d = RestoreDiagnostics.FileAccessFailed;
+            Log.LogError(null, d.Id, null, d.HelpLink, ProjectFile, 0, 0, 0, 0,
+                "ModelRefs: a file or folder of the restore could not be written or read: {0} Check that the folder it names is a folder " +
+                "you can write to, on a disk with free space. The restore writes the project's {1} and the model cache (ModelRefsHome or MODELREFS_HOME).",
+                ex.Message, IntermediatePath);
+            return false;
+        }
         catch (Exception ex)
         {
             // Never crash the build with a stack trace alone: say what failed and where to report it.

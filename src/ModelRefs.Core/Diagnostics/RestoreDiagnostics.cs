@@ -75,6 +75,9 @@ public static class RestoreDiagnostics
     public static readonly RestoreDiagnostic NpmVersionNotFound = new("MR0070", "npm package version not found");
     public static readonly RestoreDiagnostic NpmFileNotFound = new("MR0071", "File not found in the npm package");
 
+    // The restore's own files and folders (cache, obj, lock): MR0080–MR0089.
+    public static readonly RestoreDiagnostic FileAccessFailed = new("MR0080", "A file or folder of the restore could not be written or read");
+
     public static readonly RestoreDiagnostic InternalError = new("MR0999", "Unexpected error while restoring a model");
 
     /// <summary>The diagnostic with this id (a kept warning's); <see cref="InternalError"/> for an id no longer declared.</summary>

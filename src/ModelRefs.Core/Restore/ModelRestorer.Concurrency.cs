@@ -120,7 +120,11 @@ public sealed partial class ModelRestorer
         {
             problem = DeadlinePassed(item, request, deadline);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException or OperationCanceledException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problem = FileAccessFailed(item, request, cache, ex);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
             problem = new RestoreProblem(RestoreDiagnostics.InternalError,
                 $"Model '{Shown(item, request)}' could not be restored: {ex.Message}", item);

@@ -63,6 +63,10 @@ public sealed partial class ModelRestorer
     public async Task<RestoreResult> RestoreAsync(IReadOnlyList<ModelReference> items, RestoreRequest request, CancellationToken cancellationToken = default)
     {
         var cache = new ModelCache(request.CacheRoot);
+        if (items.Count > 0 && File.Exists(cache.Root))
+            return new RestoreResult([], [new RestoreProblem(RestoreDiagnostics.FileAccessFailed,
+                $"The model cache {cache.Root} is a file, not a folder: nothing can be restored into it. Move the file away, " +
+                "or point ModelRefsHome (or the MODELREFS_HOME environment variable) at a folder.", null)]);
         request = request with { Settings = request.Settings.ForProject(request.ProjectDirectory) };
         var lockPath = request.ResolvedLockFilePath;
         var noOpPath = Path.Combine(request.IntermediatePath, NoOpState.FileName);
@@ -163,10 +167,10 @@ public sealed partial class ModelRestorer
                     {
                         itemProblems.Add(new RestoreProblem(RestoreDiagnostics.ExternalDataConflict, conflict, item));
                     }
-                    else
+                    // Written only once the name is this item's: two items claiming one name never race for one file.
+                    else if (TryWriteManifest(item, request, cache, model, manifest, itemProblems) is { } changed)
                     {
-                        // Written only once the name is this item's: two items claiming one name never race for one file.
-                        if (ManifestWriter.WriteIfChanged(model.ManifestPath, manifest))
+                        if (changed)
                             _log($"ModelRefs: {handle} → {model.Name} ({manifest.Sha256[..12]}…)");
                         itemProblems.AddRange(warnings);
                         models.Add(model);
@@ -202,43 +206,54 @@ public sealed partial class ModelRestorer
         var lockWritten = false;
         if (problems.All(p => !p.IsError))
         {
-            // A design-time build never writes the lock (nor the no-op record: what it left out, a real build must restore).
-            if (!request.LockedMode && !request.DesignTime && (lockFile != null || entries.Count > 0))
-                lockWritten = LockFileFormat.WriteIfChanged(lockPath, new LockFile(entries));
-            RemoveStaleManifests(request.IntermediatePath, models);
-            if (models.Count > 0)
-                NoticesWriter.WriteIfChanged(noticesPath, manifests);
-            else if (File.Exists(noticesPath))
-                File.Delete(noticesPath);
-            var files = models.SelectMany(m => new[] { m.OnnxPath, m.ManifestPath }.Concat(m.ExternalData.Select(f => f.Path)))
-                .Select(path => NoOpState.Describe(path, isCacheBlob: cache.Layout.IsBlobPath(path))).ToList();
-            if (models.Count > 0)
-                files.Add(NoOpState.Describe(noticesPath));
-            if (request.GenerateBom)
+            try
             {
-                ModelBomWriter.WriteIfChanged(bomPath, new BomSubject(Path.GetFileNameWithoutExtension(request.ProjectFile), null), bomModels);
-                files.Add(NoOpState.Describe(bomPath));
-            }
-            else if (File.Exists(bomPath))
-                File.Delete(bomPath);
-            if (File.Exists(lockPath))
-                files.Add(NoOpState.Describe(lockPath));
-            var saved = new NoOpState(NoOpState.ComputeInputsHash(items, request, _sources, cache.Root, lockPath),
-                models.Select((m, i) => new NoOpModel(modelIndexes[i], m.Name, m.OnnxPath, m.TargetPath, m.ResourceName, m.ManifestPath)
+                // A design-time build never writes the lock (nor the no-op record: what it left out, a real build must restore).
+                if (!request.LockedMode && !request.DesignTime && (lockFile != null || entries.Count > 0))
+                    lockWritten = LockFileFormat.WriteIfChanged(lockPath, new LockFile(entries));
+                RemoveStaleManifests(request.IntermediatePath, models);
+                if (models.Count > 0)
+                    NoticesWriter.WriteIfChanged(noticesPath, manifests);
+                else if (File.Exists(noticesPath))
+                    File.Delete(noticesPath);
+                var files = models.SelectMany(m => new[] { m.OnnxPath, m.ManifestPath }.Concat(m.ExternalData.Select(f => f.Path)))
+                    .Select(path => NoOpState.Describe(path, isCacheBlob: cache.Layout.IsBlobPath(path))).ToList();
+                if (models.Count > 0)
+                    files.Add(NoOpState.Describe(noticesPath));
+                if (request.GenerateBom)
                 {
-                    ExternalData = m.ExternalData.Count == 0 ? null : m.ExternalData,
-                }).ToList(),
-                files)
+                    ModelBomWriter.WriteIfChanged(bomPath, new BomSubject(Path.GetFileNameWithoutExtension(request.ProjectFile), null), bomModels);
+                    files.Add(NoOpState.Describe(bomPath));
+                }
+                else if (File.Exists(bomPath))
+                    File.Delete(bomPath);
+                if (File.Exists(lockPath))
+                    files.Add(NoOpState.Describe(lockPath));
+                var saved = new NoOpState(NoOpState.ComputeInputsHash(items, request, _sources, cache.Root, lockPath),
+                    models.Select((m, i) => new NoOpModel(modelIndexes[i], m.Name, m.OnnxPath, m.TargetPath, m.ResourceName, m.ManifestPath)
+                    {
+                        ExternalData = m.ExternalData.Count == 0 ? null : m.ExternalData,
+                    }).ToList(),
+                    files)
+                {
+                    Warnings = problems.Where(p => IsInputWarning(p.Diagnostic)).Select(p => NoOpWarning.From(p, items)).ToList() is { Count: > 0 } kept ? kept : null,
+                    NoticesPath = ReturnedNotices(),
+                    BomPath = ReturnedBom(),
+                    QuickKey = request.QuickKey,
+                    // A lock this restore wrote is stamped as written, like the files above (else the next build would miss).
+                    Probes = probes is null || !lockWritten ? probes : [.. probes.Where(p => p.Path != Path.GetFullPath(lockPath)), NoOpState.DescribeProbe(lockPath)],
+                };
+                if (!request.DesignTime)
+                    saved.Save(noOpPath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                Warnings = problems.Where(p => IsInputWarning(p.Diagnostic)).Select(p => NoOpWarning.From(p, items)).ToList() is { Count: > 0 } kept ? kept : null,
-                NoticesPath = ReturnedNotices(),
-                BomPath = ReturnedBom(),
-                QuickKey = request.QuickKey,
-                // A lock this restore wrote is stamped as written, like the files above (else the next build would miss).
-                Probes = probes is null || !lockWritten ? probes : [.. probes.Where(p => p.Path != Path.GetFullPath(lockPath)), NoOpState.DescribeProbe(lockPath)],
-            };
-            if (!request.DesignTime)
-                saved.Save(noOpPath);
+                // The lock, the notices, the bill of materials or the no-op record: written atomically,
+                // so what failed is left as it was, and the next build writes it again.
+                problems.Add(new RestoreProblem(RestoreDiagnostics.FileAccessFailed,
+                    $"ModelRefs could not write the restore's files (the lock {lockPath}, or its files in {request.IntermediatePath}): {ex.Message} " +
+                    "Check that those folders are folders you can write to, on a disk with free space, then build again.", null));
+            }
         }
         return new RestoreResult(models, problems)
         {
@@ -263,6 +278,31 @@ public sealed partial class ModelRestorer
             probes.Add(NoOpState.DescribeProbe(file));
         return probes;
     }
+
+    /// <summary>Writes the item's manifest into obj/; whether it changed, or null (and the item's problem) when it could not be written.</summary>
+    private bool? TryWriteManifest(ModelReference item, RestoreRequest request, ModelCache cache, RestoredModel model, ModelManifest manifest,
+        List<RestoreProblem> problems)
+    {
+        try
+        {
+            return ManifestWriter.WriteIfChanged(model.ManifestPath, manifest);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problems.Add(FileAccessFailed(item, request, cache, ex));
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A file or folder of this machine that could not be written or read (the cache, obj/, a
+    /// temp file): the system's message names it; ours says where the restore's folders are.
+    /// </summary>
+    private RestoreProblem FileAccessFailed(ModelReference item, RestoreRequest request, ModelCache cache, Exception ex) =>
+        new(RestoreDiagnostics.FileAccessFailed,
+            $"Model '{Shown(item, request)}' could not be restored: a file or folder could not be written or read: {ex.Message} " +
+            $"Check that the folder it names is a folder you can write to, on a disk with free space. The restore writes the model cache " +
+            $"{cache.Root} (ModelRefsHome or MODELREFS_HOME moves it) and the project's {request.IntermediatePath}.", item);
 
     private RestoreProblem DeadlinePassed(ModelReference item, RestoreRequest request, TimeSpan deadline) => new(RestoreDiagnostics.DownloadFailed,
         $"Model '{Shown(item, request)}' was not restored within the restore's deadline of {deadline.TotalSeconds:0.#} s (ModelRefsRestoreTimeout): " +
