@@ -82,6 +82,13 @@ public static class CliApp
                 terminal.Error.WriteLine("modelref: cancelled.");
                 return ExitCodes.InternalError;
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // This machine's file system (a folder that is a file, no permission, a full disk), not a bug.
+                terminal.Error.WriteLine($"modelref: {RestoreDiagnostics.FileAccessFailed.Id}: a file or folder could not be written or read: {e.Message} " +
+                    "Check that the path it names is one you can write to, on a disk with free space.");
+                return ExitCodes.InputError;
+            }
             catch (Exception e)
             {
                 terminal.Error.WriteLine("modelref: unexpected error (please report it at https://github.com/modelrefs/modelrefs/issues with the command you ran):");

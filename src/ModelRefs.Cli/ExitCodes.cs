@@ -12,7 +12,7 @@ public static class ExitCodes
     /// <summary>The command line is not valid (unknown command or option, bad value).</summary>
     public const int UsageError = 2;
 
-    /// <summary>An input could not be read: no project or solution, a project MSBuild cannot evaluate, an unreadable lock, a model the project does not reference.</summary>
+    /// <summary>An input could not be read: no project or solution, a project MSBuild cannot evaluate, an unreadable lock, a model the project does not reference; or a file could not be written (MR0080).</summary>
     public const int InputError = 3;
 
     /// <summary>A hub, registry or restore failed (network, missing version, failed build).</summary>

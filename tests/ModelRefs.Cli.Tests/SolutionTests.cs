@@ -105,6 +105,22 @@ public sealed class SolutionTests(PackedTool tool)
     }
 
     [Fact]
+    public void Bom_IntoAFolderThatIsAFile_IsMR0080_NotAnUnexpectedError()
+    {
+        using var output = new TempDirectory();
+        var notAFolder = output.Combine("taken");
+        File.WriteAllText(notAFolder, "a file");
+
+        var run = Modelref.Run(tool, Solution.Directory, "bom", Solution.AppProject, "-o", Path.Combine(notAFolder, "models.cdx.json"));
+
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Contains("modelref: MR0080: a file or folder could not be written or read: ", run.Stderr);
+        Assert.Contains(notAFolder, run.Stderr);
+        Assert.DoesNotContain("unexpected error", run.Stderr);
+        Assert.Equal("a file", File.ReadAllText(notAFolder));
+    }
+
+    [Fact]
     public void Bom_IsValidCycloneDx16_AndTheSameFileTheBuildWrote()
     {
         var schemaFolder = Path.GetDirectoryName(NpmPackages.GetFile(CycloneDx, "res/schema/bom-1.6.SNAPSHOT.schema.json"))!;
