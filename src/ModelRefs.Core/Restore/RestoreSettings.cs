@@ -31,15 +31,21 @@ public static class RestoreSettings
     /// <summary>The restore's own settings and those of what every source shares (archive limits).</summary>
     public static IReadOnlyList<Setting> All { get; } = [Offline, LockedMode, LockFilePath, OutputFolder, Home, GenerateBom, DownloadIdleTimeout, ProgressInterval, RestoreTimeout, Deploy, .. Archives.ArchiveSettings.All];
 
+    /// <summary>
+    /// The longest time a setting may give, in seconds: 49 days, what .NET's timers and
+    /// cancellation take (2^32 − 2 milliseconds); longer is no limit in practice.
+    /// </summary>
+    internal const double MaxSeconds = 4_294_967;
+
     /// <summary>A number of seconds, or null when not set; MR0014 for anything else.</summary>
     internal static TimeSpan? Seconds(SettingValues settings, Setting setting)
     {
         if (settings.Get(setting) is not { } text)
             return null;
         if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
-            && seconds > 0 && seconds <= TimeSpan.MaxValue.TotalSeconds / 2)
+            && seconds > 0 && seconds <= MaxSeconds)
             return TimeSpan.FromSeconds(seconds);
         throw new Diagnostics.ModelRefsException(Diagnostics.RestoreDiagnostics.InvalidProperty,
-            $"{setting.Property}='{text}' is not a positive number of seconds. Fix or remove it in the project.");
+            $"{setting.Property}='{text}' is not a positive number of seconds up to {MaxSeconds:0} (49 days). Fix or remove it in the project.");
     }
 }

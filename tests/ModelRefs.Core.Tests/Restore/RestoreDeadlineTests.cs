@@ -39,6 +39,10 @@ public sealed class RestoreDeadlineTests
     [Theory]
     [InlineData("ModelRefsRestoreTimeout", "soon")]
     [InlineData("ModelRefsDownloadIdleTimeout", "-1")]
+    // "No limit" written as a huge number: longer than .NET's timers and cancellation take.
+    [InlineData("ModelRefsRestoreTimeout", "99999999")]
+    [InlineData("ModelRefsDownloadIdleTimeout", "1e12")]
+    [InlineData("ModelRefsProgressInterval", "4294968")]
     public async Task AMalformedTimeout_IsMR0014(string property, string value)
     {
         using var f = new RestoreFixture();
@@ -50,5 +54,21 @@ public sealed class RestoreDeadlineTests
         var problem = Assert.Single(result.Problems);
         Assert.Equal("MR0014", problem.Diagnostic.Id);
         Assert.Contains($"{property}='{value}'", problem.Message);
+    }
+
+    [Fact]
+    public async Task TheLongestTimeoutATimerTakes_IsAccepted()
+    {
+        using var f = new RestoreFixture();
+        f.WriteModel("m.onnx", "a");
+        var request = f.Request() with
+        {
+            Settings = new SettingValues([new("ModelRefsRestoreTimeout", "4294967"), new("ModelRefsProgressInterval", "4294967"), new("ModelRefsDownloadIdleTimeout", "4294967")]),
+        };
+
+        var result = await f.RestoreAsync(request, RestoreFixture.Item("m.onnx"));
+
+        Assert.Empty(result.Problems);
+        Assert.Single(result.Models);
     }
 }
