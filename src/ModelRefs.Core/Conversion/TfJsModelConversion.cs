@@ -29,5 +29,14 @@ public static class TfJsModelConversion
                 $"Model '{handle.Text}': converting the TF.js graph model to ONNX failed: {what}. Nothing was cached. " +
                 "Use a model without that operator, convert the SavedModel (Format=\"saved_model\", needs tf2onnx), or ask for the operator to be added.", e);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException
+            or KeyNotFoundException or IndexOutOfRangeException or System.Text.Json.JsonException)
+        {
+            // A model.json of the right format whose fields are not what TF.js writes: a number
+            // where a string belongs, a negative or huge shape, an input that is not a node name.
+            throw new ModelRefsException(RestoreDiagnostics.ConversionFailed,
+                $"Model '{handle.Text}': the TF.js graph model {Path.GetFileName(modelJson)} is not one the ONNX converter can read: {e.Message} " +
+                "Nothing was cached. Check that the file is a model.json written by the TF.js converter (tensorflowjs_converter), with its weight shards beside it.", e);
+        }
     }
 }

@@ -284,4 +284,30 @@ public sealed class ModelFormatRestoreTests
         Assert.Contains("w.bin", problem.Message);
         Assert.Contains("weightsManifest", problem.Message);
     }
+
+    [Theory]
+    [InlineData("a negative weight shape", "\"shape\":[1,4]", "\"shape\":[-1,4]")]
+    [InlineData("a null in a weight shape", "\"shape\":[1,4]", "\"shape\":[null,4]")]
+    [InlineData("a weight shape beyond any size", "\"shape\":[1,4]", "\"shape\":[4611686018427387904,4611686018427387904]")]
+    [InlineData("an input dimension that is not a number", "{\"size\":\"1\"},{\"size\":\"4\"}]}}}},", "{\"size\":\"?\"},{\"size\":\"4\"}]}}}},")]
+    [InlineData("an input that is not a node name", "\"input\":[\"x\",\"c\"]", "\"input\":[1,\"c\"]")]
+    [InlineData("weights that are not a list", "\"weights\":[{\"name\":\"c\",\"shape\":[1,4],\"dtype\":\"float32\"}]", "\"weights\":null")]
+    public async Task AMalformedTfJsModelJson_IsMR0033_NamingTheFile(string what, string field, string malformed)
+    {
+        using var f = new RestoreFixture();
+        Assert.Contains(field, ModelFormatFiles.TfJsGraphModel);
+        var json = ModelFormatFiles.TfJsGraphModel.Replace(field, malformed, StringComparison.Ordinal);
+        var tarball = f.WriteTarball("@test/malformed", "1.0.0", "MIT",
+            ("model/model.json", Encoding.UTF8.GetBytes(json)), ("model/w.bin", ModelFormatFiles.TfJsGraphModelShard()));
+        using var registry = LoopbackNpmRegistry.Start();
+        registry.AddTarball(tarball);
+
+        var result = await f.RestoreAsync(f.Request(npmRegistry: registry.Url), RestoreFixture.Item("npm:@test/malformed@1.0.0/model/model.json"));
+
+        var problem = SingleProblem(result);
+        Assert.True(problem.Diagnostic.Id == "MR0033", $"{what}: {problem.Diagnostic.Id} {problem.Message}");
+        Assert.StartsWith("Model 'npm:@test/malformed@1.0.0/model/model.json': ", problem.Message);
+        Assert.Contains("model.json", problem.Message);
+        Assert.Empty(result.Models);
+    }
 }
