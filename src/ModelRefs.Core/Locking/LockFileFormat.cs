@@ -73,11 +73,14 @@ public static class LockFileFormat
             foreach (var entry in root.GetProperty("models").EnumerateObject())
             {
                 var m = entry.Value;
+                if (m.ValueKind != JsonValueKind.Object)
+                    throw new FormatException($"the entry '{entry.Name}' is not an object.");
                 models[entry.Name] = new LockedModel(
-                    m.GetProperty("resolved").GetString() ?? "",
-                    m.GetProperty("sha256").GetString() ?? "",
-                    m.GetProperty("size").GetInt64(),
-                    m.GetProperty("onnxSha256").GetString() ?? "",
+                    RequiredString(m, entry.Name, "resolved"),
+                    RequiredSha256(m, entry.Name, "sha256"),
+                    m.TryGetProperty("size", out var size) && size.ValueKind == JsonValueKind.Number && size.TryGetInt64(out var length) && length >= 0
+                        ? length : throw new FormatException($"the entry '{entry.Name}' has no size (a whole number of bytes)."),
+                    RequiredSha256(m, entry.Name, "onnxSha256"),
                     OptionalString(m, "license"),
                     // Locks written before licence sources were short words say "npm registry version document of …".
                     Restore.RestoredLicense.ShortSourceName(OptionalString(m, "licenseSource")),
@@ -117,6 +120,19 @@ public static class LockFileFormat
             files[file.Name] = new LockedFile(sha256, file.Value.GetProperty("size").GetInt64());
         }
         return files;
+    }
+
+    // Each field named with its entry: a hand edit or a merge conflict is found where it is.
+    private static string RequiredString(JsonElement model, string handle, string name) =>
+        model.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : throw new FormatException($"the entry '{handle}' has no {name} (a string).");
+
+    private static string RequiredSha256(JsonElement model, string handle, string name)
+    {
+        var text = RequiredString(model, handle, name);
+        return Caching.Sha256Hex.Normalize(text)
+            ?? throw new FormatException($"the entry '{handle}' has {name} '{text}', which is not a SHA-256 (64 hexadecimal digits).");
     }
 
     private static string? OptionalString(JsonElement element, string name) =>

@@ -60,6 +60,33 @@ public class LockFileFormatTests
         Assert.Contains(path, ex.Message);
     }
 
+    [Theory]
+    // A merge conflict or a hand edit: the entry and the field are named.
+    [InlineData("\"sha256\": \"abc\"", "the entry 'npm:p@1.0.0/m.onnx' has sha256 'abc', which is not a SHA-256 (64 hexadecimal digits).")]
+    [InlineData("\"onnxSha256\": 42", "the entry 'npm:p@1.0.0/m.onnx' has no onnxSha256 (a string).")]
+    [InlineData("\"size\": \"ten\"", "the entry 'npm:p@1.0.0/m.onnx' has no size (a whole number of bytes).")]
+    [InlineData("\"size\": -1", "the entry 'npm:p@1.0.0/m.onnx' has no size (a whole number of bytes).")]
+    [InlineData("\"resolved\": null", "the entry 'npm:p@1.0.0/m.onnx' has no resolved (a string).")]
+    public void Read_AMalformedField_IsMR0012_NamingTheEntryAndTheField(string field, string expected)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("models.lock.json");
+        var good = new Dictionary<string, string>
+        {
+            ["resolved"] = "\"https://r/p.tgz#m.onnx\"", ["sha256"] = $"\"{new string('a', 64)}\"", ["size"] = "10", ["onnxSha256"] = $"\"{new string('a', 64)}\"",
+        };
+        var name = field[1..field.IndexOf('"', 1)];
+        good[name] = field[(field.IndexOf(':') + 2)..];
+        var fields = string.Join(", ", good.Select(kv => $"\"{kv.Key}\": {kv.Value}"));
+        File.WriteAllText(path, "{\"version\": 1, \"models\": {\"npm:p@1.0.0/m.onnx\": {" + fields + "}}}");
+
+        var ex = Assert.Throws<ModelRefsException>(() => LockFileFormat.Read(path));
+
+        Assert.Equal("MR0012", ex.Diagnostic.Id);
+        Assert.Contains(path, ex.Message);
+        Assert.Contains(expected, ex.Message);
+    }
+
     [Fact]
     public void DescribeChange_SaysWhatChanged()
     {
