@@ -261,7 +261,7 @@ public sealed partial class OciModelSource : IModelSource
         }
         if (rawChoice is not null)
         {
-            if (expected is not null && OciRegistryClient.Sha256Of(rawChoice.Descriptor) != expected)
+            if (expected is not null && LayerSha256(oci, rawChoice.Descriptor) != expected)
                 throw new ModelRefsException(RestoreDiagnostics.HashMismatch,
                     $"Model '{oci.Text}': the artifact {resolution.Digest} lists {rawChoice.Path} as the blob {rawChoice.Descriptor.Digest}, but SHA-256 {expected} is expected; nothing was downloaded.");
             return (rawChoice.Path!, await BlobAsync(oci, client, rawChoice.Descriptor, cancellationToken).ConfigureAwait(false));
@@ -297,6 +297,19 @@ public sealed partial class OciModelSource : IModelSource
         try
         {
             return await client.GetBlobAsync(descriptor, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FormatException e)
+        {
+            throw new ModelRefsException(RestoreDiagnostics.OciInvalidAnswer, $"Model '{oci.Text}': a layer of the artifact cannot be fetched: {e.Message}.", e);
+        }
+    }
+
+    /// <summary>The SHA-256 a layer's digest names; MR0065 for a digest of another algorithm (sha512) or none, which this source does not read.</summary>
+    private static string LayerSha256(OciModelHandle oci, OciDescriptor descriptor)
+    {
+        try
+        {
+            return OciRegistryClient.Sha256Of(descriptor);
         }
         catch (FormatException e)
         {

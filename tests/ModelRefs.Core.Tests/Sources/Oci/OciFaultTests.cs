@@ -64,6 +64,29 @@ public sealed class OciFaultTests : IDisposable
         Assert.DoesNotContain(_test.CacheFiles(), f => f.Contains(".tmp", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("2623a2953f6ff3d2c1e61740c6cdb7168133479b267dfef114a4a3cc5bdd788f")]
+    public async Task AModelLayerWithASha512Digest_IsMR0065_WithOrWithoutAnExpectedSha256(string? expected)
+    {
+        // The OCI spec allows sha512 digests; this source reads sha256 only, and says so.
+        var layer = TestLayer.Raw("vad.onnx", _model);
+        var config = OciTestClient.ModelPackConfig("vad", ["MIT"], [layer]);
+        _registry.AddBlob(config);
+        var manifest = System.Text.Encoding.UTF8.GetString(OciTestClient.ManifestOf(config, OciTestClient.ModelPackConfigType, [layer], OciTestClient.ModelPackManifestType));
+        Assert.Contains(layer.Digest, manifest);
+        var sha512 = "sha512:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA512.HashData(_model));
+        _registry.AddManifest("team/vad", "1", System.Text.Encoding.UTF8.GetBytes(manifest.Replace(layer.Digest, sha512, StringComparison.Ordinal)));
+
+        var context = _test.Context(sha256: expected, http: NoRedirects);
+        var e = await Assert.ThrowsAsync<ModelRefsException>(() => new OciModelSource(Environment(_test.Temp.Combine("no-docker-config")))
+            .FetchAsync(ModelHandle.Parse($"oci:{_registry.Authority}/team/vad:1", _test.Temp.Path), context));
+
+        Assert.Equal("MR0065", e.Diagnostic.Id);
+        Assert.Contains(sha512, e.Message);
+        Assert.Contains("not a sha256 digest", e.Message);
+    }
+
     [Fact]
     public async Task A401WithoutAChallenge_IsMR0061_SayingSo()
     {
