@@ -76,7 +76,14 @@ public sealed record TorchExportOptions
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 throw Invalid(handle, "Args must be a JSON object of keyword arguments, e.g. Args='{\"pretrained\": true}'.");
             var builder = new StringBuilder();
-            WriteCanonical(document.RootElement, builder);
+            try
+            {
+                WriteCanonical(document.RootElement, builder);
+            }
+            catch (FormatException e)
+            {
+                throw Invalid(handle, $"Args {e.Message} Write numbers Python can take (1e308 at most), e.g. Args='{{\"eps\": 1e-5}}'.");
+            }
             return builder.ToString();
         }
     }
@@ -114,9 +121,12 @@ public sealed record TorchExportOptions
                 break;
             case JsonValueKind.Number:
                 // Integers stay integers; other numbers in the shortest round-trip form.
-                builder.Append(element.TryGetInt64(out var integer)
-                    ? integer.ToString(CultureInfo.InvariantCulture)
-                    : element.GetDouble().ToString("R", CultureInfo.InvariantCulture));
+                if (element.TryGetInt64(out var integer))
+                    builder.Append(integer.ToString(CultureInfo.InvariantCulture));
+                else if (element.TryGetDouble(out var real) && double.IsFinite(real))
+                    builder.Append(real.ToString("R", CultureInfo.InvariantCulture));
+                else
+                    throw new FormatException($"holds the number {element.GetRawText()}, which is beyond what a double holds.");
                 break;
             default:
                 builder.Append(element.GetRawText()); // true, false, null

@@ -261,6 +261,8 @@ public class TorchExporterTests
             (null, "1,x", null, null, "'x' is not a positive size"),
             ("[1]", "1", null, null, "Args must be a JSON object"),
             ("{bad", "1", null, null, "Args is not valid JSON"),
+            ("{\"eps\": 1e400}", "1", null, null, "Args holds the number 1e400, which is beyond what a double holds"),
+            ("{\"a\": [1, -1e999]}", "1", null, null, "Args holds the number -1e999"),
             (null, "1,3", "2", null, "'2' is not an axis of input 0"),
             (null, "1,3;1", "0;0;0", null, "3 ';'-separated lists but InputShape has 2 inputs"),
             (null, "1,3", null, "99", "Opset=\"99\" is not an ONNX opset"),
