@@ -138,8 +138,15 @@ internal sealed class DockerCredentials
         {
             throw Unreadable(handle, $"{source} could not be started ({e.Message})");
         }
-        await process.StandardInput.WriteAsync(registry).ConfigureAwait(false);
-        process.StandardInput.Close();
+        try
+        {
+            await process.StandardInput.WriteAsync(registry).ConfigureAwait(false);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // A helper that exits without reading the server's name (a broken pipe): its exit code and output tell more.
+        }
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -165,6 +172,8 @@ internal sealed class DockerCredentials
         try
         {
             using var answer = JsonDocument.Parse(stdout);
+            if (answer.RootElement.ValueKind != JsonValueKind.Object)
+                throw new JsonException("not an object");
             var username = answer.RootElement.TryGetProperty("Username", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
             var secret = answer.RootElement.TryGetProperty("Secret", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
             return string.IsNullOrEmpty(secret) ? null : new RegistryCredential(username ?? "", secret, source);
