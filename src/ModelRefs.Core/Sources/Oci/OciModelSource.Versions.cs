@@ -68,6 +68,8 @@ public sealed partial class OciModelSource : IVersionedSource
             try
             {
                 using var json = JsonDocument.Parse(bytes);
+                if (json.RootElement.ValueKind != JsonValueKind.Object)
+                    throw new JsonException($"it is a JSON {json.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object with \"tags\"");
                 if (json.RootElement.TryGetProperty("tags", out var list) && list.ValueKind == JsonValueKind.Array)
                     tags.AddRange(list.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!));
             }
@@ -75,10 +77,16 @@ public sealed partial class OciModelSource : IVersionedSource
             {
                 throw new ModelRefsException(RestoreDiagnostics.OciInvalidAnswer, $"Model '{oci.Text}': the tag list of {oci.Repository} is not JSON ({e.Message}).", e);
             }
-            url = NextPage(client, response);
+            url = NextPage(client, response) is { } following ? following
+                : response.Headers.Contains("Link") && HasNext(response) ? throw new ModelRefsException(RestoreDiagnostics.OciInvalidAnswer,
+                    $"Model '{oci.Text}': the registry {oci.Registry} names the next page of the tag list of {oci.Repository} with a Link that is not a URL.")
+                : null;
         }
         return tags;
     }
+
+    private static bool HasNext(HttpResponseMessage response) =>
+        response.Headers.GetValues("Link").Any(l => l.Contains("rel=\"next\"", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The <c>Link: &lt;…&gt;; rel="next"</c> of a tag list page, as the distribution spec paginates.</summary>
     private static Uri? NextPage(OciRegistryClient client, HttpResponseMessage response)
@@ -92,7 +100,9 @@ public sealed partial class OciModelSource : IVersionedSource
             if (open < 0 || close < open || !link[close..].Contains("rel=\"next\"", StringComparison.OrdinalIgnoreCase))
                 continue;
             var target = link[(open + 1)..close];
-            return Uri.TryCreate(target, UriKind.Absolute, out var absolute) && absolute.Scheme.StartsWith("http", StringComparison.Ordinal) ? absolute : new Uri(client.BaseUrl, target);
+            // Absolute, or relative to the registry (as the distribution spec's examples are); null when it is neither.
+            return Uri.TryCreate(target, UriKind.Absolute, out var absolute) && absolute.Scheme.StartsWith("http", StringComparison.Ordinal) ? absolute
+                : Uri.TryCreate(client.BaseUrl, target, out var relative) ? relative : null;
         }
         return null;
     }

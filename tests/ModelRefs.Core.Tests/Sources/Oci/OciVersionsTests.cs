@@ -36,6 +36,25 @@ public sealed class OciVersionsTests : IDisposable
         Assert.Equal(3, registry.Server.Requests.Count(r => r.Path.EndsWith("/tags/list", StringComparison.Ordinal)));
     }
 
+    [Theory]
+    [InlineData("[]", null, "the tag list of models/vad is not JSON (it is a JSON array, not an object with \"tags\")")]
+    [InlineData("{\"tags\":[\"1.2\"]}", "<http://[::1>; rel=\"next\"", "names the next page of the tag list of models/vad with a Link that is not a URL")]
+    public async Task AnOddTagList_IsMR0065(string body, string? link, string expected)
+    {
+        using var registry = TestSupport.Http.LoopbackOciRegistry.Start();
+        registry.AddManifest("models/vad", "1.1", System.Text.Encoding.UTF8.GetBytes("{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\"sha256:" + new string('0', 64) + "\",\"size\":1},\"layers\":[]}"));
+        registry.Server.Intercept = r => r.Path.EndsWith("/tags/list", StringComparison.Ordinal)
+            ? link is null ? TestSupport.Http.LoopbackResponse.Json(body) : TestSupport.Http.LoopbackResponse.Json(body).WithHeader("Link", link)
+            : null;
+        using var test = new SourceTestContext();
+
+        var e = await Assert.ThrowsAsync<Core.Diagnostics.ModelRefsException>(() =>
+            Source().GetVersionsAsync(ModelHandle.Parse($"oci:{registry.Authority}/models/vad:1.1", test.Temp.Path), test.Context()));
+
+        Assert.Equal("MR0065", e.Diagnostic.Id);
+        Assert.Contains(expected, e.Message);
+    }
+
     private static FetchContext Pinned(SourceTestContext test, string resolved) => new(test.Cache, new HttpClient()) { PinnedResolved = resolved };
 
     private async Task<string> PushAsync(string tag, string variant) =>
