@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace ModelRefs.Core.Sources.Oci;
 
@@ -33,7 +34,7 @@ internal sealed record OciDescriptor(string MediaType, string Digest, long Size,
 }
 
 /// <summary>An image manifest or an index, as far as a model restore reads it.</summary>
-internal sealed record OciManifest(string? MediaType, string? ArtifactType, OciDescriptor? Config, IReadOnlyList<OciDescriptor> Layers,
+internal sealed partial record OciManifest(string? MediaType, string? ArtifactType, OciDescriptor? Config, IReadOnlyList<OciDescriptor> Layers,
     IReadOnlyList<OciDescriptor> Manifests, IReadOnlyDictionary<string, string> Annotations)
 {
     public bool IsIndex => OciMediaTypes.IsIndex(MediaType);
@@ -55,8 +56,10 @@ internal sealed record OciManifest(string? MediaType, string? ArtifactType, OciD
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 throw new FormatException("it is not a JSON object");
-            if (root.TryGetProperty("schemaVersion", out var version) && version.ValueKind == JsonValueKind.Number && version.GetInt32() != 2)
-                throw new FormatException($"its schemaVersion is {version.GetInt32()}, not 2 (Docker's old v1 manifests are not read)");
+            // 2 (or 2.0: the same number in JSON); anything else, Docker's old v1 manifests among them, is not read.
+            if (root.TryGetProperty("schemaVersion", out var version) && version.ValueKind == JsonValueKind.Number
+                && !(version.TryGetDouble(out var number) && number == 2))
+                throw new FormatException($"its schemaVersion is {version.GetRawText()}, not 2 (Docker's old v1 manifests are not read)");
             var mediaType = String(root, "mediaType") ?? contentType;
             var manifests = root.TryGetProperty("manifests", out var list) ? Descriptors(list, "manifests") : [];
             if (mediaType is null && manifests.Count > 0)
@@ -81,6 +84,9 @@ internal sealed record OciManifest(string? MediaType, string? ArtifactType, OciD
         if (element.ValueKind != JsonValueKind.Object)
             throw new FormatException($"an entry of '{what}' is not an object");
         var digest = String(element, "digest") ?? throw new FormatException($"an entry of '{what}' has no digest");
+        // The spec's grammar, algorithm:encoded: a digest goes into request paths, so nothing else may.
+        if (!DigestGrammar().IsMatch(digest))
+            throw new FormatException($"an entry of '{what}' has the digest '{digest}', which is not a digest (algorithm:hex)");
         var size = element.TryGetProperty("size", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetInt64(out var n) && n >= 0 ? n
             : throw new FormatException($"the entry {digest} of '{what}' has no valid size");
         return new OciDescriptor(String(element, "mediaType") ?? "", digest, size, ReadAnnotations(element), String(element, "artifactType"));
@@ -95,6 +101,9 @@ internal sealed record OciManifest(string? MediaType, string? ArtifactType, OciD
                     annotations[property.Name] = property.Value.GetString()!;
         return annotations;
     }
+
+    [GeneratedRegex(@"^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex DigestGrammar();
 
     private static string? String(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

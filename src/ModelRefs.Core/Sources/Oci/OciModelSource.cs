@@ -201,6 +201,11 @@ public sealed partial class OciModelSource : IModelSource
                 throw new ModelRefsException(RestoreDiagnostics.OciNotAModel,
                     $"Model '{oci.Text}': {reference} is an index of {manifest.Manifests.Count} manifests ({string.Join(", ", manifest.Manifests.Take(10).Select(m => m.Digest + (m.ArtifactType is null ? "" : " " + m.ArtifactType)))}), " +
                     "not one model artifact. Write the digest of the model's manifest in the handle (oci:…@sha256:…).");
+            // Fetched by a digest this source verifies, or the index's own pin would not cover what it leads to.
+            if (!OciModelHandle.DigestPattern().IsMatch(chosen.Digest))
+                throw new ModelRefsException(RestoreDiagnostics.OciInvalidAnswer,
+                    $"Model '{oci.Text}': the index {digest} names its model manifest by the digest {chosen.Digest}, and this source reads sha256 digests only. " +
+                    "Push the model with a sha256 digest (the default of every registry tool), or reference the model's manifest itself.");
             var (_, child) = await ManifestAsync(oci, client, context, chosen.Digest, cancellationToken).ConfigureAwait(false);
             if (child.IsIndex)
                 throw new ModelRefsException(RestoreDiagnostics.OciNotAModel, $"Model '{oci.Text}': the index {digest} leads to another index {chosen.Digest}; write the digest of the model's manifest in the handle.");

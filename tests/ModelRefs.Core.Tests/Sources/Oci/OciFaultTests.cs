@@ -88,6 +88,55 @@ public sealed class OciFaultTests : IDisposable
     }
 
     [Fact]
+    public async Task AnIndexNamingItsModelBySha512_IsMR0065_ForItsChildWouldGoUnverified()
+    {
+        AddModel();
+        var index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[{\"mediaType\":\"" + OciTestClient.ImageManifestType +
+            "\",\"digest\":\"sha512:" + new string('e', 128) + "\",\"size\":100,\"artifactType\":\"" + OciTestClient.ModelPackManifestType + "\"}]}";
+        _registry.AddManifest("team/vad", "index", System.Text.Encoding.UTF8.GetBytes(index), "application/vnd.oci.image.index.v1+json");
+
+        var e = await Assert.ThrowsAsync<ModelRefsException>(() => FetchAsync(include: $"oci:{_registry.Authority}/team/vad:index"));
+
+        Assert.Equal("MR0065", e.Diagnostic.Id);
+        Assert.Contains("sha512:" + new string('e', 128), e.Message);
+        Assert.DoesNotContain(_registry.Server.Requests, r => r.Path.Contains("sha512", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("sha256:../../../v2/other/blobs/x", "which is not a digest (algorithm:hex)")]
+    [InlineData("no-algorithm", "which is not a digest (algorithm:hex)")]
+    public async Task ALayerDigestThatIsNotADigest_IsMR0065_AndNeverARequestPath(string digest, string expected)
+    {
+        var layer = TestLayer.Raw("vad.onnx", _model);
+        var config = OciTestClient.ModelPackConfig("vad", ["MIT"], [layer]);
+        _registry.AddBlob(config);
+        var manifest = System.Text.Encoding.UTF8.GetString(OciTestClient.ManifestOf(config, OciTestClient.ModelPackConfigType, [layer], OciTestClient.ModelPackManifestType));
+        _registry.AddManifest("team/vad", "1", System.Text.Encoding.UTF8.GetBytes(manifest.Replace(layer.Digest, digest, StringComparison.Ordinal)));
+
+        var e = await Assert.ThrowsAsync<ModelRefsException>(() => FetchAsync());
+
+        Assert.Equal("MR0065", e.Diagnostic.Id);
+        Assert.Contains(expected, e.Message);
+        Assert.DoesNotContain(_registry.Server.Requests, r => r.Path.Contains("/blobs/", StringComparison.Ordinal) && !r.Path.Contains(OciTestClient.DigestOf(config), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ASchemaVersionWrittenAs2Point0_IsRead()
+    {
+        var layer = TestLayer.Raw("vad.onnx", _model);
+        var config = OciTestClient.ModelPackConfig("vad", ["MIT"], [layer]);
+        _registry.AddBlob(config);
+        _registry.AddBlob(_model);
+        var manifest = System.Text.Encoding.UTF8.GetString(OciTestClient.ManifestOf(config, OciTestClient.ModelPackConfigType, [layer], OciTestClient.ModelPackManifestType));
+        Assert.Contains("\"schemaVersion\":2,", manifest);
+        _registry.AddManifest("team/vad", "1", System.Text.Encoding.UTF8.GetBytes(manifest.Replace("\"schemaVersion\":2,", "\"schemaVersion\":2.0,", StringComparison.Ordinal)));
+
+        var fetched = await FetchAsync();
+
+        Assert.Equal(NpmPackages.SileroVadV5Sha256, fetched.Sha256);
+    }
+
+    [Fact]
     public async Task A401WithoutAChallenge_IsMR0061_SayingSo()
     {
         AddModel();
