@@ -66,7 +66,8 @@ internal static class NoOpRecordFormat
                 case "quick" when f.Length == 2:
                     quick = f[1];
                     break;
-                case "probe" when f.Length == 4 && TryLong(f[2], out var probeSize, NumberStyles.AllowLeadingSign) && TryLong(f[3], out var probeTicks):
+                // A path is never empty (a record cut or edited by hand is not one: it only costs a full restore).
+                case "probe" when f.Length == 4 && f[1].Length > 0 && TryLong(f[2], out var probeSize, NumberStyles.AllowLeadingSign) && TryLong(f[3], out var probeTicks):
                     (probes ??= []).Add(new NoOpFile(f[1], probeSize, probeTicks));
                     break;
                 case "notices" when f.Length == 2:
@@ -82,7 +83,7 @@ internal static class NoOpRecordFormat
                 case "data" when f.Length == 4 && modelData.Count > 0:
                     modelData[^1].Add(new DeployedFile(f[1], f[2], f[3]));
                     break;
-                case "file" or "blob" when f.Length == 4 && TryLong(f[2], out var size) && TryLong(f[3], out var ticks):
+                case "file" or "blob" when f.Length == 4 && f[1].Length > 0 && TryLong(f[2], out var size) && TryLong(f[3], out var ticks):
                     files.Add(new NoOpFile(f[1], size, ticks) { IsCacheBlob = f[0] == "blob" });
                     break;
                 case "warning" when f.Length == 6 && TryInt(f[2], out var itemIndex) && TryInt(f[3], out var itemLine):

@@ -93,6 +93,8 @@ public sealed class NoOpRecordFormatTests
     [InlineData("modelrefs-noop 2\ninputs\th\nwarning\tMR0017\t0\tlicence\n")] // a warning of format 1
     [InlineData("modelrefs-noop 2\ninputs\th\ndata\t/a\tt\tsha\n")] // data before any model
     [InlineData("modelrefs-noop 2\ninputs\th\nsomething\tnew\n")]
+    [InlineData("modelrefs-noop 2\ninputs\th\nfile\t\t0\t0\n")] // an empty path (FileInfo("") would throw)
+    [InlineData("modelrefs-noop 2\ninputs\th\nprobe\t\t-1\t0\n")]
     public void Parse_OfWhatIsNotARecord_IsNull(string text)
     {
         Assert.Null(NoOpRecordFormat.Parse(text));
