@@ -49,6 +49,8 @@ internal static class ParallelRestoreBenchmark
         // registry over the internet; without it loopback, where the network costs nothing.
         var mbps = args.FirstOrDefault(a => a.StartsWith("mbps=", StringComparison.Ordinal)) is { } link
             ? double.Parse(link["mbps=".Length..], CultureInfo.InvariantCulture) : (double?)null;
+        if (mbps <= 0)
+            throw new ArgumentException("mbps=N needs a positive number of megabits a second", nameof(args));
         using var registry = LoopbackNpmRegistry.Start();
         registry.TarballBytesPerSecond = mbps * 1_000_000 / 8;
         var tarballUrls = TarballSpecs.Select(spec => registry.AddPackage(spec).TarballUrl).ToArray();
@@ -87,16 +89,19 @@ internal static class ParallelRestoreBenchmark
                 // By hand and safe: the same download, then each tarball's sha512 (what dist.integrity
                 // names) and the unpacking of the six wanted files, the three tarballs side by side.
                 // No flush to disk, which the restore does for every model it keeps.
-                var unpack = string.Join(" ", tarballUrls.Select((_, i) =>
+                // The download first, then the six jobs side by side, each waited for by its pid so that
+                // a failure fails the run (set -e); a plain "wait" would hide it.
+                var unpack = string.Concat(tarballUrls.Select((_, i) =>
                 {
                     var into = Path.Combine(work.FullName, $"byhand{i}");
                     var files = SixModels.Where(m => m.Contains(TarballSpecs[i] + "/", StringComparison.Ordinal))
                         .Select(m => "package/" + m[(m.IndexOf(TarballSpecs[i] + "/", StringComparison.Ordinal) + TarballSpecs[i].Length + 1)..]);
                     var tarball = Path.Combine(work.FullName, $"curl{i}.tgz");
-                    return $"(sha512sum {tarball} >/dev/null) & (rm -rf {into} && mkdir {into} && tar -xzf {tarball} -C {into} {string.Join(' ', files)}) &";
+                    return $"(sha512sum {tarball} >/dev/null) & pids=\"$pids $!\"\n" +
+                        $"(rm -rf {into} && mkdir {into} && tar -xzf {tarball} -C {into} {string.Join(' ', files)}) & pids=\"$pids $!\"\n";
                 }));
                 start = Stopwatch.GetTimestamp();
-                var byHandCpu = ChildrenCpuSeconds($"{ShellQuote("curl", curlArgs)} && {unpack} wait");
+                var byHandCpu = ChildrenCpuSeconds($"set -e\n{ShellQuote("curl", curlArgs)}\npids=\n{unpack}for pid in $pids; do wait $pid; done");
                 Record("by-hand", Stopwatch.GetElapsedTime(start).TotalSeconds);
                 Record("by-hand-cpu", byHandCpu);
 
@@ -236,7 +241,7 @@ internal static class ParallelRestoreBenchmark
         // MODELREFS_BENCH_JIT=<file>: the methods the JIT compiled during both rounds, one a line.
         using var jit = Environment.GetEnvironmentVariable("MODELREFS_BENCH_JIT") is not null ? new JitListener() : null;
         // MODELREFS_BENCH_WARM_ROUNDS=N: N warm rounds instead of one (to profile the warm restore).
-        var warmRounds = int.TryParse(Environment.GetEnvironmentVariable("MODELREFS_BENCH_WARM_ROUNDS"), out var n) ? n : 1;
+        var warmRounds = int.TryParse(Environment.GetEnvironmentVariable("MODELREFS_BENCH_WARM_ROUNDS"), out var n) && n > 0 ? n : 1;
         foreach (var round in new[] { "cold" }.Concat(Enumerable.Range(0, warmRounds).Select(i => i == 0 ? "warm" : "warm" + i)))
         {
             var roundRequest = request with

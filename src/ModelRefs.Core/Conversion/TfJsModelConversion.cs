@@ -30,13 +30,15 @@ public static class TfJsModelConversion
                 "Use a model without that operator, convert the SavedModel (Format=\"saved_model\", needs tf2onnx), or ask for the operator to be added.", e);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException
-            or KeyNotFoundException or IndexOutOfRangeException or System.Text.Json.JsonException)
+            or KeyNotFoundException or IndexOutOfRangeException or System.Text.Json.JsonException && e is not ArgumentNullException)
         {
-            // A model.json of the right format whose fields are not what TF.js writes: a number
-            // where a string belongs, a negative or huge shape, an input that is not a node name.
+            // Most often a model.json of the right format whose fields are not what TF.js writes (a
+            // number where a string belongs, a negative or huge shape, an input that is not a node
+            // name); the message leaves room for a bug of the converter's, and says what to do then.
             throw new ModelRefsException(RestoreDiagnostics.ConversionFailed,
-                $"Model '{handle.Text}': the TF.js graph model {Path.GetFileName(modelJson)} is not one the ONNX converter can read: {e.Message} " +
-                "Nothing was cached. Check that the file is a model.json written by the TF.js converter (tensorflowjs_converter), with its weight shards beside it.", e);
+                $"Model '{handle.Text}': the TF.js graph model {Path.GetFileName(modelJson)} could not be read by the ONNX converter ({e.GetType().Name}: {e.Message}). " +
+                "Nothing was cached. Check that the file is a model.json written by the TF.js converter (tensorflowjs_converter), with its weight shards beside it; " +
+                "if it is, this is a bug of ModelRefs' converter: please report it with this message.", e);
         }
     }
 }

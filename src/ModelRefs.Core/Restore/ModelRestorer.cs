@@ -63,11 +63,12 @@ public sealed partial class ModelRestorer
     public async Task<RestoreResult> RestoreAsync(IReadOnlyList<ModelReference> items, RestoreRequest request, CancellationToken cancellationToken = default)
     {
         var cache = new ModelCache(request.CacheRoot);
-        if (items.Count > 0 && File.Exists(cache.Root))
+        request = request with { Settings = request.Settings.ForProject(request.ProjectDirectory) };
+        // Said once for the project rather than once per model; local files alone never use the cache.
+        if (File.Exists(cache.Root) && items.Any(item => TryParse(item, request) is not { IsLocalFile: true }))
             return new RestoreResult([], [new RestoreProblem(RestoreDiagnostics.FileAccessFailed,
                 $"The model cache {cache.Root} is a file, not a folder: nothing can be restored into it. Move the file away, " +
                 "or point ModelRefsHome (or the MODELREFS_HOME environment variable) at a folder.", null)]);
-        request = request with { Settings = request.Settings.ForProject(request.ProjectDirectory) };
         var lockPath = request.ResolvedLockFilePath;
         var noOpPath = Path.Combine(request.IntermediatePath, NoOpState.FileName);
         var noticesPath = Path.Combine(request.IntermediatePath, NoticesWriter.FileName);
@@ -251,8 +252,9 @@ public sealed partial class ModelRestorer
                 // The lock, the notices, the bill of materials or the no-op record: written atomically,
                 // so what failed is left as it was, and the next build writes it again.
                 problems.Add(new RestoreProblem(RestoreDiagnostics.FileAccessFailed,
-                    $"ModelRefs could not write the restore's files (the lock {lockPath}, or its files in {request.IntermediatePath}): {ex.Message} " +
-                    "Check that those folders are folders you can write to, on a disk with free space, then build again.", null));
+                    $"ModelRefs could not finish the restore: a file could not be written or read: {ex.Message} " +
+                    $"The restore writes the lock {lockPath} and its files in {request.IntermediatePath}, and reads the models in the cache {cache.Root}. " +
+                    "Check that the path named is one you can write to, on a disk with free space, then build again.", null));
             }
         }
         return new RestoreResult(models, problems)

@@ -30,6 +30,20 @@ public sealed class FileAccessRestoreTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task ACacheRootThatIsAFile_DoesNotConcernAProjectOfLocalFilesOnly()
+    {
+        using var f = new RestoreFixture();
+        Directory.CreateDirectory(Path.GetDirectoryName(f.CacheRoot)!);
+        File.WriteAllText(f.CacheRoot, "not a folder");
+        f.WriteModel("m.onnx", "a");
+
+        var result = await f.RestoreAsync(f.Request(), RestoreFixture.Item("m.onnx"));
+
+        Assert.Empty(result.Problems);
+        Assert.Single(result.Models);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task ACacheFolderThatCannotBeWritten_FailsTheModel_WithTheFolderNamed()
     {
         using var f = new RestoreFixture();
@@ -85,7 +99,8 @@ public sealed class FileAccessRestoreTests
         var problem = Assert.Single(result.Problems, p => p.IsError);
         Assert.Equal("MR0080", problem.Diagnostic.Id);
         Assert.Null(problem.Item);
-        Assert.StartsWith($"ModelRefs could not write the restore's files (the lock {f.LockPath}, ", problem.Message);
+        Assert.StartsWith("ModelRefs could not finish the restore: a file could not be written or read: ", problem.Message);
+        Assert.Contains(f.LockPath, problem.Message);
         // No no-op record: the next build does not take this one as up to date.
         Assert.Empty(Directory.GetFiles(request.IntermediatePath, "*noop*"));
     }

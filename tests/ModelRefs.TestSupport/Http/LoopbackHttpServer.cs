@@ -238,7 +238,7 @@ public sealed class LoopbackHttpServer : IDisposable, IAsyncDisposable
                 if (response.ChunkDelay > TimeSpan.Zero)
                     await Task.Delay(response.ChunkDelay, token).ConfigureAwait(false);
                 // Paced against the start, not per chunk, so that timer granularity does not add up.
-                if (response.BytesPerSecond is { } rate
+                if (response.BytesPerSecond is { } rate and > 0
                     && TimeSpan.FromSeconds(sent / rate) - Stopwatch.GetElapsedTime(started) is { Ticks: > 0 } ahead)
                     await Task.Delay(ahead, token).ConfigureAwait(false);
             }

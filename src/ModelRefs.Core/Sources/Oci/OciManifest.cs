@@ -102,7 +102,7 @@ internal sealed partial record OciManifest(string? MediaType, string? ArtifactTy
         return annotations;
     }
 
-    [GeneratedRegex(@"^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex DigestGrammar();
 
     private static string? String(JsonElement element, string name) =>

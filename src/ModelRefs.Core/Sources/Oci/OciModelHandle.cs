@@ -62,19 +62,20 @@ public sealed partial class OciModelHandle : ModelHandle
     private static string Compose(string registry, string repository, string? tag, string? digest) =>
         "oci:" + registry + "/" + repository + (tag is null ? "" : ":" + tag) + (digest is null ? "" : "@" + digest);
 
+    // \z, not $: $ also matches before a final newline, which must not slip into a request path.
     // The distribution spec's grammar (distribution/reference): path components of lower-case
     // alphanumerics joined by '.', '_', '__' or dashes; tags of word characters, '.' and '-'.
-    [GeneratedRegex(@"^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex RepositoryPattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}\z", RegexOptions.CultureInvariant)]
     private static partial Regex TagPattern();
 
-    [GeneratedRegex(@"^sha256:[a-f0-9]{64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^sha256:[a-f0-9]{64}\z", RegexOptions.CultureInvariant)]
     internal static partial Regex DigestPattern();
 
     // A DNS name (labels of letters, digits, '-'), an IPv4 address, or an IPv6 address in brackets; an optional port.
-    [GeneratedRegex(@"^(?:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?\z", RegexOptions.CultureInvariant)]
     private static partial Regex RegistryPattern();
 
     /// <summary>Parses the part after <c>oci:</c> (or <c>oci://</c>).</summary>

@@ -69,7 +69,8 @@ public sealed partial class OciModelSource : IVersionedSource
             {
                 using var json = JsonDocument.Parse(bytes);
                 if (json.RootElement.ValueKind != JsonValueKind.Object)
-                    throw new JsonException($"it is a JSON {json.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object with \"tags\"");
+                    throw new ModelRefsException(RestoreDiagnostics.OciInvalidAnswer,
+                        $"Model '{oci.Text}': the tag list of {oci.Repository} is a JSON {json.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object with \"tags\".");
                 if (json.RootElement.TryGetProperty("tags", out var list) && list.ValueKind == JsonValueKind.Array)
                     tags.AddRange(list.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!));
             }

@@ -270,7 +270,9 @@ public sealed partial class TfHubModelSource : IModelSource
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(context.Download.ConnectTimeout + context.Download.IdleTimeout);
+            // Both at their longest (49 days each) would be more than a timer takes.
+            var limit = context.Download.ConnectTimeout + context.Download.IdleTimeout;
+            timeout.CancelAfter(limit.TotalSeconds > Restore.RestoreSettings.MaxSeconds ? TimeSpan.FromSeconds(Restore.RestoreSettings.MaxSeconds) : limit);
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.Accept.ParseAdd("application/json");
             using var response = await context.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);

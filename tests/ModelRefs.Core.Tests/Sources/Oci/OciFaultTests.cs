@@ -105,6 +105,7 @@ public sealed class OciFaultTests : IDisposable
     [Theory]
     [InlineData("sha256:../../../v2/other/blobs/x", "which is not a digest (algorithm:hex)")]
     [InlineData("no-algorithm", "which is not a digest (algorithm:hex)")]
+    [InlineData("sha256:2623a2953f6ff3d2c1e61740c6cdb7168133479b267dfef114a4a3cc5bdd788f\\n", "which is not a digest (algorithm:hex)")] // a JSON \n: a newline after the digest
     public async Task ALayerDigestThatIsNotADigest_IsMR0065_AndNeverARequestPath(string digest, string expected)
     {
         var layer = TestLayer.Raw("vad.onnx", _model);

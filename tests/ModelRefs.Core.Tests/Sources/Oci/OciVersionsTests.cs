@@ -37,7 +37,7 @@ public sealed class OciVersionsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("[]", null, "the tag list of models/vad is not JSON (it is a JSON array, not an object with \"tags\")")]
+    [InlineData("[]", null, "the tag list of models/vad is a JSON array, not an object with \"tags\".")]
     [InlineData("{\"tags\":[\"1.2\"]}", "<http://[::1>; rel=\"next\"", "names the next page of the tag list of models/vad with a Link that is not a URL")]
     public async Task AnOddTagList_IsMR0065(string body, string? link, string expected)
     {

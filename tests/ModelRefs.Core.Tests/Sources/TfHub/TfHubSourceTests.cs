@@ -103,6 +103,26 @@ public sealed class TfHubSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task TheLongestIdleTimeoutASettingTakes_DoesNotOverflowTheMetadataRequestsLimit()
+    {
+        // The metadata request waits for connect + idle: 30 s + 49 days is more than a timer takes.
+        _hub.Add(MoveNet, 4, "tfjs-format=compressed", TinyTfJs("Relu"));
+        var context = Context(format: "tfjs");
+        context = new FetchContext(context.Cache, context.Http)
+        {
+            Log = context.Log,
+            Credentials = context.Credentials,
+            Metadata = context.Metadata,
+            Settings = context.Settings,
+            Download = context.Download with { IdleTimeout = TimeSpan.FromSeconds(Core.Restore.RestoreSettings.MaxSeconds) },
+        };
+
+        var artifact = await Fetch($"tfhub:{MoveNet}/4", context);
+
+        Assert.Equal($"{_hub.Url}{MoveNet}/4?tfjs-format=compressed", artifact.Resolved);
+    }
+
+    [Fact]
     public async Task KaggleStyleRedirectChain_AndKaggleUrlHandle_AreFollowed()
     {
         _hub.RedirectHops = 2; // tfhub.dev → kaggle → storage
